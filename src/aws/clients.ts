@@ -1,0 +1,62 @@
+// The one place AWS SDK clients are made. Heavy: import this module lazily (`await import(...)`)
+// from inside a command, never from a module that --help loads.
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { STSClient } from "@aws-sdk/client-sts";
+import { UserError } from "../errors.js";
+import type { AwsTarget } from "./target.js";
+
+// Node 20 is supported by this tool; the SDK's notice about its own future plans would only
+// clutter the output (DESIGN.md: "no SDK deprecation warnings").
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+/** Retries inside one SDK call: throttling and 5xx get backoff with jitter (the SDK's standard mode). */
+const MAX_ATTEMPTS = 6;
+
+interface CommonConfig {
+  region: string;
+  profile?: string;
+  maxAttempts: number;
+  retryMode: "standard";
+}
+
+function commonConfig(target: AwsTarget): CommonConfig {
+  if (!target.region)
+    throw new UserError(
+      "No AWS region is set: pass --region, set AWS_REGION, or run `ec2-workshop setup` to store one in your profile.",
+    );
+  return {
+    region: target.region,
+    ...(target.profile ? { profile: target.profile } : {}),
+    maxAttempts: MAX_ATTEMPTS,
+    retryMode: "standard",
+  };
+}
+
+export function createEc2Client(target: AwsTarget): EC2Client {
+  return new EC2Client({
+    ...commonConfig(target),
+    ...(target.endpointUrl ? { endpoint: target.endpointUrl } : {}),
+  });
+}
+
+/** STS follows --endpoint-url too, so a simulator (which also answers GetCallerIdentity) serves both. */
+export function createStsClient(target: AwsTarget, env: Record<string, string | undefined> = process.env): STSClient {
+  const endpoint = target.endpointUrl && !env.AWS_ENDPOINT_URL_STS ? target.endpointUrl : undefined;
+  return new STSClient({ ...commonConfig(target), ...(endpoint ? { endpoint } : {}) });
+}
+
+/**
+ * The region this target resolves to: explicit, else the SDK's own lookup (AWS_REGION, then
+ * the profile's `region` in the shared config file). Undefined when nothing names one.
+ */
+export async function resolveRegion(target: AwsTarget): Promise<string | undefined> {
+  if (target.region) return target.region;
+  const probe = new EC2Client(target.profile ? { profile: target.profile } : {});
+  try {
+    return await probe.config.region();
+  } catch {
+    return undefined;
+  } finally {
+    probe.destroy();
+  }
+}

@@ -1,0 +1,23 @@
+// Every command, registered in the order --help lists them. Command modules are light:
+// heavy libraries (AWS SDK, Pulumi) are imported inside execute(), never at the top.
+import { SetupCommand } from "./setup.js";
+import { WorkshopCreateCommand } from "./workshop/create.js";
+import { WorkshopListCommand } from "./workshop/list.js";
+import { WorkshopShowCommand } from "./workshop/show.js";
+import { WorkshopUpdateCommand } from "./workshop/update.js";
+import { WorkshopDestroyCommand } from "./workshop/destroy.js";
+import { InstancesCreateCommand } from "./instances/create.js";
+import { InstancesListCommand } from "./instances/list.js";
+import { InstancesDestroyCommand } from "./instances/destroy.js";
+
+export const commands = [
+  SetupCommand,
+  WorkshopCreateCommand,
+  WorkshopListCommand,
+  WorkshopShowCommand,
+  WorkshopUpdateCommand,
+  WorkshopDestroyCommand,
+  InstancesCreateCommand,
+  InstancesListCommand,
+  InstancesDestroyCommand,
+];

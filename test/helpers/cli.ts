@@ -1,0 +1,56 @@
+// Runs the real binary (bin/ec2-workshop.js) as a child process, the way a user does.
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { PACKAGE_ROOT } from "../../src/home.js";
+
+export const BIN = join(PACKAGE_ROOT, "bin", "ec2-workshop.js");
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunBinOptions {
+  env?: Record<string, string | undefined>;
+  input?: string;
+  nodeArgs?: string[];
+  cwd?: string;
+  /** Called once the process has started (e.g. to send signals). */
+  onSpawn?: (child: import("node:child_process").ChildProcess) => void;
+}
+
+/** A clean environment: no real AWS credentials or profiles can leak into a test. */
+export function isolatedEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const base: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TZ: process.env.TZ,
+    LANG: "C.UTF-8",
+    NO_COLOR: "1",
+    AWS_CONFIG_FILE: "/nonexistent/aws-config",
+    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
+    AWS_EC2_METADATA_DISABLED: "true",
+    ...extra,
+  };
+  return Object.fromEntries(Object.entries(base).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+export function runBin(args: string[], options: RunBinOptions = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
+      env: options.env ?? isolatedEnv(),
+      cwd: options.cwd ?? PACKAGE_ROOT,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+    options.onSpawn?.(child);
+    if (options.input !== undefined) child.stdin.end(options.input);
+    else child.stdin.end();
+  });
+}

@@ -1,6 +1,12 @@
 // Reading a workshop's instances from EC2: always by tag (never long id lists, which hit
 // FilterLimitExceeded at 200 values), paginated at EC2's maximum page size of 1000.
-import { paginateDescribeInstances, type EC2Client, type Filter, type Instance } from "@aws-sdk/client-ec2";
+import {
+  DescribeInstanceStatusCommand,
+  paginateDescribeInstances,
+  type EC2Client,
+  type Filter,
+  type Instance,
+} from "@aws-sdk/client-ec2";
 import { TAG, tagValue } from "./tags.js";
 
 /** DescribeInstances' largest page (AWS-FACTS.md, "Call limits"). */
@@ -77,6 +83,58 @@ export async function describeWorkshopInstances(ec2: EC2Client, o: DescribeByTag
     }
     o.onPage?.(n);
     if (o.abortSignal?.aborted) break;
+  }
+  return out;
+}
+
+/** DescribeInstanceStatus accepts at most 100 instance ids per call (AWS-FACTS.md, "Call limits"). */
+export const STATUS_CHUNK = 100;
+
+export interface InstanceChecks {
+  instance: string;
+  system: string;
+}
+
+/** Ids EC2 names in an InvalidInstanceID.NotFound message ("The instance IDs 'i-1, i-2' do not exist"). */
+export function idsInMessage(message: string | undefined): string[] {
+  return [...new Set((message ?? "").match(/\bi-[0-9a-f]{8,17}\b/g) ?? [])];
+}
+
+/**
+ * Status checks of the given (running) instances, in id chunks of 100. An id that vanished since
+ * it was listed (InvalidInstanceID.NotFound) is dropped and the chunk asked again, so a race
+ * with EC2 never fails the whole listing. Ids EC2 reports nothing for are simply absent.
+ */
+export async function describeStatusChecks(
+  ec2: EC2Client,
+  instanceIds: readonly string[],
+  o: { abortSignal?: AbortSignal; onCall?: () => void } = {},
+): Promise<Map<string, InstanceChecks>> {
+  const out = new Map<string, InstanceChecks>();
+  for (let start = 0; start < instanceIds.length; start += STATUS_CHUNK) {
+    let chunk = instanceIds.slice(start, start + STATUS_CHUNK);
+    while (chunk.length > 0) {
+      try {
+        o.onCall?.();
+        const res = await ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: chunk }), {
+          abortSignal: o.abortSignal,
+        });
+        for (const s of res.InstanceStatuses ?? []) {
+          if (!s.InstanceId) continue;
+          out.set(s.InstanceId, {
+            instance: s.InstanceStatus?.Status ?? "unknown",
+            system: s.SystemStatus?.Status ?? "unknown",
+          });
+        }
+        break;
+      } catch (err) {
+        const e = err as { name?: string; message?: string };
+        const gone = e.name === "InvalidInstanceID.NotFound" ? new Set(idsInMessage(e.message)) : new Set<string>();
+        const rest = chunk.filter((id) => !gone.has(id));
+        if (gone.size === 0 || rest.length === chunk.length) throw err;
+        chunk = rest;
+      }
+    }
   }
   return out;
 }

@@ -1,0 +1,107 @@
+// The model behind `instances list` and the destroy table: which rows are shown (filter), in
+// which order (sort), and how each row is numbered. Pure, so the row numbers a user sees in
+// `instances list --state X --sort Y` are exactly the ones `destroy --rows` uses.
+import type { FilterKey, SortKey } from "./select.js";
+import type { WorkshopInstance } from "./describe.js";
+
+/** EC2's status checks for a running instance (DescribeInstanceStatus). */
+export interface StatusChecks {
+  instance: string;
+  system: string;
+}
+
+export interface ListedInstance extends WorkshopInstance {
+  /** Only for running instances whose status EC2 reported. */
+  checks?: StatusChecks;
+}
+
+export interface Row {
+  /** 1-based row number as shown. */
+  row: number;
+  instance: ListedInstance;
+}
+
+/** The original's state order, with `shutting-down` before `terminated`. */
+export const STATE_ORDER = ["pending", "running", "stopping", "stopped", "shutting-down", "terminated"] as const;
+
+export const STATES: readonly string[] = STATE_ORDER;
+
+export interface ViewOptions {
+  /** Only these states; empty or undefined = all. */
+  states?: readonly string[];
+  sort: SortKey;
+}
+
+export const DEFAULT_SORT: SortKey = "created";
+
+/** The states a filter command shows (`fa` = all). */
+export function filterStates(filter: FilterKey): string[] {
+  return filter === "all" ? [] : [filter];
+}
+
+function ipKey(ip: string | undefined): number {
+  if (!ip) return Number.POSITIVE_INFINITY;
+  const parts = ip.split(".").map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p))) return Number.POSITIVE_INFINITY;
+  return ((parts[0]! * 256 + parts[1]!) * 256 + parts[2]!) * 256 + parts[3]!;
+}
+
+function stateKey(state: string): number {
+  const i = (STATE_ORDER as readonly string[]).indexOf(state);
+  return i === -1 ? STATE_ORDER.length : i;
+}
+
+const byText = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
+
+const compareId = (a: ListedInstance, b: ListedInstance): number => byText.compare(a.instanceId, b.instanceId);
+const compareCreated = (a: ListedInstance, b: ListedInstance): number =>
+  (a.launchTime?.getTime() ?? Number.POSITIVE_INFINITY) - (b.launchTime?.getTime() ?? Number.POSITIVE_INFINITY);
+
+/** Primary order per key; ties fall back to creation time, then id, so the order is total and stable. */
+const COMPARE: Record<SortKey, (a: ListedInstance, b: ListedInstance) => number> = {
+  id: compareId,
+  ip: (a, b) => ipKey(a.publicIp) - ipKey(b.publicIp),
+  created: compareCreated,
+  state: (a, b) => stateKey(a.state) - stateKey(b.state),
+  // Names like demo-2 and demo-10 sort as a person expects; unnamed instances last.
+  name: (a, b) => (a.name === "" ? 1 : 0) - (b.name === "" ? 1 : 0) || byText.compare(a.name, b.name),
+};
+
+export function sortInstances(instances: readonly ListedInstance[], sort: SortKey): ListedInstance[] {
+  const primary = COMPARE[sort];
+  return [...instances].sort((a, b) => primary(a, b) || compareCreated(a, b) || compareId(a, b));
+}
+
+/** Filters, sorts and numbers the rows. */
+export function buildRows(instances: readonly ListedInstance[], view: ViewOptions): Row[] {
+  const states = view.states?.length ? new Set(view.states) : undefined;
+  const shown = states ? instances.filter((i) => states.has(i.state)) : instances;
+  return sortInstances(shown, view.sort).map((instance, i) => ({ row: i + 1, instance }));
+}
+
+/** Stopped, impaired, or failing a status check: what `destroy --failed` selects. */
+export function isFailed(i: ListedInstance): boolean {
+  if (i.state === "stopped") return true;
+  if (!i.checks) return false;
+  return [i.checks.instance, i.checks.system].some((s) => s === "impaired" || s === "failed");
+}
+
+/** A short summary of the status checks for the table ("2/2 ok", "initializing", "impaired", ...). */
+export function checksLabel(i: ListedInstance): string {
+  if (i.state !== "running" || !i.checks) return "";
+  const { instance, system } = i.checks;
+  if (instance === "ok" && system === "ok") return "2/2 ok";
+  if (instance === "impaired" || system === "impaired") {
+    const which = [instance === "impaired" ? "instance" : "", system === "impaired" ? "system" : ""].filter(Boolean).join("+");
+    return `impaired (${which})`;
+  }
+  if (instance === "initializing" || system === "initializing") return "initializing";
+  return instance === system ? instance : `${instance}/${system}`;
+}
+
+/** Counts per state, in the original's state order, for a summary line. */
+export function stateCounts(instances: readonly ListedInstance[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const i of instances) counts.set(i.state, (counts.get(i.state) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => stateKey(a[0]) - stateKey(b[0]) || a[0].localeCompare(b[0]));
+}

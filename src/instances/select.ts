@@ -1,0 +1,113 @@
+// The command language of the original destroy_instances, parsed strictly: every answer is
+// either fully understood or rejected with one line saying why. A half-parsed answer never
+// selects anything, and no answer can select a row outside the table.
+
+/** Filters (`fr`, `fs`, ...): which states the table shows. `all` shows every state. */
+export type FilterKey = "all" | "running" | "stopped" | "terminated" | "pending";
+
+/** Sort keys (`si`, `sp`, ...), also the values of `--sort`. */
+export type SortKey = "id" | "ip" | "created" | "state" | "name";
+
+export const SORT_KEYS: readonly SortKey[] = ["id", "ip", "created", "state", "name"];
+
+const FILTER_COMMANDS: Record<string, FilterKey> = {
+  fa: "all",
+  fr: "running",
+  fs: "stopped",
+  ft: "terminated",
+  fp: "pending",
+};
+
+const SORT_COMMANDS: Record<string, SortKey> = {
+  si: "id",
+  sp: "ip",
+  sc: "created",
+  ss: "state",
+  sn: "name",
+};
+
+export type SelectionResult = { ok: true; rows: number[] } | { ok: false; error: string };
+
+/** Longest row number we read as a number; anything longer is certainly past the end. */
+const MAX_DIGITS = 9;
+
+function rowNumber(token: string, rowCount: number): { ok: true; n: number } | { ok: false; error: string } {
+  if (!/^\d+$/.test(token)) return { ok: false, error: `"${token}" is not a row number` };
+  const n = token.length > MAX_DIGITS ? Number.POSITIVE_INFINITY : Number(token);
+  if (n === 0) return { ok: false, error: `there is no row 0: rows are numbered from 1` };
+  if (n > rowCount)
+    return {
+      ok: false,
+      error: rowCount === 0 ? `there are no rows to select` : `there is no row ${token}: the table has ${rowCount} row${rowCount === 1 ? "" : "s"}`,
+    };
+  return { ok: true, n };
+}
+
+/**
+ * Parses a row selection: `1,2,3`, `1-4`, `1,2,4-6`; spaces around numbers are allowed.
+ * Returns the selected row numbers (1-based), ascending, without duplicates; or the first
+ * problem found. Every returned number is in 1..rowCount.
+ */
+export function parseSelection(input: string, rowCount: number): SelectionResult {
+  const text = input.trim();
+  if (text === "") return { ok: false, error: "nothing selected: give row numbers like 1,2,4-6" };
+  const picked = new Set<number>();
+  for (const rawItem of text.split(",")) {
+    const item = rawItem.trim();
+    if (item === "") return { ok: false, error: `"${text}" has an empty item between commas` };
+    const parts = item.split("-").map((p) => p.trim());
+    if (parts.length === 1) {
+      const r = rowNumber(parts[0]!, rowCount);
+      if (!r.ok) return r;
+      picked.add(r.n);
+    } else if (parts.length === 2) {
+      if (parts[0] === "" || parts[1] === "") return { ok: false, error: `"${item}" is not a range: write it like 4-6` };
+      const from = rowNumber(parts[0]!, rowCount);
+      if (!from.ok) return from;
+      const to = rowNumber(parts[1]!, rowCount);
+      if (!to.ok) return to;
+      if (from.n > to.n) return { ok: false, error: `"${item}" runs backwards: write the smaller row first (${to.n}-${from.n})` };
+      for (let n = from.n; n <= to.n; n++) picked.add(n);
+    } else {
+      return { ok: false, error: `"${item}" is not a range: write it like 4-6` };
+    }
+  }
+  return { ok: true, rows: [...picked].sort((a, b) => a - b) };
+}
+
+export type PromptCommand =
+  | { kind: "quit" }
+  | { kind: "reload" }
+  | { kind: "help" }
+  | { kind: "empty" }
+  | { kind: "filter"; filter: FilterKey }
+  | { kind: "sort"; sort: SortKey }
+  | { kind: "select"; rows: number[] }
+  | { kind: "error"; message: string };
+
+/** One answer at the interactive prompt. Commands are case-insensitive; anything else is a selection. */
+export function parseCommand(input: string, rowCount: number): PromptCommand {
+  const text = input.trim();
+  const word = text.toLowerCase();
+  if (word === "") return { kind: "empty" };
+  if (word === "q" || word === "quit" || word === "exit") return { kind: "quit" };
+  if (word === "r") return { kind: "reload" };
+  if (word === "?" || word === "h" || word === "help") return { kind: "help" };
+  const filter = FILTER_COMMANDS[word];
+  if (filter) return { kind: "filter", filter };
+  const sort = SORT_COMMANDS[word];
+  if (sort) return { kind: "sort", sort };
+  if (/^[a-z]+$/.test(word))
+    return { kind: "error", message: `"${text}" is not a command: type ? for the list of commands, or rows like 1,2,4-6` };
+  const selection = parseSelection(text, rowCount);
+  return selection.ok ? { kind: "select", rows: selection.rows } : { kind: "error", message: selection.error };
+}
+
+export const PROMPT_HELP = [
+  "Commands:",
+  "  1,2,4-6      select rows to terminate (you confirm before anything happens)",
+  "  fr fs ft fp  show only running / stopped / terminated / pending instances; fa shows all",
+  "  si sp sc ss sn  sort by id / public IP / creation time / state / name",
+  "  r            reload from EC2 (resets filter and sort)",
+  "  q            quit without terminating anything (also Ctrl-C or Ctrl-D)",
+].join("\n");

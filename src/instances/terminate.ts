@@ -1,0 +1,184 @@
+// Terminating a workshop's instances, safely: whatever ids come in, only instances that EC2
+// says carry Workshop=<workshop> right now are terminated. Every other id is dropped and named.
+import { DescribeInstancesCommand, TerminateInstancesCommand, type EC2Client } from "@aws-sdk/client-ec2";
+import { scaledClock, type Clock } from "../clock.js";
+import { describeWorkshopInstances, idsInMessage, MAX_PAGE } from "./describe.js";
+import { TAG, tagValue } from "./tags.js";
+
+export interface TerminateOutcome {
+  instanceId: string;
+  previousState?: string;
+  currentState?: string;
+}
+
+export interface TerminateResult {
+  terminated: TerminateOutcome[];
+  skipped: { instanceId: string; reason: string }[];
+}
+
+/**
+ * Ids per TerminateInstances call. EC2 accepts up to 1000 but recommends smaller batches
+ * (API reference, TerminateInstances, InstanceIds); 100 keeps a failing call small and stays
+ * far inside the resource-rate bucket (1000 instances, refill 20/s; AWS-FACTS.md).
+ */
+export const TERMINATE_CHUNK = 100;
+
+/** More than 200 values in one filter fails with FilterLimitExceeded (AWS-FACTS.md). */
+export const FILTER_CHUNK = 200;
+
+const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
+
+/** Attempts per call on top of the SDK's own retries, for long throttling storms. */
+const ATTEMPTS = 5;
+
+interface AwsErrorLike {
+  name?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: unknown;
+}
+
+const THROTTLING = new Set(["RequestLimitExceeded", "Throttling", "ThrottlingException", "TooManyRequestsException"]);
+const NETWORK = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "TimeoutError"]);
+
+/** Throttling, 5xx and dropped connections are worth another try; 4xx are not. */
+export function isRetryable(err: unknown): boolean {
+  const e = (err ?? {}) as AwsErrorLike & { code?: string };
+  if (e.name === "AbortError") return false;
+  if (THROTTLING.has(e.name ?? "")) return true;
+  if ((e.$metadata?.httpStatusCode ?? 0) >= 500) return true;
+  return NETWORK.has(e.code ?? "") || NETWORK.has(e.name ?? "");
+}
+
+/** Calls `fn`, retrying retryable errors with exponential backoff and full jitter on `clock`. */
+async function withRetries<T>(fn: () => Promise<T>, clock: Clock, signal?: AbortSignal): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= ATTEMPTS || !isRetryable(err) || signal?.aborted) throw err;
+      await clock.sleep(Math.random() * Math.min(20_000, 1000 * 2 ** attempt), signal);
+    }
+  }
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Why an id that is not among the workshop's instances was dropped: looked up by id filter. */
+async function explainMissing(
+  ec2: EC2Client,
+  workshop: string,
+  ids: readonly string[],
+  clock: Clock,
+  signal?: AbortSignal,
+): Promise<Map<string, string>> {
+  const reasons = new Map<string, string>();
+  for (const chunk of chunks(ids, FILTER_CHUNK)) {
+    let token: string | undefined;
+    do {
+      const res = await withRetries(
+        () =>
+          ec2.send(
+            new DescribeInstancesCommand({
+              Filters: [{ Name: "instance-id", Values: chunk }],
+              MaxResults: MAX_PAGE,
+              NextToken: token,
+            }),
+            { abortSignal: signal },
+          ),
+        clock,
+        signal,
+      );
+      for (const r of res.Reservations ?? []) {
+        for (const i of r.Instances ?? []) {
+          if (!i.InstanceId) continue;
+          const owner = tagValue(i.Tags, TAG.workshop);
+          reasons.set(
+            i.InstanceId,
+            owner === undefined
+              ? `not tagged ${TAG.workshop}=${workshop} (it has no ${TAG.workshop} tag)`
+              : `not tagged ${TAG.workshop}=${workshop} (it belongs to workshop "${owner}")`,
+          );
+        }
+      }
+      token = res.NextToken;
+    } while (token);
+  }
+  for (const id of ids) if (!reasons.has(id)) reasons.set(id, "no such instance in EC2 (already gone, or another account or region)");
+  return reasons;
+}
+
+/**
+ * Terminates those of `instanceIds` that belong to `workshop`, re-reading them from EC2 first
+ * (by the workshop's tag filter, so no long id lists). Already terminated or shutting-down
+ * instances, and anything that is not (or no longer) this workshop's, are skipped with a reason.
+ * Throttling and 5xx are retried. Throws on anything else (e.g. UnauthorizedOperation); ids
+ * terminated by earlier chunks stay terminated (TerminateInstances cannot be undone).
+ */
+export async function terminateWorkshopInstances(
+  ec2: EC2Client,
+  workshop: string,
+  instanceIds: readonly string[],
+  opts: { clock?: Clock; signal?: AbortSignal } = {},
+): Promise<TerminateResult> {
+  const clock = opts.clock ?? scaledClock(1);
+  const signal = opts.signal;
+  const result: TerminateResult = { terminated: [], skipped: [] };
+  const wanted: string[] = [];
+  for (const id of new Set(instanceIds)) {
+    if (INSTANCE_ID.test(id)) wanted.push(id);
+    else result.skipped.push({ instanceId: id, reason: "not an EC2 instance id" });
+  }
+  if (wanted.length === 0) return result;
+
+  const current = await withRetries(() => describeWorkshopInstances(ec2, { workshop, abortSignal: signal }), clock, signal);
+  const byId = new Map(current.map((i) => [i.instanceId, i]));
+  const missing = wanted.filter((id) => !byId.has(id));
+  const missingReasons = missing.length ? await explainMissing(ec2, workshop, missing, clock, signal) : new Map<string, string>();
+
+  const toTerminate: string[] = [];
+  for (const id of wanted) {
+    const instance = byId.get(id);
+    if (!instance) result.skipped.push({ instanceId: id, reason: missingReasons.get(id)! });
+    else if (instance.state === "terminated") result.skipped.push({ instanceId: id, reason: "already terminated" });
+    else if (instance.state === "shutting-down") result.skipped.push({ instanceId: id, reason: "already shutting down" });
+    else toTerminate.push(id);
+  }
+
+  for (const chunk of chunks(toTerminate, TERMINATE_CHUNK)) {
+    let ids = chunk;
+    while (ids.length > 0) {
+      if (signal?.aborted) throw signal.reason ?? new Error("aborted");
+      try {
+        const res = await withRetries(
+          () => ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }), { abortSignal: signal }),
+          clock,
+          signal,
+        );
+        for (const c of res.TerminatingInstances ?? []) {
+          if (!c.InstanceId) continue;
+          result.terminated.push({
+            instanceId: c.InstanceId,
+            previousState: c.PreviousState?.Name,
+            currentState: c.CurrentState?.Name,
+          });
+        }
+        break;
+      } catch (err) {
+        // An instance that vanished between the re-read and this call fails the whole call:
+        // drop the ids EC2 names and terminate the rest.
+        const e = err as AwsErrorLike;
+        const gone = e.name === "InvalidInstanceID.NotFound" ? new Set(idsInMessage(e.message)) : new Set<string>();
+        const rest = ids.filter((id) => !gone.has(id));
+        if (gone.size === 0 || rest.length === ids.length) throw err;
+        for (const id of ids.filter((x) => gone.has(x))) result.skipped.push({ instanceId: id, reason: "no longer exists in EC2" });
+        ids = rest;
+      }
+    }
+  }
+  return result;
+}

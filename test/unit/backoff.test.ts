@@ -1,0 +1,107 @@
+import { expect } from "chai";
+import type { Clock } from "../../src/clock.js";
+import { AbortedError, backoffDelay, isRetryable, isThrottle, withRetry } from "../../src/instances/backoff.js";
+
+/** A clock whose sleeps pass instantly but advance its time: retries can be checked without waiting. */
+function virtualClock(): Clock & { slept: number[] } {
+  let t = 0;
+  const slept: number[] = [];
+  return {
+    scale: 1,
+    slept,
+    now: () => t,
+    sleep: async (ms: number) => {
+      slept.push(ms);
+      t += ms;
+    },
+  };
+}
+
+function awsError(name: string, status: number): Error {
+  return Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+}
+
+describe("backoff", () => {
+  it("classifies throttling, 5xx and dropped connections as retryable, 4xx as not", () => {
+    expect(isThrottle(awsError("RequestLimitExceeded", 503))).to.equal(true);
+    expect(isRetryable(awsError("RequestLimitExceeded", 503))).to.equal(true);
+    expect(isRetryable(awsError("InternalError", 500))).to.equal(true);
+    expect(isRetryable(awsError("Unavailable", 503))).to.equal(true);
+    expect(isRetryable(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))).to.equal(true);
+    expect(isRetryable(awsError("InvalidParameterValue", 400))).to.equal(false);
+    // EC2 answers capacity errors with a 500, but retrying the same AZ does not help: the launcher moves on.
+    expect(isRetryable(awsError("InsufficientInstanceCapacity", 500))).to.equal(false);
+    expect(isRetryable(awsError("UnauthorizedOperation", 403))).to.equal(false);
+    expect(isRetryable(new AbortedError())).to.equal(false);
+  });
+
+  it("grows the delay exponentially with jitter, within [cap/2, cap] and never above the maximum", () => {
+    for (let attempt = 1; attempt <= 12; attempt++) {
+      const cap = Math.min(20_000, 500 * 2 ** (attempt - 1));
+      expect(backoffDelay(attempt, () => 0)).to.equal(cap / 2);
+      expect(backoffDelay(attempt, () => 0.999999)).to.be.closeTo(cap, 0.1);
+    }
+  });
+
+  it("retries a throttled call until it succeeds", async () => {
+    const clock = virtualClock();
+    let calls = 0;
+    const result = await withRetry(
+      async () => {
+        calls++;
+        if (calls < 4) throw awsError("RequestLimitExceeded", 503);
+        return "ok";
+      },
+      { clock, deadline: 60_000, random: () => 0.5 },
+    );
+    expect(result).to.equal("ok");
+    expect(calls).to.equal(4);
+    expect(clock.slept).to.have.length(3);
+    expect(clock.slept[1]!).to.be.greaterThan(clock.slept[0]!);
+  });
+
+  it("does not retry a client error", async () => {
+    const clock = virtualClock();
+    let calls = 0;
+    const err = await withRetry(
+      async () => {
+        calls++;
+        throw awsError("InvalidParameterValue", 400);
+      },
+      { clock, deadline: 60_000 },
+    ).catch((e: unknown) => e);
+    expect((err as Error).name).to.equal("InvalidParameterValue");
+    expect(calls).to.equal(1);
+  });
+
+  it("keeps retrying inside the deadline, then throws the last error", async () => {
+    const clock = virtualClock();
+    let calls = 0;
+    const err = await withRetry(
+      async () => {
+        calls++;
+        throw awsError("RequestLimitExceeded", 503);
+      },
+      { clock, deadline: 120_000, random: () => 0.5 },
+    ).catch((e: unknown) => e);
+    expect((err as Error).name).to.equal("RequestLimitExceeded");
+    expect(clock.now()).to.equal(120_000);
+    expect(calls).to.be.within(8, 20);
+  });
+
+  it("stops between attempts when the signal aborts", async () => {
+    const clock = virtualClock();
+    const ac = new AbortController();
+    let calls = 0;
+    const err = await withRetry(
+      async () => {
+        calls++;
+        if (calls === 2) ac.abort();
+        throw awsError("InternalError", 500);
+      },
+      { clock, deadline: 60_000, signal: ac.signal },
+    ).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(AbortedError);
+    expect(calls).to.equal(2);
+  });
+});

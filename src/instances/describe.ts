@@ -104,21 +104,24 @@ export function idsInMessage(message: string | undefined): string[] {
  * Status checks of the given (running) instances, in id chunks of 100. An id that vanished since
  * it was listed (InvalidInstanceID.NotFound) is dropped and the chunk asked again, so a race
  * with EC2 never fails the whole listing. Ids EC2 reports nothing for are simply absent.
+ * `retry` wraps each call (e.g. backoff.ts withRetry); `onCall` counts attempts made here.
  */
 export async function describeStatusChecks(
   ec2: EC2Client,
   instanceIds: readonly string[],
-  o: { abortSignal?: AbortSignal; onCall?: () => void } = {},
+  o: { abortSignal?: AbortSignal; onCall?: () => void; retry?: <T>(fn: () => Promise<T>) => Promise<T> } = {},
 ): Promise<Map<string, InstanceChecks>> {
+  const retry = o.retry ?? (<T>(fn: () => Promise<T>) => fn());
   const out = new Map<string, InstanceChecks>();
   for (let start = 0; start < instanceIds.length; start += STATUS_CHUNK) {
     let chunk = instanceIds.slice(start, start + STATUS_CHUNK);
     while (chunk.length > 0) {
       try {
         o.onCall?.();
-        const res = await ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: chunk }), {
-          abortSignal: o.abortSignal,
-        });
+        const ids = chunk;
+        const res = await retry(() =>
+          ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: ids }), { abortSignal: o.abortSignal }),
+        );
         for (const s of res.InstanceStatuses ?? []) {
           if (!s.InstanceId) continue;
           out.set(s.InstanceId, {

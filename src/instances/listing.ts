@@ -1,6 +1,7 @@
 // The model behind `instances list` and the destroy table: which rows are shown (filter), in
 // which order (sort), and how each row is numbered. Pure, so the row numbers a user sees in
 // `instances list --state X --sort Y` are exactly the ones `destroy --rows` uses.
+import { InputError } from "../errors.js";
 import type { FilterKey, SortKey } from "./select.js";
 import type { WorkshopInstance } from "./describe.js";
 
@@ -104,4 +105,18 @@ export function stateCounts(instances: readonly ListedInstance[]): [string, numb
   const counts = new Map<string, number>();
   for (const i of instances) counts.set(i.state, (counts.get(i.state) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => stateKey(a[0]) - stateKey(b[0]) || a[0].localeCompare(b[0]));
+}
+
+/** `--state` values (repeatable, commas allowed), checked before any AWS call. */
+export function parseStatesOption(values: readonly string[] | undefined): string[] {
+  const out: string[] = [];
+  for (const v of values ?? []) {
+    for (const s of v.split(",").map((x) => x.trim().toLowerCase())) {
+      if (s === "") continue;
+      if (!STATES.includes(s))
+        throw new InputError(`--state "${s}" is not an instance state: use ${STATES.join(", ")}.`);
+      if (!out.includes(s)) out.push(s);
+    }
+  }
+  return out;
 }

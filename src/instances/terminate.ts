@@ -2,6 +2,7 @@
 // says carry Workshop=<workshop> right now are terminated. Every other id is dropped and named.
 import { DescribeInstancesCommand, TerminateInstancesCommand, type EC2Client } from "@aws-sdk/client-ec2";
 import { scaledClock, type Clock } from "../clock.js";
+import { withRetry } from "./backoff.js";
 import { describeWorkshopInstances, idsInMessage, MAX_PAGE } from "./describe.js";
 import { TAG, tagValue } from "./tags.js";
 
@@ -29,37 +30,16 @@ export const FILTER_CHUNK = 200;
 const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
 
 /** Attempts per call on top of the SDK's own retries, for long throttling storms. */
-const ATTEMPTS = 5;
+const ATTEMPTS = 6;
 
 interface AwsErrorLike {
   name?: string;
   message?: string;
-  $metadata?: { httpStatusCode?: number };
-  $retryable?: unknown;
 }
 
-const THROTTLING = new Set(["RequestLimitExceeded", "Throttling", "ThrottlingException", "TooManyRequestsException"]);
-const NETWORK = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "TimeoutError"]);
-
-/** Throttling, 5xx and dropped connections are worth another try; 4xx are not. */
-export function isRetryable(err: unknown): boolean {
-  const e = (err ?? {}) as AwsErrorLike & { code?: string };
-  if (e.name === "AbortError") return false;
-  if (THROTTLING.has(e.name ?? "")) return true;
-  if ((e.$metadata?.httpStatusCode ?? 0) >= 500) return true;
-  return NETWORK.has(e.code ?? "") || NETWORK.has(e.name ?? "");
-}
-
-/** Calls `fn`, retrying retryable errors with exponential backoff and full jitter on `clock`. */
-async function withRetries<T>(fn: () => Promise<T>, clock: Clock, signal?: AbortSignal): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (attempt >= ATTEMPTS || !isRetryable(err) || signal?.aborted) throw err;
-      await clock.sleep(Math.random() * Math.min(20_000, 1000 * 2 ** attempt), signal);
-    }
-  }
+/** One EC2 call with throttling / 5xx / dropped connections retried on the tool's clock. */
+function retried<T>(fn: () => Promise<T>, clock: Clock, signal?: AbortSignal): Promise<T> {
+  return withRetry(() => fn(), { clock, signal, maxAttempts: ATTEMPTS });
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -80,7 +60,7 @@ async function explainMissing(
   for (const chunk of chunks(ids, FILTER_CHUNK)) {
     let token: string | undefined;
     do {
-      const res = await withRetries(
+      const res = await retried(
         () =>
           ec2.send(
             new DescribeInstancesCommand({
@@ -135,7 +115,7 @@ export async function terminateWorkshopInstances(
   }
   if (wanted.length === 0) return result;
 
-  const current = await withRetries(() => describeWorkshopInstances(ec2, { workshop, abortSignal: signal }), clock, signal);
+  const current = await retried(() => describeWorkshopInstances(ec2, { workshop, abortSignal: signal }), clock, signal);
   const byId = new Map(current.map((i) => [i.instanceId, i]));
   const missing = wanted.filter((id) => !byId.has(id));
   const missingReasons = missing.length ? await explainMissing(ec2, workshop, missing, clock, signal) : new Map<string, string>();
@@ -154,7 +134,7 @@ export async function terminateWorkshopInstances(
     while (ids.length > 0) {
       if (signal?.aborted) throw signal.reason ?? new Error("aborted");
       try {
-        const res = await withRetries(
+        const res = await retried(
           () => ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }), { abortSignal: signal }),
           clock,
           signal,

@@ -1,11 +1,75 @@
-import { Command } from "clipanion";
-import { NotYetCommand } from "../base.js";
+import { Command, Option } from "clipanion";
+import * as t from "typanion";
+import { BaseCommand } from "../base.js";
+import { SORT_KEYS, type SortKey } from "../../instances/select.js";
+import { parseStatesOption } from "../../instances/listing.js";
 
-export class InstancesListCommand extends NotYetCommand {
+export class InstancesListCommand extends BaseCommand {
   static override paths = [["instances", "list"]];
 
   static override usage = Command.Usage({
     category: "Instances",
-    description: "List a workshop's instances (not available yet)",
+    description: "List a workshop's instances",
+    details: `
+      Shows every instance tagged \`Workshop=<workshop>\`: row number, instance id, Name, public IP, launch time
+      (in TZ, else the system's zone), state, status checks of the running ones, and the batch (one per
+      \`instances create\` run). The row numbers are the ones \`instances destroy --rows\` uses with the same
+      \`--state\` and \`--sort\`.
+
+      Terminated instances stay listed until EC2 removes them (usually within an hour).
+    `,
+    examples: [
+      ["List a workshop's instances", "$0 instances list --workshop intro-linux"],
+      ["Only the running and stopped ones, by public IP", "$0 instances list --workshop intro-linux --state running --state stopped --sort ip"],
+      ["As JSON, for scripts", "$0 instances list --workshop intro-linux --json"],
+    ],
   });
+
+  workshop = Option.String("--workshop,-w", { description: "The workshop (default: ask, when in a terminal)" });
+  state = Option.Array("--state", {
+    description: "Only instances in this state: pending, running, stopping, stopped, shutting-down, terminated (repeatable)",
+  });
+  sort = Option.String("--sort", "created", {
+    description: "Sort by id, ip, created, state or name (default: created)",
+    validator: t.isEnum(SORT_KEYS),
+  });
+  json = Option.Boolean("--json", false, { description: "Print a JSON array (ISO times) instead of the table" });
+
+  protected async run(): Promise<number> {
+    const states = parseStatesOption(this.state);
+    const { openWorkshop } = await import("../../instances/session.js");
+    const session = await openWorkshop({
+      given: this.workshop,
+      target: (region) => this.awsTarget(region),
+      env: this.env,
+      stdin: this.context.stdin,
+      stdout: this.context.stdout,
+      interactive: this.interactive && !this.json,
+    });
+    try {
+      const { buildRows } = await import("../../instances/listing.js");
+      const rows = buildRows(await session.load(states), { sort: this.sort as SortKey });
+      const { instanceJson, renderInstanceTable, tableFooter } = await import("../../ui/instance-table.js");
+      if (this.json) {
+        this.context.stdout.write(`${JSON.stringify(rows.map(instanceJson), null, 2)}\n`);
+        return 0;
+      }
+      const { timeFormatter } = await import("../../ui/time.js");
+      const time = timeFormatter(this.env);
+      const style = this.style;
+      const out = this.context.stdout;
+      const now = new Date();
+      if (rows.length === 0) {
+        const which = states.length ? ` in state ${states.join(" or ")}` : "";
+        out.write(`Workshop "${session.name}" has no instances${which}.\n`);
+      } else {
+        out.write(`${style.bold(`Workshop "${session.name}"`)}: ${rows.length} instance${rows.length === 1 ? "" : "s"}\n\n`);
+        out.write(`${renderInstanceTable(rows, { style, time, sort: this.sort as SortKey, now })}\n\n`);
+      }
+      out.write(`${tableFooter({ time, now, style, terminatedNote: rows.some((r) => r.instance.state === "terminated") })}\n`);
+      return 0;
+    } finally {
+      session.close();
+    }
+  }
 }

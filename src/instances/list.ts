@@ -1,0 +1,24 @@
+// Loading what `instances list` and `instances destroy` show: the workshop's instances by tag
+// (paginated, 1000 a page) plus the status checks of the running ones (100 ids a call).
+import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { Clock } from "../clock.js";
+import { withRetry } from "./backoff.js";
+import { describeStatusChecks, describeWorkshopInstances } from "./describe.js";
+import type { ListedInstance } from "./listing.js";
+
+export interface LoadOptions {
+  /** Only these states (asked of EC2 as an instance-state-name filter). */
+  states?: readonly string[];
+  clock: Clock;
+  signal?: AbortSignal;
+}
+
+export async function loadInstances(ec2: EC2Client, workshop: string, o: LoadOptions): Promise<ListedInstance[]> {
+  const retry = <T>(fn: () => Promise<T>): Promise<T> => withRetry(fn, { clock: o.clock, signal: o.signal, maxAttempts: 6 });
+  const instances = await retry(() =>
+    describeWorkshopInstances(ec2, { workshop, states: o.states, abortSignal: o.signal }),
+  );
+  const running = instances.filter((i) => i.state === "running").map((i) => i.instanceId);
+  const checks = running.length ? await describeStatusChecks(ec2, running, { abortSignal: o.signal, retry }) : new Map();
+  return instances.map((i) => (checks.has(i.instanceId) ? { ...i, checks: checks.get(i.instanceId) } : i));
+}

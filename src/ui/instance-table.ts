@@ -1,0 +1,106 @@
+// The instance table of `instances list` and `instances destroy`, and its --json twin.
+import { checksLabel, type ListedInstance, type Row } from "../instances/listing.js";
+import type { SortKey } from "../instances/select.js";
+import type { Style } from "./style.js";
+import { renderTable, type Column } from "./table.js";
+import type { TimeFormatter } from "./time.js";
+
+export interface InstanceTableOptions {
+  style: Style;
+  time: TimeFormatter;
+  /** The sorted column is marked. */
+  sort?: SortKey;
+  now?: Date;
+  indent?: string;
+}
+
+/** Batch ids are long; the table shows enough to tell batches apart (--json has the full id). */
+const BATCH_WIDTH = 12;
+
+function shortBatch(batch: string | undefined): string {
+  if (!batch) return "";
+  return batch.length > BATCH_WIDTH ? `${batch.slice(0, BATCH_WIDTH - 1)}…` : batch;
+}
+
+function stateColor(style: Style, state: string): string {
+  switch (state) {
+    case "running":
+      return style.green(state);
+    case "pending":
+    case "stopping":
+    case "shutting-down":
+      return style.yellow(state);
+    case "stopped":
+      return style.red(state);
+    case "terminated":
+      return style.dim(state);
+    default:
+      return state;
+  }
+}
+
+function checksColor(style: Style, label: string): string {
+  if (label.startsWith("2/2")) return style.green(label);
+  if (label.startsWith("impaired")) return style.red(label);
+  return label;
+}
+
+const SORT_COLUMN: Record<SortKey, number> = { id: 1, name: 2, ip: 3, created: 4, state: 5 };
+
+export function renderInstanceTable(rows: readonly Row[], o: InstanceTableOptions): string {
+  const now = o.now ?? new Date();
+  const columns: Column<Row>[] = [
+    { header: "#", value: (r) => String(r.row), align: "right" },
+    { header: "Instance", value: (r) => r.instance.instanceId },
+    { header: "Name", value: (r) => r.instance.name },
+    { header: "Public IP", value: (r) => r.instance.publicIp ?? o.style.dim("-") },
+    { header: "Launched", value: (r) => o.time.format(r.instance.launchTime, now) },
+    { header: "State", value: (r) => stateColor(o.style, r.instance.state) },
+    { header: "Checks", value: (r) => checksColor(o.style, checksLabel(r.instance)) },
+    { header: "Batch", value: (r) => shortBatch(r.instance.batch) },
+  ];
+  return renderTable(rows, columns, {
+    style: o.style,
+    markedColumn: o.sort ? SORT_COLUMN[o.sort] : undefined,
+    indent: o.indent,
+  });
+}
+
+/** The lines under the table: the current time and zone (named once), and what to expect. */
+export function tableFooter(o: { time: TimeFormatter; now?: Date; style: Style; terminatedNote?: boolean }): string {
+  const now = o.now ?? new Date();
+  const lines = [`Now ${o.time.format(now, now)}; times are ${o.time.zoneLabel(now)}.`];
+  if (o.time.zone.ignoredTz) lines.push(o.style.yellow(`TZ="${o.time.zone.ignoredTz}" is not a time zone this tool knows; showing UTC.`));
+  if (o.terminatedNote)
+    lines.push(o.style.dim("Terminated instances stay listed until EC2 removes them (usually within an hour)."));
+  return lines.join("\n");
+}
+
+export interface InstanceJson {
+  row: number;
+  instanceId: string;
+  name: string;
+  publicIp: string | null;
+  privateIp: string | null;
+  launchTime: string | null;
+  state: string;
+  statusChecks: { instance: string; system: string } | null;
+  batch: string | null;
+  availabilityZone: string | null;
+}
+
+export function instanceJson(r: Row): InstanceJson {
+  const i: ListedInstance = r.instance;
+  return {
+    row: r.row,
+    instanceId: i.instanceId,
+    name: i.name,
+    publicIp: i.publicIp ?? null,
+    privateIp: i.privateIp ?? null,
+    launchTime: i.launchTime ? i.launchTime.toISOString() : null,
+    state: i.state,
+    statusChecks: i.checks ? { instance: i.checks.instance, system: i.checks.system } : null,
+    batch: i.batch ?? null,
+    availabilityZone: i.availabilityZone ?? null,
+  };
+}

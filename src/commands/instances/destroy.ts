@@ -1,11 +1,219 @@
-import { Command } from "clipanion";
-import { NotYetCommand } from "../base.js";
+import { Command, Option, UsageError } from "clipanion";
+import * as t from "typanion";
+import { BaseCommand, EXIT } from "../base.js";
+import { UserError } from "../../errors.js";
+import { parseStatesOption, type Row } from "../../instances/listing.js";
+import { parseSelection, SORT_KEYS, type SortKey } from "../../instances/select.js";
 
-export class InstancesDestroyCommand extends NotYetCommand {
+type Selection = "rows" | "ids" | "all" | "failed" | "state";
+
+const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
+const DONE_STATES = new Set(["terminated", "shutting-down"]);
+
+export class InstancesDestroyCommand extends BaseCommand {
   static override paths = [["instances", "destroy"], ["destroy-instances"]];
 
   static override usage = Command.Usage({
     category: "Instances",
-    description: "Select and terminate a workshop's instances (not available yet)",
+    description: "Select and terminate a workshop's instances",
+    details: `
+      In a terminal, without a selection, shows the original's interactive table: type rows to terminate
+      (\`1,2,3\`, \`1-4\`, \`1,2,4-6\`), \`fr\`/\`fs\`/\`ft\`/\`fp\`/\`fa\` to filter (running, stopped, terminated,
+      pending, all), \`si\`/\`sp\`/\`sc\`/\`ss\`/\`sn\` to sort (id, public IP, creation time, state, name), \`r\` to
+      reload, \`q\` to quit. The selected rows are shown again and you confirm with y/n/q.
+
+      For scripts, select with exactly one of \`--rows\` (numbered as \`instances list\` numbers them with the
+      same \`--state\` and \`--sort\`), \`--ids\`, \`--all\` or \`--failed\` (stopped, impaired or failing checks);
+      \`--state\` alone selects every instance in those states. Without a terminal, \`--yes\` is required.
+
+      Just before terminating, the selected instances are read again from EC2: any that no longer carry this
+      workshop's tag, or are gone, are dropped and named. Nothing else is ever terminated. Terminated instances
+      stay listed until EC2 removes them (usually within an hour).
+    `,
+    examples: [
+      ["Choose interactively", "$0 instances destroy --workshop intro-linux"],
+      ["Terminate rows 1, 2 and 4 to 6 of `instances list`", "$0 instances destroy --workshop intro-linux --rows 1,2,4-6 --yes"],
+      ["Terminate the failed instances", "$0 instances destroy --workshop intro-linux --failed --yes"],
+      ["Terminate everything at the end of the day", "$0 instances destroy --workshop intro-linux --all --yes"],
+    ],
   });
+
+  workshop = Option.String("--workshop,-w", { description: "The workshop (default: ask, when in a terminal)" });
+  rows = Option.String("--rows", { description: "Rows to terminate, as `instances list` numbers them: 1,2,4-6" });
+  ids = Option.Array("--ids", { description: "Instance ids to terminate: i-...,i-... (repeatable)" });
+  all = Option.Boolean("--all", false, { description: "Terminate all the workshop's instances (in --state, if given)" });
+  failed = Option.Boolean("--failed", false, { description: "Terminate stopped, impaired and check-failing instances" });
+  state = Option.Array("--state", {
+    description: "Only instances in this state (repeatable); alone, selects them all",
+  });
+  sort = Option.String("--sort", "created", {
+    description: "Row order for --rows: id, ip, created, state or name (default: created)",
+    validator: t.isEnum(SORT_KEYS),
+  });
+  yes = Option.Boolean("--yes,-y", false, { description: "Do not ask for confirmation (required without a terminal)" });
+  json = Option.Boolean("--json", false, { description: "Print the outcome as JSON (needs a selection and --yes)" });
+
+  /** Which selection flag was given; checked before any AWS call. */
+  private selection(states: string[]): Selection | undefined {
+    const given = (
+      [
+        ["rows", this.rows !== undefined],
+        ["ids", this.ids !== undefined],
+        ["all", this.all],
+        ["failed", this.failed],
+      ] as const
+    )
+      .filter(([, on]) => on)
+      .map(([name]) => name);
+    if (given.length > 1) throw new UsageError(`Choose one selection: ${given.map((g) => `--${g}`).join(", ")} cannot be combined.`);
+    if (given[0] === "ids" && states.length) throw new UsageError(`--ids names instances exactly: leave out --state.`);
+    return given[0] ?? (states.length ? "state" : undefined);
+  }
+
+  private idList(): string[] {
+    const ids = (this.ids ?? []).flatMap((v) => v.split(",")).map((s) => s.trim()).filter(Boolean);
+    if (ids.length === 0) throw new UsageError(`--ids needs instance ids, like --ids i-0123456789abcdef0,i-0fedcba9876543210.`);
+    const bad = ids.filter((id) => !INSTANCE_ID.test(id));
+    if (bad.length) throw new UsageError(`--ids: "${bad[0]}" is not an instance id (they look like i-0123456789abcdef0).`);
+    return [...new Set(ids)];
+  }
+
+  protected async run(): Promise<number> {
+    const states = parseStatesOption(this.state);
+    const selection = this.selection(states);
+    const ids = selection === "ids" ? this.idList() : [];
+    if (selection === "rows") {
+      // Syntax first, before any AWS call; the row count is checked once the table is known.
+      const syntax = parseSelection(this.rows!, Number.MAX_SAFE_INTEGER);
+      if (!syntax.ok) throw new UsageError(`--rows: ${syntax.error}.`);
+    }
+    if (!selection) {
+      if (this.json) throw new UsageError(`--json needs a selection: --rows, --ids, --all, --failed or --state.`);
+      if (this.yes) throw new UsageError(`--yes needs a selection: --rows, --ids, --all, --failed or --state.`);
+      if (!this.interactive)
+        throw new UsageError(
+          `Nothing selected, and no terminal to ask in: pass --rows, --ids, --all, --failed or --state (with --yes).`,
+        );
+    }
+
+    const { openWorkshop } = await import("../../instances/session.js");
+    const session = await openWorkshop({
+      given: this.workshop,
+      target: (region) => this.awsTarget(region),
+      env: this.env,
+      stdin: this.context.stdin,
+      stdout: this.context.stdout,
+      interactive: this.interactive && !this.json,
+    });
+    try {
+      const { timeFormatter } = await import("../../ui/time.js");
+      const time = timeFormatter(this.env);
+      if (!selection) {
+        const { runDestroyPrompt } = await import("../../ui/destroy-prompt.js");
+        await runDestroyPrompt({
+          stdin: this.context.stdin,
+          stdout: this.context.stdout,
+          style: this.style,
+          time,
+          workshop: session.name,
+          load: (signal) => session.load(undefined, signal),
+          terminate: (instanceIds) => session.terminate(instanceIds),
+        });
+        return EXIT.ok;
+      }
+      return await this.terminateSelected(session, selection, states, ids, time);
+    } finally {
+      session.close();
+    }
+  }
+
+  private async terminateSelected(
+    session: import("../../instances/session.js").WorkshopSession,
+    selection: Selection,
+    states: string[],
+    ids: string[],
+    time: import("../../ui/time.js").TimeFormatter,
+  ): Promise<number> {
+    const { buildRows, isFailed } = await import("../../instances/listing.js");
+    const { renderSelection, renderOutcome, confirmTermination, LineReader } = await import("../../ui/destroy-prompt.js");
+    const { renderInstanceTable, tableFooter } = await import("../../ui/instance-table.js");
+    const out = this.context.stdout;
+    const style = this.style;
+    const sort = this.sort as SortKey;
+
+    const listed = await session.load(states);
+    const rows = buildRows(listed, { sort });
+    let picked: Row[];
+    switch (selection) {
+      case "rows": {
+        const parsed = parseSelection(this.rows!, rows.length);
+        if (!parsed.ok) {
+          const view = states.length ? ` (with --state ${states.join(",")})` : "";
+          throw new UsageError(`--rows: ${parsed.error}${view}. See \`ec2-workshop instances list --workshop ${session.name}\`.`);
+        }
+        picked = parsed.rows.map((n) => rows[n - 1]!);
+        break;
+      }
+      case "ids": {
+        const byId = new Map(rows.map((r) => [r.instance.instanceId, r]));
+        const foreign = ids.filter((id) => !byId.has(id));
+        if (foreign.length)
+          throw new UserError(
+            `Not instances of workshop "${session.name}": ${foreign.join(", ")}. Nothing was terminated; check the ids with \`ec2-workshop instances list --workshop ${session.name}\`.`,
+          );
+        picked = ids.map((id) => byId.get(id)!);
+        break;
+      }
+      case "failed":
+        picked = rows.filter((r) => isFailed(r.instance));
+        break;
+      case "all":
+      case "state":
+        picked = rows;
+        break;
+    }
+
+    const live = picked.filter((r) => !DONE_STATES.has(r.instance.state));
+    if (!this.json && picked.length) out.write(`${renderSelection(picked, { style, time, sort })}\n\n`);
+    if (live.length === 0) {
+      const what = selection === "failed" ? "no failed instances" : picked.length ? "all selected instances are already terminated" : "no instances selected";
+      if (this.json) out.write(`${JSON.stringify({ workshop: session.name, terminated: [], skipped: [] }, null, 2)}\n`);
+      else out.write(`Nothing to terminate in workshop "${session.name}": ${what}.\n`);
+      return EXIT.ok;
+    }
+
+    if (!this.yes) {
+      if (!this.interactive || this.json)
+        throw new UserError(
+          `Refusing to terminate ${live.length} instance${live.length === 1 ? "" : "s"} without confirmation: there is no terminal to ask in. Add --yes to confirm. Nothing was terminated.`,
+        );
+      const reader = new LineReader(this.context.stdin, out);
+      let decision;
+      try {
+        decision = await confirmTermination({ reader, out, style, count: live.length });
+      } finally {
+        reader.close();
+      }
+      if (decision !== "y") {
+        out.write(`Cancelled: nothing was terminated.\n`);
+        return EXIT.error;
+      }
+    }
+
+    const result = await session.terminate(live.map((r) => r.instance.instanceId));
+    if (this.json) {
+      out.write(`${JSON.stringify({ workshop: session.name, ...result }, null, 2)}\n`);
+    } else {
+      out.write(`${renderOutcome(result, new Map(listed.map((i) => [i.instanceId, i])), style)}\n`);
+      const fresh = buildRows(await session.load(), { sort });
+      const now = new Date();
+      out.write(`\n${style.bold(`Workshop "${session.name}"`)} now:\n\n${renderInstanceTable(fresh, { style, time, sort, now })}\n\n`);
+      out.write(`${tableFooter({ time, now, style, terminatedNote: true })}\n`);
+    }
+    for (const s of result.skipped) {
+      if (s.reason.startsWith("not tagged") || s.reason.startsWith("no such") || s.reason.startsWith("no longer"))
+        this.context.stderr.write(`${this.errStyle.yellow("Warning:")} ${s.instanceId} was not terminated: ${s.reason}.\n`);
+    }
+    return EXIT.ok;
+  }
 }

@@ -1,0 +1,276 @@
+// Launching a batch: RunInstances from the workshop's launch template, every instance and volume
+// tagged at launch, one ClientToken per launch attempt (so a retried call never doubles the
+// batch), and capacity errors / partial launches moving the remainder to the next subnet (AZ).
+import { randomBytes } from "node:crypto";
+import {
+  DescribeSubnetsCommand,
+  RunInstancesCommand,
+  type EC2Client,
+  type RunInstancesCommandInput,
+  type TagSpecification,
+} from "@aws-sdk/client-ec2";
+import type { Clock } from "../clock.js";
+import { describeError } from "../errors.js";
+import { AbortedError, withRetry } from "./backoff.js";
+import { MANAGED_BY, TAG } from "./tags.js";
+import type { LaunchTemplateInfo } from "./template.js";
+
+/** Service Quotas code of "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances" (vCPUs). */
+export const STANDARD_VCPU_QUOTA_CODE = "L-1216C47A";
+
+const CAPACITY_ERRORS = new Set(["InsufficientInstanceCapacity", "InsufficientHostCapacity"]);
+const QUOTA_ERRORS = new Set(["VcpuLimitExceeded", "InstanceLimitExceeded"]);
+
+/** A batch id: one per `instances create` run; 8 lowercase base-36 characters. */
+export function newBatchId(bytes: Buffer = randomBytes(8)): string {
+  let s = "";
+  for (const b of bytes.subarray(0, 8)) s += (b % 36).toString(36);
+  return s;
+}
+
+/**
+ * The Name tag. EC2 applies a TagSpecification to every instance of one RunInstances call, so
+ * per-instance numbers at launch would cost one call per instance (RunInstances refills at 2
+ * requests/s: 150 s for 300 instances). So the name is per batch, `<workshop>-<batch>`, unique
+ * across concurrent runs; the attendee number is the row in the result table.
+ */
+export function batchName(workshop: string, batch: string): string {
+  return `${workshop}-${batch}`;
+}
+
+/**
+ * ClientToken for one launch attempt: distinct per attempt and subnet (EC2 scopes tokens to the
+ * AZ when a subnet is given), identical across retries of that attempt. At most 64 ASCII chars.
+ */
+export function clientToken(batch: string, attempt: number, subnetId: string | undefined): string {
+  const token = `ec2-workshop-${batch}-${attempt}-${subnetId ?? "template"}`;
+  return token.length <= 64 ? token : token.slice(0, 64);
+}
+
+export interface LaunchTags {
+  workshop: string;
+  batch: string;
+  launchedBy: string;
+  launchedAt: Date;
+}
+
+export function launchTags(t: LaunchTags): { Key: string; Value: string }[] {
+  return [
+    { Key: TAG.workshop, Value: t.workshop },
+    { Key: TAG.name, Value: batchName(t.workshop, t.batch) },
+    { Key: TAG.batch, Value: t.batch },
+    { Key: TAG.launchedBy, Value: t.launchedBy },
+    { Key: TAG.launchedAt, Value: t.launchedAt.toISOString() },
+    { Key: TAG.managedBy, Value: MANAGED_BY },
+  ];
+}
+
+export function tagSpecifications(t: LaunchTags): TagSpecification[] {
+  const tags = launchTags(t);
+  return [
+    { ResourceType: "instance", Tags: tags },
+    { ResourceType: "volume", Tags: tags },
+  ];
+}
+
+export interface WorkshopSubnet {
+  subnetId: string;
+  availabilityZone: string;
+}
+
+/** The workshop's subnets (tag Workshop=<name>), available ones only, in AZ order. */
+export async function findWorkshopSubnets(ec2: EC2Client, workshop: string, signal?: AbortSignal): Promise<WorkshopSubnet[]> {
+  const out = await ec2.send(
+    new DescribeSubnetsCommand({ Filters: [{ Name: `tag:${TAG.workshop}`, Values: [workshop] }] }),
+    { abortSignal: signal },
+  );
+  return (out.Subnets ?? [])
+    .filter((s) => s.SubnetId && (s.State === undefined || s.State === "available"))
+    .map((s) => ({ subnetId: s.SubnetId!, availabilityZone: s.AvailabilityZone ?? "" }))
+    .sort((a, b) => a.availabilityZone.localeCompare(b.availabilityZone) || a.subnetId.localeCompare(b.subnetId));
+}
+
+/** Builds one RunInstances request: the template, the subnet override, tags, token. */
+export function runInstancesInput(o: {
+  template: LaunchTemplateInfo;
+  subnet?: WorkshopSubnet;
+  maxCount: number;
+  token: string;
+  tags: LaunchTags;
+}): RunInstancesCommandInput {
+  const input: RunInstancesCommandInput = {
+    LaunchTemplate: { LaunchTemplateId: o.template.id, Version: o.template.version },
+    MinCount: 1,
+    MaxCount: o.maxCount,
+    ClientToken: o.token,
+    TagSpecifications: tagSpecifications(o.tags),
+  };
+  if (o.subnet) {
+    const nic = o.template.primaryInterface;
+    if (nic) {
+      // A template with a network interface takes the subnet there (EC2 refuses an instance-level
+      // SubnetId next to interfaces); keep the template's public-IP and security-group settings.
+      input.NetworkInterfaces = [
+        {
+          DeviceIndex: 0,
+          SubnetId: o.subnet.subnetId,
+          ...(nic.associatePublicIpAddress !== undefined ? { AssociatePublicIpAddress: nic.associatePublicIpAddress } : {}),
+          ...(nic.groups ? { Groups: nic.groups } : {}),
+          ...(nic.deleteOnTermination !== undefined ? { DeleteOnTermination: nic.deleteOnTermination } : {}),
+        },
+      ];
+    } else {
+      input.SubnetId = o.subnet.subnetId;
+    }
+  }
+  return input;
+}
+
+export interface LaunchedInstance {
+  instanceId: string;
+  /** Position in launch order (0-based): the attendee rows follow it. */
+  order: number;
+  subnetId?: string;
+  availabilityZone?: string;
+  /** Tool time (clock.now()) when RunInstances returned it: its launch timeout starts here. */
+  launchedAt: number;
+}
+
+/** Why a launch ended before every requested instance existed. */
+export type LaunchStop =
+  | { kind: "capacity"; message: string }
+  | { kind: "quota"; code: string; message: string }
+  | { kind: "error"; message: string }
+  | { kind: "interrupted"; message: string };
+
+export interface LaunchOutcome {
+  requested: number;
+  instances: LaunchedInstance[];
+  /** Set when fewer than requested were launched. */
+  stop?: LaunchStop;
+}
+
+export interface LaunchEvents {
+  /** New instances exist (ids known): called once per successful RunInstances. */
+  launched?(instances: LaunchedInstance[], subnet: WorkshopSubnet | undefined, stillWanted: number): void;
+  /** Something worth a line: a capacity error in one AZ, a partial launch, a retry. */
+  note?(message: string): void;
+}
+
+export interface LaunchOptions {
+  workshop: string;
+  count: number;
+  batch: string;
+  launchedBy: string;
+  launchedAt: Date;
+  template: LaunchTemplateInfo;
+  /** For messages (quota advice). */
+  region?: string;
+  /** Where to launch, in order; empty = wherever the template says (one attempt). */
+  subnets: readonly WorkshopSubnet[];
+  clock: Clock;
+  signal?: AbortSignal;
+  /** Tool time after which throttled/5xx RunInstances calls are no longer retried. */
+  deadline: number;
+  /** Launch attempts already used by this batch (replacement rounds continue the numbering). */
+  firstAttempt?: number;
+  /** `order` of the first instance launched here. */
+  firstOrder?: number;
+  random?: () => number;
+  events?: LaunchEvents;
+}
+
+export function quotaAdvice(region: string | undefined, code: string, awsMessage: string): string {
+  return (
+    `EC2 refused more instances (${code}: ${awsMessage.replace(/\.$/, "")}). ` +
+    `Ask AWS for a higher "Running On-Demand Standard instances" quota (Service Quotas code ${STANDARD_VCPU_QUOTA_CODE}, counted in vCPUs)` +
+    `${region ? ` in ${region}` : ""}, or launch fewer.`
+  );
+}
+
+/**
+ * Launches up to `count` instances: subnet by subnet, MinCount=1 / MaxCount=remaining, so what
+ * fits in one AZ launches and the rest moves on. Throttling and 5xx are retried with the same
+ * ClientToken. Returns what exists; throws only when nothing at all could be launched because
+ * of an error that is not about capacity or quota (e.g. permissions, a bad template).
+ */
+export async function launchBatch(ec2: EC2Client, o: LaunchOptions): Promise<LaunchOutcome> {
+  const instances: LaunchedInstance[] = [];
+  const targets: (WorkshopSubnet | undefined)[] = o.subnets.length ? [...o.subnets] : [undefined];
+  const tags: LaunchTags = { workshop: o.workshop, batch: o.batch, launchedBy: o.launchedBy, launchedAt: o.launchedAt };
+  const capacityMisses: string[] = [];
+  let attempt = o.firstAttempt ?? 1;
+  let order = o.firstOrder ?? 0;
+  let stop: LaunchStop | undefined;
+
+  for (const subnet of targets) {
+    const remaining = o.count - instances.length;
+    if (remaining <= 0) break;
+    if (o.signal?.aborted) {
+      stop = { kind: "interrupted", message: "Launching stopped on request." };
+      break;
+    }
+    const input = runInstancesInput({ template: o.template, subnet, maxCount: remaining, token: clientToken(o.batch, attempt++, subnet?.subnetId), tags });
+    const where = subnet ? `${subnet.availabilityZone} (${subnet.subnetId})` : "the template's default placement";
+    try {
+      const out = await withRetry(() => ec2.send(new RunInstancesCommand(input)), {
+        clock: o.clock,
+        deadline: o.deadline,
+        signal: o.signal,
+        random: o.random,
+        onRetry: (err, n, delay) => o.events?.note?.(`RunInstances in ${where}: ${shortName(err)}, retry ${n} in ${(delay / 1000).toFixed(1)}s (same ClientToken).`),
+      });
+      const now = o.clock.now();
+      const got: LaunchedInstance[] = (out.Instances ?? [])
+        .filter((i) => i.InstanceId)
+        .sort((a, b) => (a.AmiLaunchIndex ?? 0) - (b.AmiLaunchIndex ?? 0))
+        .map((i) => ({
+          instanceId: i.InstanceId!,
+          order: order++,
+          subnetId: i.SubnetId ?? subnet?.subnetId,
+          availabilityZone: i.Placement?.AvailabilityZone ?? subnet?.availabilityZone,
+          launchedAt: now,
+        }));
+      instances.push(...got);
+      const wanted = o.count - instances.length;
+      o.events?.launched?.(got, subnet, wanted);
+      if (got.length < remaining) {
+        capacityMisses.push(subnet?.availabilityZone ?? "default placement");
+        o.events?.note?.(`Only ${got.length} of ${remaining} fit in ${where}; ${wanted > 0 ? "the rest go to the next AZ" : ""}.`.replace(/; \.$/, "."));
+      }
+    } catch (err) {
+      if (err instanceof AbortedError) {
+        stop = { kind: "interrupted", message: "Launching stopped on request." };
+        break;
+      }
+      const name = (err as { name?: string }).name ?? "";
+      if (CAPACITY_ERRORS.has(name)) {
+        capacityMisses.push(subnet?.availabilityZone ?? "default placement");
+        o.events?.note?.(`No capacity for ${o.template.instanceType ?? "this instance type"} in ${where} (${name}); trying the next AZ.`);
+        continue;
+      }
+      if (QUOTA_ERRORS.has(name)) {
+        stop = { kind: "quota", code: name, message: quotaAdvice(o.region, name, (err as Error).message ?? "") };
+        break;
+      }
+      if (instances.length === 0) throw err;
+      stop = { kind: "error", message: `RunInstances failed in ${where}: ${describeError(err)}` };
+      break;
+    }
+  }
+  const missing = o.count - instances.length;
+  if (missing > 0 && !stop) {
+    stop = {
+      kind: "capacity",
+      message:
+        `EC2 had no capacity for ${missing} more ${o.template.instanceType ?? "instances"} in ${capacityMisses.join(", ") || "any workshop subnet"} ` +
+        `(InsufficientInstanceCapacity is usually temporary: run the command again in a few minutes, or use another instance type).`,
+    };
+  }
+  return { requested: o.count, instances, ...(stop ? { stop } : {}) };
+}
+
+function shortName(err: unknown): string {
+  const e = err as { name?: string; code?: string; message?: string };
+  return e.name && e.name !== "Error" ? e.name : (e.code ?? e.message ?? "error");
+}

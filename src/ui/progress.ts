@@ -1,0 +1,178 @@
+// The live view of a batch: counts per state (pending / checking / ready / failed) and the
+// elapsed time, redrawn in place on a terminal; plain lines (on change, rate-limited) otherwise.
+// Own renderer rather than @clack/prompts' spinner: that spinner puts stdin in raw mode and
+// exits the process with code 0 on Ctrl-C, which would break the "first Ctrl-C asks" contract.
+// It draws with clack's symbols so it sits in the same frame as the prompts around it.
+import type { Writable } from "node:stream";
+import type { Clock } from "../clock.js";
+import { visibleWidth, type Style } from "./style.js";
+
+export interface ProgressCounts {
+  total: number;
+  pending: number;
+  checking: number;
+  ready: number;
+  failed: number;
+}
+
+export interface ProgressView {
+  /** A permanent line (printed above the live area). */
+  line(text: string): void;
+  /** The current phase (e.g. "Launching", "Waiting for status checks"). */
+  phase(label: string): void;
+  counts(c: ProgressCounts): void;
+  /** Stop drawing (e.g. while a question is asked); resume() draws again. */
+  pause(): void;
+  resume(): void;
+  /** Ends the live area, leaving its last state as a line. */
+  stop(): void;
+}
+
+export interface ProgressOptions {
+  output: Writable;
+  /** Redraw in place (a terminal) or print plain lines. */
+  live: boolean;
+  style: Style;
+  clock: Clock;
+  /** Plain mode prints a count line at most this often (tool ms), and on every phase change. */
+  plainEveryMs?: number;
+}
+
+/** "45s", "1m 12s", "1h 02m". */
+export function formatElapsed(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+}
+
+export function countsLine(c: ProgressCounts, style: Style): string {
+  const parts = [
+    `${c.pending} pending`,
+    `${c.checking} running (checks)`,
+    style.green(`${c.ready} checks ok`),
+    c.failed ? style.red(`${c.failed} failed`) : `${c.failed} failed`,
+  ];
+  return `${parts.join(" · ")} ${style.dim(`of ${c.total}`)}`;
+}
+
+const FRAMES = ["◒", "◐", "◓", "◑"];
+const BAR_WIDTH = 24;
+
+function bar(c: ProgressCounts, style: Style): string {
+  if (c.total === 0) return style.dim("─".repeat(BAR_WIDTH));
+  const ok = Math.round((c.ready / c.total) * BAR_WIDTH);
+  const bad = Math.min(BAR_WIDTH - ok, Math.round((c.failed / c.total) * BAR_WIDTH));
+  return style.green("━".repeat(ok)) + style.red("━".repeat(bad)) + style.dim("─".repeat(BAR_WIDTH - ok - bad));
+}
+
+function truncate(s: string, width: number): string {
+  if (visibleWidth(s) <= width) return s;
+  // Only plain text is ever long (ids, messages): cut by characters.
+  return [...s].slice(0, Math.max(0, width - 1)).join("") + "…";
+}
+
+export function createProgressView(o: ProgressOptions): ProgressView {
+  const start = o.clock.now();
+  let label = "Starting";
+  let counts: ProgressCounts = { total: 0, pending: 0, checking: 0, ready: 0, failed: 0 };
+  const elapsed = (): string => formatElapsed(o.clock.now() - start);
+
+  if (!o.live) {
+    let lastPrinted = Number.NEGATIVE_INFINITY;
+    let lastText = "";
+    const every = o.plainEveryMs ?? 10_000;
+    const printCounts = (force: boolean): void => {
+      if (counts.total === 0) return;
+      const text = countsLine(counts, o.style);
+      const now = o.clock.now();
+      if (!force && (text === lastText || now - lastPrinted < every)) return;
+      lastPrinted = now;
+      lastText = text;
+      o.output.write(`[${elapsed()}] ${text}\n`);
+    };
+    return {
+      line: (text) => o.output.write(`${text}\n`),
+      phase: (l) => {
+        label = l;
+        o.output.write(`[${elapsed()}] ${l}\n`);
+      },
+      counts: (c) => {
+        const changedTotal = c.ready + c.failed !== counts.ready + counts.failed && c.ready + c.failed === c.total;
+        counts = c;
+        printCounts(changedTotal);
+      },
+      pause: () => undefined,
+      resume: () => undefined,
+      stop: () => printCounts(true),
+    };
+  }
+
+  const out = o.output as Writable & { columns?: number };
+  let drawn = 0;
+  let frame = 0;
+  let paused = false;
+  let timer: NodeJS.Timeout | undefined;
+  const clear = (): void => {
+    if (drawn > 0) out.write(`\r\u001b[${drawn}A\u001b[J`);
+    drawn = 0;
+  };
+  const draw = (): void => {
+    if (paused) return;
+    const width = Math.max(20, (out.columns ?? 80) - 1);
+    const spin = o.style.cyan(FRAMES[frame++ % FRAMES.length]!);
+    const lines = [
+      `${o.style.dim("│")}`,
+      `${spin}  ${label} ${o.style.dim(`[${elapsed()}]`)}`,
+      ...(counts.total > 0 ? [`${o.style.dim("│")}  ${bar(counts, o.style)}  ${countsLine(counts, o.style)}`] : []),
+    ].map((l) => truncate(l, width));
+    clear();
+    out.write(`${lines.join("\n")}\n`);
+    drawn = lines.length;
+  };
+  const startTimer = (): void => {
+    out.write("\u001b[?25l");
+    timer = setInterval(draw, 120);
+    draw();
+  };
+  startTimer();
+  return {
+    line: (text) => {
+      clear();
+      out.write(`${o.style.dim("│")}  ${text}\n`);
+      draw();
+    },
+    phase: (l) => {
+      label = l;
+      draw();
+    },
+    counts: (c) => {
+      counts = c;
+      draw();
+    },
+    pause: () => {
+      clear();
+      paused = true;
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      out.write("\u001b[?25h");
+    },
+    resume: () => {
+      if (!paused) return;
+      paused = false;
+      startTimer();
+    },
+    stop: () => {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      if (!paused) {
+        clear();
+        const done = counts.failed > 0 ? o.style.yellow("◆") : o.style.green("◇");
+        out.write(`${done}  ${label} ${o.style.dim(`[${elapsed()}]`)}\n`);
+        if (counts.total > 0) out.write(`${o.style.dim("│")}  ${countsLine(counts, o.style)}\n`);
+      }
+      paused = true;
+      out.write("\u001b[?25h");
+    },
+  };
+}

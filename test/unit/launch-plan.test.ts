@@ -1,0 +1,70 @@
+import { expect } from "chai";
+import { batchName, clientToken, launchTags, newBatchId, runInstancesInput, tagSpecifications } from "../../src/instances/launch.js";
+import { parseDuration } from "../../src/instances/durations.js";
+import { TAG } from "../../src/instances/tags.js";
+import type { LaunchTemplateInfo } from "../../src/instances/template.js";
+
+const tags = { workshop: "demo", batch: "k3f9x2ab", launchedBy: "arn:aws:iam::123456789012:user/ann", launchedAt: new Date("2025-01-11T14:05:00Z") };
+const template: LaunchTemplateInfo = { id: "lt-0123456789abcdef0", name: "ec2-workshop-demo", version: "3", instanceType: "t3.micro" };
+
+describe("launch plan", () => {
+  it("makes short batch ids of lowercase letters and digits, different each time", () => {
+    const ids = new Set(Array.from({ length: 200 }, () => newBatchId()));
+    expect(ids.size).to.equal(200);
+    for (const id of ids) expect(id).to.match(/^[a-z0-9]{8}$/);
+  });
+
+  it("tags instances and volumes at launch with workshop, name, batch, launcher and ISO time", () => {
+    const specs = tagSpecifications(tags);
+    expect(specs.map((s) => s.ResourceType)).to.deep.equal(["instance", "volume"]);
+    const asMap = Object.fromEntries(specs[0]!.Tags!.map((t) => [t.Key, t.Value]));
+    expect(asMap).to.include({
+      [TAG.workshop]: "demo",
+      [TAG.name]: "demo-k3f9x2ab",
+      [TAG.batch]: "k3f9x2ab",
+      [TAG.launchedBy]: tags.launchedBy,
+      [TAG.launchedAt]: "2025-01-11T14:05:00.000Z",
+    });
+    expect(specs[1]!.Tags).to.deep.equal(launchTags(tags));
+    expect(batchName("demo", "k3f9x2ab")).to.equal("demo-k3f9x2ab");
+  });
+
+  it("gives each attempt and subnet its own ClientToken of at most 64 ASCII characters", () => {
+    const subnet = "subnet-0123456789abcdef0";
+    const a = clientToken("k3f9x2ab", 1, subnet);
+    expect(a).to.equal(clientToken("k3f9x2ab", 1, subnet), "stable across retries");
+    expect(a).to.not.equal(clientToken("k3f9x2ab", 2, subnet));
+    expect(a).to.not.equal(clientToken("k3f9x2ab", 1, "subnet-0fedcba9876543210"));
+    expect(a).to.not.equal(clientToken("zzzzzzzz", 1, subnet));
+    for (const t of [a, clientToken("k3f9x2ab", 999, subnet), clientToken("k3f9x2ab", 1, undefined)]) {
+      expect(t.length).to.be.at.most(64);
+      expect(t).to.match(/^[\x21-\x7e]+$/);
+    }
+  });
+
+  it("puts the subnet on the template's network interface when it has one, keeping public IP and groups", () => {
+    const withNic = runInstancesInput({
+      template: { ...template, primaryInterface: { associatePublicIpAddress: true, groups: ["sg-1"] } },
+      subnet: { subnetId: "subnet-a", availabilityZone: "us-east-1a" },
+      maxCount: 7,
+      token: "tok",
+      tags,
+    });
+    expect(withNic.SubnetId).to.equal(undefined);
+    expect(withNic.NetworkInterfaces).to.deep.equal([{ DeviceIndex: 0, SubnetId: "subnet-a", AssociatePublicIpAddress: true, Groups: ["sg-1"] }]);
+    expect(withNic).to.include({ MinCount: 1, MaxCount: 7, ClientToken: "tok" });
+    expect(withNic.LaunchTemplate).to.deep.equal({ LaunchTemplateId: template.id, Version: "3" });
+    const plain = runInstancesInput({ template, subnet: { subnetId: "subnet-b", availabilityZone: "us-east-1b" }, maxCount: 1, token: "t", tags });
+    expect(plain.SubnetId).to.equal("subnet-b");
+    expect(plain.NetworkInterfaces).to.equal(undefined);
+  });
+
+  it("parses timeouts like 90s, 5m, 1m30s and plain seconds; refuses the rest", () => {
+    expect(parseDuration("90s")).to.equal(90_000);
+    expect(parseDuration("5m")).to.equal(300_000);
+    expect(parseDuration("1m30s")).to.equal(90_000);
+    expect(parseDuration("300")).to.equal(300_000);
+    expect(parseDuration("1h")).to.equal(3_600_000);
+    for (const bad of ["", "0", "0s", "-5m", "5 minutes", "m", "5x", "1.2.3s"]) expect(parseDuration(bad), bad).to.equal(undefined);
+  });
+});

@@ -1,11 +1,294 @@
-import { Command } from "clipanion";
-import { NotYetCommand } from "../base.js";
+import { Command, Option } from "clipanion";
+import * as t from "typanion";
+import { BaseCommand, EXIT } from "../base.js";
+import { InputError } from "../../errors.js";
+import type { BatchReport } from "../../instances/create-batch.js";
+import type { Style } from "../../ui/style.js";
+import { renderTable } from "../../ui/table.js";
 
-export class InstancesCreateCommand extends NotYetCommand {
+export class InstancesCreateCommand extends BaseCommand {
   static override paths = [["instances", "create"], ["create-instances"]];
 
   static override usage = Command.Usage({
     category: "Instances",
-    description: "Launch a batch of instances, wait until usable, print one address per attendee (not available yet)",
+    description: "Launch a batch of instances, wait until usable, print one address per attendee",
+    details: `
+      Launches \`--count\` instances from the workshop's launch template (read from
+      \`stacks/Pulumi.<workshop>.yaml\`; the Pulumi engine is not started), spread over the workshop's
+      subnets when one Availability Zone runs out of capacity. Every instance and volume is tagged at
+      launch with the workshop, a batch id, who launched it and when, so nothing is ever untraceable.
+
+      It then waits, per instance, up to \`--launch-timeout\` to leave \`pending\` and up to
+      \`--check-timeout\` more for EC2's instance and system status checks to pass, and prints one
+      address per attendee, the workshop's instructions, and the command to clean up any failures.
+
+      Exit codes: 0 all ready, 3 fewer ready than requested, 1 error, 2 bad input, 130/143 stopped by
+      Ctrl-C / SIGTERM (the instances keep running; the message says how to list or terminate them).
+      Several runs for the same workshop may go on at once: each waits only for its own batch.
+    `,
+    examples: [
+      ["Launch 25 instances for a workshop, asking for confirmation", "$0 instances create --workshop intro-linux --count 25"],
+      ["Unattended, as JSON", "$0 instances create --workshop intro-linux --count 25 --yes --json"],
+      ["Shorter timeouts, replacing instances that fail", "$0 instances create -w intro-linux -n 10 --launch-timeout 3m --check-timeout 4m --replace-failed"],
+    ],
   });
+
+  workshop = Option.String("--workshop,-w", { description: "The workshop (default: ask, when in a terminal)" });
+  count = Option.String("--count,-n", {
+    description: "How many instances, 1..the workshop's maximum (default: ask, when in a terminal)",
+    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(1)]),
+  });
+  yes = Option.Boolean("--yes,-y", false, { description: "Do not ask for confirmation before launching" });
+  json = Option.Boolean("--json", false, { description: "Print the result as JSON on stdout (progress goes to stderr)" });
+  launchTimeout = Option.String("--launch-timeout", "5m", { description: "Per instance: time to leave pending, e.g. 90s, 5m (default 5m)" });
+  checkTimeout = Option.String("--check-timeout", "5m", { description: "Per instance: time to pass status checks once running (default 5m)" });
+  replaceFailed = Option.Boolean("--replace-failed", false, {
+    description: "Terminate failed instances of this batch and launch replacements (up to 2 rounds)",
+  });
+
+  protected async run(): Promise<number> {
+    const { parseDuration } = await import("../../instances/durations.js");
+    const launchTimeoutMs = parseDuration(this.launchTimeout);
+    if (launchTimeoutMs === undefined) throw new InputError(`--launch-timeout "${this.launchTimeout}" is not a duration: use e.g. 90s, 5m or 1m30s.`);
+    const checkTimeoutMs = parseDuration(this.checkTimeout);
+    if (checkTimeoutMs === undefined) throw new InputError(`--check-timeout "${this.checkTimeout}" is not a duration: use e.g. 90s, 5m or 1m30s.`);
+
+    const { clockFromEnv } = await import("../../clock.js");
+    const { workshopHome } = await import("../../home.js");
+    const clock = clockFromEnv(this.env);
+    const home = workshopHome(this.env);
+    // With --json, stdout carries only the JSON: questions and progress go to stderr.
+    const ui = this.json ? this.context.stderr : this.context.stdout;
+    const interactive = this.interactive;
+    const { createEc2Client, createStsClient } = await import("../../aws/clients.js");
+    const { chooseWorkshop } = await import("../../ui/choose-workshop.js");
+
+    // No AWS call before the count is known to be valid when both flags are given.
+    const choice = await chooseWorkshop({
+      home,
+      given: this.workshop,
+      interactive,
+      stdin: this.context.stdin,
+      stdout: ui,
+      ec2For: (region) => createEc2Client(this.awsTarget(region)),
+    });
+    const settings = choice.settings;
+    const count = await this.resolveCount(settings.maximum, settings.name, interactive, ui);
+
+    const target = this.awsTarget(settings.region);
+    const ec2 = createEc2Client(target);
+    const sts = createStsClient(target, this.env);
+    try {
+      const { prepareBatch, createBatch, REPLACE_ROUNDS } = await import("../../instances/create-batch.js");
+      const prep = await prepareBatch(ec2, sts, settings);
+      const type = prep.template.instanceType ?? "the template's type";
+      if (interactive && !this.yes) {
+        const p = await import("@clack/prompts");
+        const ok = await p.confirm({
+          message: `Launch ${count} instance${count === 1 ? "" : "s"} of ${type} in ${target.region ?? settings.region}?`,
+          input: this.context.stdin,
+          output: ui,
+          initialValue: true,
+        });
+        if (p.isCancel(ok) || ok !== true) {
+          ui.write("Nothing launched.\n");
+          return EXIT.error;
+        }
+      }
+
+      const { createProgressView } = await import("../../ui/progress.js");
+      const style = this.json ? this.errStyle : this.style;
+      const view = createProgressView({ output: ui, live: interactive, style, clock });
+      const guard = this.installInterruptGuard(view, interactive, ui);
+      let launchedIds: string[] = [];
+      let result;
+      try {
+        result = await createBatch(ec2, {
+          settings,
+          count,
+          prep,
+          clock,
+          launchTimeoutMs,
+          checkTimeoutMs,
+          replaceRounds: this.replaceFailed ? REPLACE_ROUNDS : 0,
+          signal: guard.signal,
+          events: {
+            phase: (_name, detail) => view.phase(detail),
+            launched: (got, subnet) => {
+              launchedIds = [...launchedIds, ...got.map((g) => g.instanceId)];
+              const where = subnet ? ` in ${subnet.availabilityZone}` : "";
+              view.line(`Launched ${got.length}${where}: ${got.map((g) => g.instanceId).join(", ")}`);
+            },
+            note: (m) => view.line(style.yellow(m)),
+            failed: (i) => view.line(`${style.red("✗")} ${i.instanceId}: ${i.failure ?? "failed"}`),
+            update: (c) => view.counts(c),
+          },
+        });
+      } finally {
+        view.stop();
+        guard.dispose();
+      }
+      const report = result.report;
+      if (this.json) this.context.stdout.write(`${JSON.stringify(reportJson(report, settings.instructions), null, 2)}\n`);
+      else this.renderReport(report, settings.instructions);
+      if (guard.stoppedBy()) {
+        this.writeInterruptMessage(report, launchedIds);
+        return guard.stoppedBy() === "SIGTERM" ? 143 : 130;
+      }
+      return report.ready.length === count ? EXIT.ok : EXIT.partial;
+    } finally {
+      ec2.destroy();
+      sts.destroy();
+    }
+  }
+
+  private async resolveCount(maximum: number, workshop: string, interactive: boolean, ui: NodeJS.WritableStream): Promise<number> {
+    const range = `1..${maximum}`;
+    if (this.count !== undefined) {
+      if (this.count > maximum)
+        throw new InputError(
+          `--count ${this.count} is more than workshop "${workshop}" allows (${range}; its maximum is in stacks/Pulumi.${workshop}.yaml). Run again with a smaller count, or raise the maximum with \`ec2-workshop workshop update ${workshop}\`.`,
+        );
+      return this.count;
+    }
+    if (!interactive) throw new InputError(`Pass --count ${range}: there is no terminal to ask on.`);
+    const p = await import("@clack/prompts");
+    const answer = await p.text({
+      message: `How many instances? (${range})`,
+      placeholder: String(Math.min(maximum, 25)),
+      input: this.context.stdin,
+      output: ui as never,
+      validate: (v) => {
+        const n = Number((v ?? "").trim());
+        return /^\d+$/.test((v ?? "").trim()) && n >= 1 && n <= maximum ? undefined : `Enter a whole number from 1 to ${maximum}.`;
+      },
+    });
+    if (p.isCancel(answer)) throw new InputError("Cancelled: nothing was launched.");
+    return Number(answer.trim());
+  }
+
+  /**
+   * Ctrl-C and SIGTERM during launch and wait. In a terminal the first Ctrl-C asks whether to
+   * stop waiting; a second one (or Ctrl-C at that question) stops at once. Without a terminal,
+   * and for SIGTERM, the run stops waiting right away. Either way the instances keep running,
+   * tagged, and the message says how to find them.
+   */
+  private installInterruptGuard(
+    view: { pause(): void; resume(): void; line(s: string): void },
+    interactive: boolean,
+    ui: NodeJS.WritableStream,
+  ): { signal: AbortSignal; stoppedBy(): string | undefined; dispose(): void } {
+    const ac = new AbortController();
+    let stoppedBy: string | undefined;
+    let asking: AbortController | undefined;
+    const stop = (sig: string): void => {
+      stoppedBy ??= sig;
+      asking?.abort();
+      ac.abort();
+    };
+    const ask = async (): Promise<void> => {
+      asking = new AbortController();
+      view.pause();
+      const p = await import("@clack/prompts");
+      const answer = await p.confirm({
+        message: "Stop waiting? The instances keep running (tagged with this batch); Ctrl-C again stops at once.",
+        active: "Stop waiting",
+        inactive: "Keep waiting",
+        initialValue: false,
+        input: this.context.stdin,
+        output: ui as never,
+        signal: asking.signal,
+      });
+      asking = undefined;
+      if (ac.signal.aborted) return;
+      if (p.isCancel(answer) || answer === true) stop("SIGINT");
+      else view.resume();
+    };
+    const onInt = (): void => {
+      if (!interactive || asking || ac.signal.aborted) stop("SIGINT");
+      else void ask();
+    };
+    const onTerm = (): void => stop("SIGTERM");
+    process.on("SIGINT", onInt);
+    process.on("SIGTERM", onTerm);
+    return {
+      signal: ac.signal,
+      stoppedBy: () => stoppedBy,
+      dispose: () => {
+        asking?.abort();
+        process.off("SIGINT", onInt);
+        process.off("SIGTERM", onTerm);
+      },
+    };
+  }
+
+  private renderReport(r: BatchReport, instructions: string): void {
+    const out = this.context.stdout;
+    const s = this.style;
+    const ok = r.ready.length === r.requested;
+    out.write(`\n${ok ? s.green("✔") : s.yellow("!")} ${s.bold(`Requested ${r.requested}, ${r.ready.length} ready`)} ${s.dim(`(workshop ${r.workshop}, batch ${r.batch})`)}\n`);
+    for (const stop of r.launchStops) out.write(`${s.yellow("!")} ${stop.message}\n`);
+    renderReadyTable(r, out, s);
+    if (instructions.trim()) out.write(`\n${s.bold("Instructions for the attendees:")}\n${instructions.trimEnd().replace(/^/gm, "  ")}\n`);
+    const failures = r.failed;
+    if (failures.length > 0) {
+      out.write(`\n${s.red(`Failed (${failures.length}):`)}\n`);
+      for (const f of failures) out.write(`  ${f.instanceId}  ${f.reason}\n`);
+      const cleanup = failures.filter((f) => !f.replaced).map((f) => f.instanceId);
+      if (cleanup.length > 0) out.write(`\nTo terminate the failed instances:\n  ${cleanupLine(r.workshop, cleanup)}\n`);
+    }
+  }
+
+  private writeInterruptMessage(r: BatchReport, launchedIds: readonly string[]): void {
+    const err = this.context.stderr;
+    const s = this.errStyle;
+    const ids = [...new Set([...launchedIds, ...r.ready.map((x) => x.instanceId), ...r.failed.map((x) => x.instanceId), ...r.unfinished])];
+    err.write(
+      `\n${s.yellow("Stopped waiting.")} ${ids.length} instance${ids.length === 1 ? "" : "s"} launched so far keep running, tagged ec2-workshop:batch=${r.batch}` +
+        `${ids.length ? `: ${ids.join(", ")}` : ""}.\n` +
+        `  List them:      ec2-workshop instances list --workshop ${r.workshop}   (batch column: ${r.batch})\n` +
+        (ids.length ? `  Terminate them: ${cleanupLine(r.workshop, ids)}\n` : ""),
+    );
+  }
+}
+
+function cleanupLine(workshop: string, ids: readonly string[]): string {
+  return `ec2-workshop instances destroy --workshop ${workshop} --ids ${ids.join(",")} --yes`;
+}
+
+function renderReadyTable(r: BatchReport, out: NodeJS.WritableStream, s: Style): void {
+  if (r.ready.length === 0) return;
+  const table = renderTable(
+    r.ready,
+    [
+      { header: "#", value: (x) => String(x.row), align: "right" },
+      { header: "Name", value: (x) => x.name },
+      { header: "Address", value: (x) => x.publicIp ?? (x.privateIp ? `${x.privateIp} (private)` : "-") },
+      { header: "AZ", value: (x) => x.availabilityZone ?? "" },
+      { header: "Instance", value: (x) => s.dim(x.instanceId) },
+    ],
+    { style: s, indent: "  " },
+  );
+  out.write(`\n${table}\n`);
+}
+
+/** The --json document: exactly these keys. Unfinished instances (a stopped run) count as failed. */
+export function reportJson(r: BatchReport, instructions: string): unknown {
+  return {
+    workshop: r.workshop,
+    batch: r.batch,
+    requested: r.requested,
+    ready: r.ready.map((x) => ({
+      instanceId: x.instanceId,
+      name: x.name,
+      publicIp: x.publicIp ?? null,
+      privateIp: x.privateIp ?? null,
+      availabilityZone: x.availabilityZone ?? null,
+    })),
+    failed: [
+      ...r.failed.map((f) => ({ instanceId: f.instanceId, reason: f.reason })),
+      ...r.unfinished.map((id) => ({ instanceId: id, reason: "not ready when the run stopped waiting (it keeps running)" })),
+    ],
+    instructions,
+  };
 }

@@ -1,7 +1,7 @@
 // The one place AWS SDK clients are made. Heavy: import this module lazily (`await import(...)`)
 // from inside a command, never from a module that --help loads.
 import { EC2Client } from "@aws-sdk/client-ec2";
-import { STSClient } from "@aws-sdk/client-sts";
+import { STSClient, type STSClientConfig } from "@aws-sdk/client-sts";
 import { UserError } from "../errors.js";
 import type { AwsTarget } from "./target.js";
 
@@ -32,17 +32,31 @@ function commonConfig(target: AwsTarget): CommonConfig {
   };
 }
 
-export function createEc2Client(target: AwsTarget): EC2Client {
+/** Per-client extras: `credentials` overrides the profile's chain (setup checks keys before storing them). */
+export interface ClientExtras {
+  credentials?: STSClientConfig["credentials"];
+}
+
+export function createEc2Client(target: AwsTarget, extras: ClientExtras = {}): EC2Client {
   return new EC2Client({
     ...commonConfig(target),
     ...(target.endpointUrl ? { endpoint: target.endpointUrl } : {}),
+    ...(extras.credentials ? { credentials: extras.credentials } : {}),
   });
 }
 
 /** STS follows --endpoint-url too, so a simulator (which also answers GetCallerIdentity) serves both. */
-export function createStsClient(target: AwsTarget, env: Record<string, string | undefined> = process.env): STSClient {
+export function createStsClient(
+  target: AwsTarget,
+  env: Record<string, string | undefined> = process.env,
+  extras: ClientExtras = {},
+): STSClient {
   const endpoint = target.endpointUrl && !env.AWS_ENDPOINT_URL_STS ? target.endpointUrl : undefined;
-  return new STSClient({ ...commonConfig(target), ...(endpoint ? { endpoint } : {}) });
+  return new STSClient({
+    ...commonConfig(target),
+    ...(endpoint ? { endpoint } : {}),
+    ...(extras.credentials ? { credentials: extras.credentials } : {}),
+  });
 }
 
 /**

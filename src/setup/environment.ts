@@ -1,0 +1,82 @@
+// The local side of setup: a Node.js this package supports, and a workshop directory
+// (EC2_WORKSHOP_HOME or the package root) that `workshop create` can write stacks into.
+import { readFileSync } from "node:fs";
+import { constants } from "node:fs";
+import { access, readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { PACKAGE_ROOT, hasPulumiProject, stacksDir, workshopHome, type Env } from "../home.js";
+
+export interface NodeCheck {
+  version: string;
+  required: string;
+  ok: boolean;
+}
+
+/** package.json's engines.node, e.g. ">=20.19". */
+export function requiredNode(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { engines?: { node?: string } };
+    return pkg.engines?.node ?? ">=20";
+  } catch {
+    return ">=20";
+  }
+}
+
+/** Does `version` (e.g. "20.19.1") satisfy a ">=X[.Y[.Z]]" range? Other range forms are not judged (true). */
+export function satisfiesMinimum(version: string, range: string): boolean {
+  const min = /^\s*>=\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?\s*$/.exec(range);
+  const have = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version);
+  if (!min || !have) return true;
+  const want = [min[1], min[2], min[3]].map((n) => Number(n ?? 0));
+  const got = [have[1], have[2], have[3]].map(Number);
+  for (let i = 0; i < 3; i++) if (got[i] !== want[i]) return got[i]! > want[i]!;
+  return true;
+}
+
+export function checkNode(version = process.versions.node): NodeCheck {
+  const required = requiredNode();
+  return { version, required, ok: satisfiesMinimum(version, required) };
+}
+
+export interface WorkshopDirCheck {
+  dir: string;
+  fromEnv: boolean;
+  ok: boolean;
+  /** What is wrong, when not ok. */
+  problem?: string;
+  hasProject: boolean;
+  workshops: number;
+}
+
+async function writable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The workshop directory exists and `workshop create` can write stacks/Pulumi.<name>.yaml there. */
+export async function checkWorkshopDir(env: Env): Promise<WorkshopDirCheck> {
+  const dir = workshopHome(env);
+  const fromEnv = Boolean(env.EC2_WORKSHOP_HOME?.trim());
+  const base = { dir, fromEnv, hasProject: hasPulumiProject(dir), workshops: 0 };
+  try {
+    if (!(await stat(dir)).isDirectory()) return { ...base, ok: false, problem: "is not a directory" };
+  } catch {
+    return { ...base, ok: false, problem: fromEnv ? "does not exist (EC2_WORKSHOP_HOME)" : "does not exist" };
+  }
+  const stacks = stacksDir(dir);
+  let workshops = 0;
+  let stacksExists = false;
+  try {
+    stacksExists = (await stat(stacks)).isDirectory();
+    workshops = (await readdir(stacks)).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).length;
+  } catch {
+    // no stacks/ yet: `workshop create` makes it
+  }
+  const target = stacksExists ? stacks : dir;
+  if (!(await writable(target))) return { ...base, workshops, ok: false, problem: `${target} is not writable by you` };
+  return { ...base, workshops, ok: true };
+}

@@ -1,0 +1,374 @@
+// `ec2-workshop setup` as a service: region, credentials (found through the SDK's chain, or new
+// keys stored in a profile), proof that they work (STS + EC2 DryRun), then the local checks
+// (Pulumi CLI, Node.js, workshop directory). Input is validated before anything is sent or
+// written; keys are checked with STS before they are stored. Safe to run again and again:
+// with everything in place it asks nothing and writes nothing.
+import { InputError } from "../errors.js";
+import type { Env } from "../home.js";
+import {
+  addProfile,
+  awsFilePaths,
+  checkProfileName,
+  inspectAwsFile,
+  isReadableByOthers,
+  ProfileExistsError,
+  readAwsFile,
+  readProfile,
+  setProfileValues,
+  tightenMode,
+  type AwsFilePaths,
+} from "../aws/credentials-file.js";
+import { checkRegion, partitionOfArn, regionChoices, type RegionInfo } from "../aws/regions.js";
+import type { AwsTarget } from "../aws/target.js";
+import { checkAccessKeys, credentialsValues, maskKeyId, type AccessKeys } from "./keys.js";
+import type { CheckLine, SetupOutput } from "./output.js";
+import type { SetupPrompter } from "./prompts.js";
+import { checkNode, checkWorkshopDir } from "./environment.js";
+import { PULUMI_INSTALL_HINT, checkPulumiCli, describePulumiCli, installPulumiCli } from "./pulumi.js";
+
+export interface SetupRequest {
+  /** --profile (else AWS_PROFILE from env). */
+  profile?: string;
+  /** --region. */
+  region?: string;
+  /** --endpoint-url (else AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL). */
+  endpointUrl?: string;
+  /** --store-profile: store access keys in this profile. */
+  storeProfile?: string;
+  /** --replace-profile: storing may replace that one existing profile. */
+  replaceProfile?: boolean;
+  /** --yes: accept the default answers (e.g. save the region) without asking. */
+  yes?: boolean;
+  /** --fix-permissions: chmod 600 a credentials file others can read. */
+  fixPermissions?: boolean;
+  /** --install-pulumi: install the Pulumi CLI when missing. */
+  installPulumi?: boolean;
+  env: Env;
+}
+
+export interface SetupIo {
+  out: SetupOutput;
+  /** Undefined without a terminal: then nothing is ever asked, and a missing value is an error. */
+  prompter?: SetupPrompter;
+}
+
+export interface SetupResult {
+  ok: boolean;
+  failures: number;
+  warnings: number;
+  account?: string;
+  arn?: string;
+  region?: string;
+  profile: string;
+}
+
+const KEY_SOURCES_ENV = { id: "AWS_ACCESS_KEY_ID", secret: "AWS_SECRET_ACCESS_KEY", token: "AWS_SESSION_TOKEN" };
+const KEY_SOURCES_TYPED = { id: "The access key id", secret: "The secret access key", token: "The session token" };
+
+function nonEmpty(s: string | undefined): string | undefined {
+  return s && s.trim() ? s.trim() : undefined;
+}
+
+interface ResolvedRegion {
+  info: RegionInfo;
+  /** Where it came from, for the checklist. */
+  from: string;
+  /** Chosen now (flag or prompt) and different from the profile's stored one: offer to save it. */
+  offerSave: boolean;
+}
+
+/** Everything setup needs decided before it touches the network or a file. */
+interface Plan {
+  files: AwsFilePaths;
+  /** The profile named by --profile / AWS_PROFILE; undefined = the chain's default order (env keys first). */
+  namedProfile?: string;
+  /** The profile that keys / the region are stored in. */
+  profile: string;
+  storeKeys?: AccessKeys;
+  /** Storing may replace the existing profile of that name (confirmed, or --replace-profile). */
+  replace: boolean;
+}
+
+export async function runSetup(req: SetupRequest, io: SetupIo): Promise<SetupResult> {
+  const plan = await planSetup(req, io);
+  const result: SetupResult = { ok: false, failures: 0, warnings: 0, profile: plan.profile };
+  const report = (line: CheckLine): void => {
+    if (line.mark === "fail") result.failures++;
+    if (line.mark === "warn") result.warnings++;
+    io.out.check(line);
+  };
+
+  const region = await resolveRegion(req, io, plan);
+  result.region = region.info.name;
+  report({ mark: "ok", label: "Region", detail: `${region.info.name}, ${region.info.description} (${region.from})` });
+  const target = (profile: string | undefined): AwsTarget => ({
+    ...(profile ? { profile } : {}),
+    region: region.info.name,
+    ...(nonEmpty(req.endpointUrl) ? { endpointUrl: nonEmpty(req.endpointUrl) } : {}),
+  });
+
+  const { findCredentials, isMissing } = await import("./credentials.js");
+  const { callerIdentity, ec2DryRun, BAD_CREDENTIALS } = await import("./identity.js");
+
+  let storedNow = false;
+  /** Checks new keys with STS, then writes them; returns false (nothing written) when AWS rejects them. */
+  const storeKeys = async (profile: string, keys: AccessKeys, replace: boolean): Promise<boolean> => {
+    const check = await callerIdentity(target(undefined), req.env, { credentials: keys });
+    if (!check.ok) {
+      report({ mark: "fail", label: "New access key", detail: `${maskKeyId(keys.accessKeyId)} was not accepted: ${check.message} Nothing was written.` });
+      return false;
+    }
+    const written = await addProfile(plan.files.credentials, "credentials", profile, credentialsValues(keys), { replace });
+    report({
+      mark: "ok",
+      label: "Stored key",
+      detail: `${maskKeyId(keys.accessKeyId)} (account ${check.value.account}) in profile "${profile}" of ${written.path} (${written.outcome}, mode ${modeText(written.mode)})`,
+    });
+    plan.namedProfile = profile;
+    storedNow = true;
+    return true;
+  };
+
+  // 1. Credentials: new keys first when asked for, then the chain.
+  if (plan.storeKeys && !(await storeKeys(plan.profile, plan.storeKeys, plan.replace))) return finish(result, io);
+  const warnings = { warnings: [] as string[] };
+  let found = await findCredentials(plan.namedProfile, region.info.name, req.env, warnings);
+  for (const w of warnings.warnings) report({ mark: "warn", label: "Credentials", detail: w });
+  if (isMissing(found) && io.prompter) {
+    report({ mark: "warn", label: "Credentials", detail: `${found.reason}.` });
+    const file = plan.files.credentials;
+    if (await io.prompter.confirm(`Store an AWS access key in profile "${plan.profile}" of ${file}?`, true)) {
+      const replace = await mayReplace(plan.profile, req, io, plan.files);
+      const keys = await askKeys(io.prompter);
+      if (await storeKeys(plan.profile, keys, replace)) found = await findCredentials(plan.namedProfile, region.info.name, req.env);
+    }
+  }
+  if (isMissing(found)) {
+    report({
+      mark: "fail",
+      label: "Credentials",
+      detail: `${found.reason}. Log in (e.g. \`aws sso login --profile ${plan.profile}\`), set AWS_PROFILE, or run setup in a terminal to store an access key${io.prompter ? "" : " (in scripts: --store-profile NAME with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY set)"}.`,
+    });
+    report({ mark: "skip", label: "AWS identity", detail: "not checked (no credentials)" });
+    report({ mark: "skip", label: "EC2 access", detail: "not checked (no credentials)" });
+  } else {
+    const expires = found.expiration ? `, expires ${found.expiration.toISOString().replace(/\.\d+Z$/, "Z")}` : "";
+    report({ mark: "ok", label: "Credentials", detail: `${found.maskedKeyId} from ${found.source}${expires}` });
+
+    // 2. Who are we (STS), in the right partition; may we use EC2 (DryRun)?
+    let identity = await callerIdentity(target(plan.namedProfile), req.env, { credentials: found.provider });
+    if (!identity.ok && BAD_CREDENTIALS.has(identity.code) && found.kind === "profile-keys" && io.prompter) {
+      report({ mark: "fail", label: "AWS identity", detail: identity.message });
+      const profile = plan.namedProfile ?? "default";
+      if (await io.prompter.confirm(`Replace the access key of profile "${profile}" in ${plan.files.credentials}? (only that profile changes)`, false)) {
+        const keys = await askKeys(io.prompter);
+        if (await storeKeys(profile, keys, true)) {
+          found = await findCredentials(profile, region.info.name, req.env);
+          if (!isMissing(found)) identity = await callerIdentity(target(profile), req.env, { credentials: found.provider });
+        }
+      }
+    }
+    const credentials = isMissing(found) ? undefined : found.provider;
+    if (!identity.ok) {
+      report({ mark: "fail", label: "AWS identity", detail: identity.message });
+      report({ mark: "skip", label: "EC2 access", detail: "not checked (the credentials did not work)" });
+    } else {
+      const { account, arn } = identity.value;
+      result.account = account;
+      result.arn = arn;
+      const partition = partitionOfArn(arn);
+      if (partition && partition !== region.info.partition) {
+        report({
+          mark: "fail",
+          label: "AWS identity",
+          detail: `${arn} is in the ${partition} partition, but ${region.info.name} is in ${region.info.partition}: choose a region of ${partition} with --region.`,
+        });
+      } else {
+        report({ mark: "ok", label: "AWS identity", detail: `account ${account}, ${arn}` });
+        const ec2 = await ec2DryRun(target(plan.namedProfile), credentials ? { credentials } : {});
+        report(
+          ec2.allowed
+            ? { mark: "ok", label: "EC2 access", detail: ec2.answer === "DryRunOperation" ? "DescribeInstances allowed (dry run)" : `DescribeInstances answered (${ec2.message})` }
+            : { mark: "fail", label: "EC2 access", detail: ec2.answer === "UnauthorizedOperation" ? `Not allowed: ${ec2.message}` : ec2.message },
+        );
+        if (ec2.allowed) await saveRegion(region, plan, req, io, storedNow, report);
+      }
+    }
+  }
+
+  await checkCredentialsFileMode(plan.files.credentials, req, io, report);
+  await checkLocal(req, io, report);
+  return finish(result, io);
+}
+
+function finish(result: SetupResult, io: SetupIo): SetupResult {
+  result.ok = result.failures === 0;
+  if (result.ok) {
+    const who = result.account ? `account ${result.account} in ${result.region}` : `${result.region}`;
+    io.out.summary(true, `Ready: ${who}, profile "${result.profile}". Next: \`ec2-workshop workshop create <name>\`.`);
+  } else {
+    io.out.summary(false, `Setup is not complete: ${result.failures} problem${result.failures === 1 ? "" : "s"} above. Fix ${result.failures === 1 ? "it" : "them"} and run \`ec2-workshop setup\` again.`);
+  }
+  return result;
+}
+
+function modeText(mode: number): string {
+  return `0${mode.toString(8).padStart(3, "0")}`;
+}
+
+/** Everything that can be wrong with the input is found here, before any request or write. */
+async function planSetup(req: SetupRequest, io: SetupIo): Promise<Plan> {
+  const files = awsFilePaths(req.env);
+  const flagProfile = nonEmpty(req.profile);
+  const envProfile = flagProfile ? undefined : nonEmpty(req.env.AWS_PROFILE);
+  if (flagProfile) checkProfileName(flagProfile, "--profile");
+  if (envProfile) checkProfileName(envProfile, "AWS_PROFILE");
+  const storeProfile = nonEmpty(req.storeProfile);
+  if (req.storeProfile !== undefined) checkProfileName(req.storeProfile.trim(), "--store-profile");
+  if (req.region !== undefined) checkRegion(req.region, "--region");
+  if (req.replaceProfile && !storeProfile && !io.prompter)
+    throw new InputError("--replace-profile only applies with --store-profile NAME (the profile whose keys to replace).");
+
+  // Unreadable or odd AWS files: one clear line now, rather than a confusing chain failure later.
+  for (const path of [files.credentials, files.config]) {
+    const state = await inspectAwsFile(path);
+    if (state.exists) await readAwsFile(path);
+  }
+
+  let storeKeys: AccessKeys | undefined;
+  let replace = false;
+  if (storeProfile) {
+    const id = nonEmpty(req.env.AWS_ACCESS_KEY_ID);
+    const secret = nonEmpty(req.env.AWS_SECRET_ACCESS_KEY);
+    if (id || secret) {
+      if (!id || !secret) throw new InputError("--store-profile with keys from the environment needs both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.");
+      const token = nonEmpty(req.env.AWS_SESSION_TOKEN);
+      storeKeys = checkAccessKeys({ accessKeyId: id, secretAccessKey: secret, ...(token ? { sessionToken: token } : {}) }, KEY_SOURCES_ENV);
+    } else if (!io.prompter) {
+      throw new InputError(
+        "--store-profile needs an access key: run setup in a terminal to type it, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (keys are never taken as command-line flags).",
+      );
+    }
+    // Whether an existing profile may be replaced is settled before the secret is asked for.
+    replace = await mayReplace(storeProfile, req, io, files);
+    storeKeys ??= await askKeys(io.prompter!);
+  }
+  const namedProfile = flagProfile ?? envProfile;
+  return {
+    files,
+    ...(namedProfile && !storeProfile ? { namedProfile } : {}),
+    profile: storeProfile ?? namedProfile ?? "default",
+    ...(storeKeys ? { storeKeys } : {}),
+    replace,
+  };
+}
+
+/** May the existing profile `name` be replaced? Asks in a terminal; otherwise only with --replace-profile. */
+async function mayReplace(name: string, req: SetupRequest, io: SetupIo, files: AwsFilePaths): Promise<boolean> {
+  const existing = await readProfile(files.credentials, "credentials", name);
+  if (!existing) return false;
+  if (req.replaceProfile) return true;
+  if (io.prompter && (await io.prompter.confirm(`Profile "${name}" already exists in ${files.credentials}. Replace it? (only that profile changes)`, false)))
+    return true;
+  throw new ProfileExistsError(files.credentials, name);
+}
+
+async function askKeys(prompter: SetupPrompter): Promise<AccessKeys> {
+  const accessKeyId = await prompter.accessKeyId();
+  const secretAccessKey = await prompter.secretAccessKey();
+  const sessionToken = accessKeyId.startsWith("ASIA") ? await prompter.sessionToken() : undefined;
+  return checkAccessKeys({ accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }, KEY_SOURCES_TYPED);
+}
+
+async function resolveRegion(req: SetupRequest, io: SetupIo, plan: Plan): Promise<ResolvedRegion> {
+  const stored = nonEmpty((await readProfile(plan.files.config, "config", plan.profile))?.region);
+  const fromFlag = nonEmpty(req.region);
+  if (fromFlag) {
+    const info = checkRegion(fromFlag, "--region");
+    return { info, from: "--region", offerSave: stored !== info.name };
+  }
+  const fromEnv = nonEmpty(req.env.AWS_REGION) ? "AWS_REGION" : nonEmpty(req.env.AWS_DEFAULT_REGION) ? "AWS_DEFAULT_REGION" : undefined;
+  if (fromEnv) return { info: checkRegion(req.env[fromEnv]!, fromEnv), from: fromEnv, offerSave: false };
+  if (stored) {
+    return { info: checkRegion(stored, `region of profile "${plan.profile}" in ${plan.files.config}`), from: `profile "${plan.profile}" in ${plan.files.config}`, offerSave: false };
+  }
+  if (!io.prompter)
+    throw new InputError(`No AWS region is set for profile "${plan.profile}": pass --region (e.g. --region eu-west-1), or set AWS_REGION.`);
+  const name = await io.prompter.region("AWS region for your workshops", regionChoices("aws"));
+  return { info: checkRegion(name, "the region prompt"), from: "chosen now", offerSave: true };
+}
+
+/** Stores a region chosen now in the profile's config section, once the credentials have proven to work there. */
+async function saveRegion(
+  region: ResolvedRegion,
+  plan: Plan,
+  req: SetupRequest,
+  io: SetupIo,
+  storedKeysNow: boolean,
+  report: (l: CheckLine) => void,
+): Promise<void> {
+  if (!region.offerSave) return;
+  const where = `profile "${plan.profile}" of ${plan.files.config}`;
+  let save = Boolean(req.yes) || storedKeysNow;
+  if (!save && io.prompter) save = await io.prompter.confirm(`Save ${region.info.name} as the region of ${where}?`, true);
+  if (!save) {
+    report({ mark: "skip", label: "Saved region", detail: `not saved (pass --yes to store ${region.info.name} in ${where})` });
+    return;
+  }
+  const written = await setProfileValues(plan.files.config, "config", plan.profile, { region: region.info.name });
+  report({ mark: "ok", label: "Saved region", detail: `${region.info.name} in ${where} (${written.outcome})` });
+}
+
+async function checkCredentialsFileMode(path: string, req: SetupRequest, io: SetupIo, report: (l: CheckLine) => void): Promise<void> {
+  const state = await inspectAwsFile(path);
+  if (!state.exists || state.isSymlink || state.mode === undefined || !isReadableByOthers(state.mode)) return;
+  const fix =
+    req.fixPermissions ||
+    (io.prompter ? await io.prompter.confirm(`${path} is readable by other users (mode ${modeText(state.mode)}). Make it private (0600)?`, true) : false);
+  if (fix) {
+    const before = await tightenMode(path);
+    report({ mark: "ok", label: "Credentials file", detail: `${path} was ${modeText(before)}, now 0600` });
+  } else {
+    report({ mark: "warn", label: "Credentials file", detail: `${path} is readable by other users (mode ${modeText(state.mode)}): run \`chmod 600 ${path}\` or setup with --fix-permissions.` });
+  }
+}
+
+async function checkLocal(req: SetupRequest, io: SetupIo, report: (l: CheckLine) => void): Promise<void> {
+  let pulumi = await checkPulumiCli(req.env);
+  if (!pulumi.ok && !pulumi.path && !pulumi.offPath) {
+    const install =
+      req.installPulumi ||
+      (io.prompter ? await io.prompter.confirm("The Pulumi CLI (needed by `workshop` commands) is not installed. Download and install it now?", false) : false);
+    if (install) {
+      try {
+        const run = (): ReturnType<typeof installPulumiCli> => installPulumiCli();
+        const done = io.prompter ? await io.prompter.spin("Installing the Pulumi CLI", run) : await run();
+        report({ mark: "ok", label: "Pulumi CLI", detail: `v${done.version} installed at ${done.command}: add its folder to PATH.` });
+        pulumi = { ...pulumi, ok: true };
+      } catch (err) {
+        report({ mark: "warn", label: "Pulumi CLI", detail: `could not install it (${(err as Error).message.split("\n")[0]}); ${PULUMI_INSTALL_HINT}.` });
+        pulumi = { ...pulumi, ok: true }; // reported once above
+      }
+    }
+  }
+  if (!pulumi.ok || pulumi.version) report({ mark: pulumi.ok ? "ok" : "warn", label: "Pulumi CLI", detail: describePulumiCli(pulumi) });
+
+  const node = checkNode();
+  report(
+    node.ok
+      ? { mark: "ok", label: "Node.js", detail: `v${node.version} (needs ${node.required})` }
+      : { mark: "warn", label: "Node.js", detail: `v${node.version} is older than this tool needs (${node.required}): install a current Node.js LTS.` },
+  );
+
+  const dir = await checkWorkshopDir(req.env);
+  const count = `${dir.workshops} workshop${dir.workshops === 1 ? "" : "s"}`;
+  report(
+    dir.ok
+      ? { mark: "ok", label: "Workshop dir", detail: `${dir.dir} (writable, ${count}${dir.fromEnv ? ", from EC2_WORKSHOP_HOME" : ""})` }
+      : {
+          mark: "warn",
+          label: "Workshop dir",
+          detail: `${dir.dir} ${dir.problem}: \`workshop create\` needs a writable directory; set EC2_WORKSHOP_HOME to one.`,
+        },
+  );
+}

@@ -1,11 +1,227 @@
-import { Command } from "clipanion";
-import { NotYetCommand } from "../base.js";
+import { existsSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { Command, Option } from "clipanion";
+import { InputError, UserError } from "../../errors.js";
+import { hasPulumiProject, stackConfigPath, workshopHome } from "../../home.js";
+import { DEFAULTS, PROJECT, checkBuildable, checkWorkshopName, formatPortRange } from "../../workshops/settings.js";
+import { EXIT } from "../base.js";
+import { describeOutputs, pulumiOrInstall, upWithProgress, type Io } from "./deploy.js";
+import { WorkshopSettingsCommand } from "./settings-flags.js";
 
-export class WorkshopCreateCommand extends NotYetCommand {
+type Clack = typeof import("@clack/prompts");
+
+export class WorkshopCreateCommand extends WorkshopSettingsCommand {
   static override paths = [["workshop", "create"]];
 
   static override usage = Command.Usage({
     category: "Workshops",
-    description: "Build a workshop: network and launch template, as a Pulumi stack (not available yet)",
+    description: "Build a workshop: network and launch template, as a Pulumi stack",
+    details: `
+      Builds what every instance of the workshop needs: a VPC, one public subnet in each of up to three
+      Availability Zones that offer the instance type, an internet gateway and routes, a security group
+      opening the ports to the CIDRs, and the launch template \`ec2-workshop-<name>\` (AMI, instance type,
+      key pair, user data, IMDSv2 required, root volume, Workshop tags). With \`--launch-template lt-...\` it
+      adopts an existing template instead and builds no network.
+
+      At a terminal it asks for whatever the flags leave out; elsewhere the flags are the answers
+      (\`--ami\` and \`--instance-type\`, or \`--launch-template\`, are then required). The settings go to
+      \`stacks/Pulumi.<name>.yaml\`; the stack's state to the Pulumi backend (see README, "Where state lives").
+      Needs the Pulumi CLI.
+    `,
+    examples: [
+      ["Answer the questions", "$0 workshop create"],
+      [
+        "Everything as flags",
+        "$0 workshop create intro-linux --region eu-west-1 --ami ami-0123456789abcdef0 --instance-type t3.micro --maximum 30 --instructions 'ssh student@<address>'",
+      ],
+      ["Open SSH and a web port to one network", "$0 workshop create web101 --ports 22,8080 --cidrs 203.0.113.0/24 --ami ami-0123456789abcdef0 --instance-type t3.small"],
+      ["Adopt an existing launch template", "$0 workshop create legacy --region us-east-1 --launch-template lt-0abc12345678def90 --maximum 20"],
+    ],
   });
+
+  name = Option.String({ required: false, name: "name" });
+  yes = Option.Boolean("--yes,-y", false, { description: "Take the defaults for anything not given; ask nothing" });
+
+  protected async run(): Promise<number> {
+    if (this.name !== undefined) checkWorkshopName(this.name);
+    this.checkGivenSettings(this.name ?? "workshop");
+    const home = workshopHome(this.env);
+    if (!hasPulumiProject(home))
+      throw new UserError(`${home} has no Pulumi.yaml, so it is not a workshop directory. Set EC2_WORKSHOP_HOME to one (see README).`);
+    if (this.name !== undefined) this.refuseExisting(home, this.name);
+    const io: Io = { stdin: this.context.stdin, stdout: this.context.stdout, env: this.env, style: this.style, interactive: this.interactive };
+    // Fail fast, before any question: without the CLI nothing can be built.
+    const pulumiCommand = await pulumiOrInstall(io);
+
+    const clack = this.interactive && !this.yes ? await import("@clack/prompts") : undefined;
+    clack?.intro("Create a workshop", { output: this.context.stdout });
+    const name = this.name ?? (await this.askName(clack));
+    this.refuseExisting(home, name);
+    const config = await this.collect(clack);
+    const settings = this.toSettings(name, config);
+    checkBuildable(settings);
+    if (settings.userDataFile) settings.userDataFile = this.checkUserDataFile(settings.userDataFile);
+
+    const { WorkshopStacks } = await import("../../workshops/stacks.js");
+    const { writeSettings } = await import("../../workshops/settings.js");
+    const stacks = await WorkshopStacks.open(
+      { home, env: this.env, profile: this.awsTarget().profile, endpointUrl: this.awsTarget().endpointUrl },
+      pulumiCommand,
+    );
+    const stack = await stacks.create(name);
+    const file = await writeSettings(home, settings);
+    this.context.stdout.write(`Settings written to ${file}\n`);
+    const { outputs } = await upWithProgress(io, stacks, stack, `Building workshop "${name}" in ${settings.region}`);
+
+    const next = `ec2-workshop instances create --workshop ${name} --count <n>`;
+    const lines = [
+      `Workshop "${name}" is ready in ${settings.region} (up to ${settings.maximum} instances per run).`,
+      ...describeOutputs(outputs),
+      "",
+      `Next: ${next}`,
+    ];
+    if (clack) {
+      clack.note(lines.join("\n"), "What's next?", { output: this.context.stdout });
+      clack.outro(`Launch the instances with \`${next}\``, { output: this.context.stdout });
+    } else {
+      this.context.stdout.write(`${lines.join("\n")}\n`);
+    }
+    return EXIT.ok;
+  }
+
+  private refuseExisting(home: string, name: string): void {
+    const file = stackConfigPath(home, name);
+    if (existsSync(file))
+      throw new UserError(`Workshop "${name}" already exists (${file}). Change it with \`ec2-workshop workshop update ${name}\`, or choose another name.`);
+  }
+
+  private checkUserDataFile(path: string): string {
+    const file = isAbsolute(path) ? path : resolve(process.cwd(), path);
+    if (!existsSync(file)) throw new InputError(`Invalid --user-data-file: ${file} does not exist.`);
+    return file;
+  }
+
+  private async askName(clack: Clack | undefined): Promise<string> {
+    if (!clack) throw new InputError("Name the workshop: `ec2-workshop workshop create <name>` (lowercase letters, digits, hyphens).");
+    const value = await clack.text({
+      message: "Workshop name (lowercase letters, digits, hyphens)",
+      placeholder: "intro-linux",
+      validate: (v) => {
+        try {
+          checkWorkshopName(v ?? "");
+          return undefined;
+        } catch (err) {
+          return (err as Error).message;
+        }
+      },
+      input: this.context.stdin,
+      output: this.context.stdout,
+    });
+    return this.answered(clack, value);
+  }
+
+  private answered<T>(clack: Clack, value: T): Exclude<T, symbol> {
+    if (clack.isCancel(value)) {
+      clack.cancel("Nothing was created.", { output: this.context.stdout });
+      throw new UserError("Cancelled: nothing was created.", EXIT.error);
+    }
+    return value as Exclude<T, symbol>;
+  }
+
+  /** The settings: flags first, questions at a terminal for the rest, defaults or an error otherwise. */
+  private async collect(clack: Clack | undefined): Promise<Record<string, unknown>> {
+    const K = (k: string): string => `${PROJECT}:${k}`;
+    const config: Record<string, unknown> = { ...this.givenSettings() };
+    const io = { input: this.context.stdin, output: this.context.stdout };
+
+    if (config["aws:region"] === undefined) {
+      const ambient = this.awsTarget().region;
+      if (clack) {
+        config["aws:region"] = this.answered(clack, await clack.text({ message: "AWS region", initialValue: ambient ?? "us-east-1", ...io }));
+      } else if (ambient) config["aws:region"] = ambient;
+      else throw new InputError("No region: pass --region (or set AWS_REGION).");
+    }
+    const adopting = config[K("launchTemplate")] !== undefined;
+
+    if (!adopting && config[K("ami")] === undefined) {
+      if (!clack) throw new InputError("Pass --ami ami-... and --instance-type (or --launch-template lt-... to adopt a template).");
+      config[K("ami")] = await this.askAmi(clack, String(config["aws:region"]));
+    }
+    if (!adopting && config[K("instanceType")] === undefined) {
+      if (!clack) throw new InputError("Pass --instance-type, e.g. t3.micro.");
+      config[K("instanceType")] = this.answered(clack, await clack.text({ message: "Instance type", initialValue: "t3.micro", ...io }));
+    }
+    if (config[K("maximum")] === undefined) {
+      config[K("maximum")] = clack
+        ? this.answered(clack, await clack.text({ message: "Most instances one run may launch", initialValue: String(DEFAULTS.maximum), ...io }))
+        : DEFAULTS.maximum;
+    }
+    if (config[K("instructions")] === undefined) {
+      config[K("instructions")] = clack
+        ? this.answered(
+            clack,
+            await clack.multiline({
+              message: "Instructions shown after a launch (how attendees log in; several lines)",
+              placeholder: "ssh student@<address>   password: on the whiteboard",
+              ...io,
+            }),
+          ) ?? ""
+        : "";
+    }
+    if (!adopting && clack) {
+      if (config[K("ports")] === undefined)
+        config[K("ports")] = this.answered(
+          clack,
+          await clack.text({ message: "TCP ports to open (comma-separated)", initialValue: DEFAULTS.ports.map(formatPortRange).join(","), ...io }),
+        );
+      if (config[K("cidrs")] === undefined)
+        config[K("cidrs")] = this.answered(
+          clack,
+          await clack.text({ message: "Who may connect (CIDRs, comma-separated)", initialValue: DEFAULTS.cidrs.join(","), ...io }),
+        );
+      if (config[K("keyPair")] === undefined) {
+        const key = this.answered(clack, await clack.text({ message: "EC2 key pair for SSH (empty: none)", ...io }));
+        if (key?.trim()) config[K("keyPair")] = key.trim();
+      }
+      if (config[K("volumeSize")] === undefined)
+        config[K("volumeSize")] = this.answered(clack, await clack.text({ message: "Root volume size (GiB)", initialValue: String(DEFAULTS.volumeSize), ...io }));
+      if (config[K("userDataFile")] === undefined) {
+        const file = this.answered(clack, await clack.text({ message: "User data file run at first boot (empty: none)", ...io }));
+        if (file?.trim()) config[K("userDataFile")] = file.trim();
+      }
+    }
+    return config;
+  }
+
+  /** The AMIs this account owns, newest first, or an id typed in. */
+  private async askAmi(clack: Clack, region: string): Promise<string> {
+    const io = { input: this.context.stdin, output: this.context.stdout };
+    let owned: { id: string; label: string }[] = [];
+    try {
+      const { listOwnedImages } = await import("../../workshops/images.js");
+      owned = await listOwnedImages(this.awsTarget(region));
+    } catch {
+      clack.log.warn("Could not list your AMIs (no credentials or no access); type the AMI id instead.", { output: this.context.stdout });
+    }
+    if (owned.length) {
+      const choice = this.answered(
+        clack,
+        await clack.select({
+          message: "The prepared image (AMIs this account owns)",
+          options: [...owned.slice(0, 20).map((a) => ({ value: a.id, label: a.label })), { value: "", label: "Another AMI id…" }],
+          ...io,
+        }),
+      );
+      if (choice) return choice;
+    }
+    return this.answered(
+      clack,
+      await clack.text({
+        message: "AMI id of the prepared image",
+        placeholder: "ami-0123456789abcdef0",
+        validate: (v) => (/^ami-[0-9a-f]{8,17}$/.test(v ?? "") ? undefined : "An AMI id looks like ami-0123456789abcdef0"),
+        ...io,
+      }),
+    );
+  }
 }

@@ -1,0 +1,86 @@
+// The setting flags `workshop create` and `workshop update` share, and their mapping onto the
+// stack config keys (validated with the same typanion rules as the config file and the program).
+import { Option } from "clipanion";
+import { InputError } from "../../errors.js";
+import { BaseCommand } from "../base.js";
+import { PROJECT, settingsFromConfig, type WorkshopSettings } from "../../workshops/settings.js";
+
+/** Setting key -> the flag that sets it (for error lines). */
+export const FLAG_OF: Record<string, string> = {
+  "aws:region": "--region",
+  region: "--region",
+  maximum: "--maximum",
+  instructions: "--instructions",
+  ami: "--ami",
+  instanceType: "--instance-type",
+  launchTemplate: "--launch-template",
+  ports: "--ports",
+  cidrs: "--cidrs",
+  keyPair: "--key-pair",
+  volumeSize: "--volume-size",
+  volumeType: "--volume-type",
+  userDataFile: "--user-data-file",
+  vpcCidr: "--vpc-cidr",
+  azCount: "--azs",
+};
+
+export const flagFor = (key: string): string => FLAG_OF[key] ?? `--${key}`;
+
+export abstract class WorkshopSettingsCommand extends BaseCommand {
+  ami = Option.String("--ami", { description: "The AMI of the prepared image (ami-...)" });
+  instanceType = Option.String("--instance-type", { description: "Instance type, e.g. t3.micro" });
+  maximum = Option.String("--maximum", { description: "Most instances one `instances create` may launch (suggested: 25)" });
+  instructions = Option.String("--instructions", { description: "Text shown after a launch, e.g. how attendees log in (\\n for new lines)" });
+  ports = Option.Array("--ports", { description: "TCP ports to open, comma-separated or repeated: 22,8000-8999 (default 22)" });
+  cidrs = Option.Array("--cidrs", { description: "Who may connect: IPv4/IPv6 CIDRs, comma-separated or repeated (default 0.0.0.0/0,::/0)" });
+  keyPair = Option.String("--key-pair", { description: "An existing EC2 key pair name for SSH (optional)" });
+  volumeSize = Option.String("--volume-size", { description: "Root volume size in GiB (default 16)" });
+  volumeType = Option.String("--volume-type", { description: "Root volume type: gp3 (default), gp2, io1, io2, st1, sc1, standard" });
+  userDataFile = Option.String("--user-data-file", { description: "A file whose content runs at first boot (user data)" });
+  vpcCidr = Option.String("--vpc-cidr", { description: "The VPC's IPv4 CIDR, /16 to /24 (default 10.42.0.0/16)" });
+  azs = Option.String("--azs", { description: "Availability Zones to spread over, 1-3 (default 3)" });
+  launchTemplate = Option.String("--launch-template", { description: "Adopt an existing launch template (lt-...): no network is built" });
+
+  /** The setting flags given on the command line, as stack config entries (`ec2-workshop:<key>`). */
+  protected givenSettings(): Record<string, unknown> {
+    const list = (values: string[] | undefined): string[] | undefined =>
+      values?.flatMap((v) => v.split(/[\s,]+/)).filter(Boolean);
+    const entries: [string, unknown][] = [
+      ["ami", this.ami],
+      ["instanceType", this.instanceType],
+      ["maximum", this.maximum],
+      ["instructions", this.instructions?.replace(/\\n/g, "\n")],
+      ["ports", list(this.ports)],
+      ["cidrs", list(this.cidrs)],
+      ["keyPair", this.keyPair],
+      ["volumeSize", this.volumeSize],
+      ["volumeType", this.volumeType],
+      ["userDataFile", this.userDataFile],
+      ["vpcCidr", this.vpcCidr],
+      ["azCount", this.azs],
+      ["launchTemplate", this.launchTemplate],
+    ];
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of entries) if (v !== undefined) out[`${PROJECT}:${k}`] = v;
+    if (this.region !== undefined) out["aws:region"] = this.region;
+    return out;
+  }
+
+  /**
+   * Checks the given flags alone (before any prompt or file): a bad value is one line, exit 2.
+   * Placeholders stand in for required settings that were not given.
+   */
+  protected checkGivenSettings(name: string): void {
+    const placeholder = { "aws:region": "us-east-1", [`${PROJECT}:maximum`]: 1 };
+    settingsFromConfig(name, { ...placeholder, ...this.givenSettings() }, { flagFor });
+    if (this.launchTemplate && (this.ports || this.cidrs || this.vpcCidr || this.azs || this.keyPair || this.userDataFile || this.volumeSize || this.volumeType))
+      throw new InputError(
+        "--launch-template adopts a template as it is: --ports, --cidrs, --vpc-cidr, --azs, --key-pair, --volume-* and --user-data-file do not apply.",
+      );
+  }
+
+  /** Validates a complete config; flag-named errors, exit 2. */
+  protected toSettings(name: string, config: Record<string, unknown>): WorkshopSettings {
+    return settingsFromConfig(name, config, { flagFor });
+  }
+}

@@ -1,0 +1,98 @@
+import { expect } from "chai";
+import {
+  allRegions,
+  checkRegion,
+  extractObjectLiteral,
+  findRegion,
+  partitionOfArn,
+  partitionOfRegion,
+  partitions,
+  regionChoices,
+  regionDataAvailable,
+  suggestRegion,
+  toPartitions,
+} from "../../src/aws/regions.js";
+import { InputError } from "../../src/errors.js";
+
+describe("regions: the SDK's partition data", () => {
+  it("is read from the installed @aws-sdk/core, with descriptions, grouped by partition", () => {
+    expect(regionDataAvailable()).to.equal(true);
+    const ids = partitions().map((p) => p.id);
+    expect(ids).to.include.members(["aws", "aws-cn", "aws-us-gov"]);
+    expect(findRegion("us-east-1")).to.deep.equal({ name: "us-east-1", description: "US East (N. Virginia)", partition: "aws" });
+    expect(findRegion("eu-west-1")?.description).to.equal("Europe (Ireland)");
+    expect(findRegion("cn-north-1")?.partition).to.equal("aws-cn");
+    expect(findRegion("us-gov-west-1")?.partition).to.equal("aws-us-gov");
+    expect(allRegions().length).to.be.greaterThan(30);
+  });
+
+  it("leaves out the *-global pseudo regions", () => {
+    expect(allRegions().filter((r) => r.name.endsWith("-global"))).to.deep.equal([]);
+    expect(findRegion("aws-global")).to.equal(undefined);
+  });
+
+  it("knows each region's partition, also for regions newer than the list (by the partition's pattern)", () => {
+    expect(partitionOfRegion("eu-central-1")).to.equal("aws");
+    expect(partitionOfRegion("us-gov-east-1")).to.equal("aws-us-gov");
+    // Not listed: the us-gov pattern must win over the broader "aws" one.
+    expect(partitionOfRegion("us-gov-north-9")).to.equal("aws-us-gov");
+    expect(partitionOfRegion("cn-south-7")).to.equal("aws-cn");
+    expect(partitionOfRegion("xx")).to.equal(undefined);
+    expect(partitionOfArn("arn:aws-cn:iam::123456789012:user/a")).to.equal("aws-cn");
+    expect(partitionOfArn("arn:aws:sts::123456789012:assumed-role/r/s")).to.equal("aws");
+    expect(partitionOfArn("nonsense")).to.equal(undefined);
+  });
+
+  it("offers the preferred partition's regions first, alphabetically", () => {
+    const cn = regionChoices("cn-northwest-1");
+    expect(cn.slice(0, 2).map((r) => r.name)).to.deep.equal(["cn-north-1", "cn-northwest-1"]);
+    const std = regionChoices();
+    expect(std[0]!.partition).to.equal("aws");
+    expect(std.filter((r) => r.partition === "aws").map((r) => r.name)).to.deep.equal(
+      [...std.filter((r) => r.partition === "aws").map((r) => r.name)].sort(),
+    );
+    expect(regionChoices("aws-us-gov")[0]!.partition).to.equal("aws-us-gov");
+    expect(std).to.have.length(allRegions().length);
+  });
+
+  it("rejects an unknown region with one line and a suggestion (exit 2)", () => {
+    let error: unknown;
+    try {
+      checkRegion("us-est-1");
+    } catch (err) {
+      error = err;
+    }
+    expect(error).to.be.instanceOf(InputError);
+    expect((error as InputError).exitCode).to.equal(2);
+    expect((error as Error).message).to.equal(
+      'Unknown AWS region "us-est-1" (--region): it is not a region the AWS SDK knows. Did you mean us-east-1 (US East (N. Virginia))?',
+    );
+    expect(() => checkRegion("mars-1", "AWS_REGION")).to.throw(InputError, /"mars-1" \(AWS_REGION\).*without it to choose from the list/);
+    expect(checkRegion(" eu-west-2 ").name).to.equal("eu-west-2");
+  });
+
+  it("suggests only close names", () => {
+    expect(suggestRegion("eu-wst-1")?.name).to.equal("eu-west-1");
+    expect(suggestRegion("EU-WEST-1")?.name).to.equal("eu-west-1");
+    expect(suggestRegion("antarctica")).to.equal(undefined);
+  });
+
+  it("extracts the data object from JS source, braces inside strings included", () => {
+    const src = 'x = 1;\nexport const partitionsInfo = {"a": {"b": "}{\\"}"}, "c": [1]};\nmore';
+    expect(JSON.parse(extractObjectLiteral(src, "export const partitionsInfo = ")!)).to.deep.equal({ a: { b: '}{"}' }, c: [1] });
+    expect(extractObjectLiteral(src, "missing marker")).to.equal(undefined);
+    expect(extractObjectLiteral("const partitionsInfo = {unterminated", "const partitionsInfo = ")).to.equal(undefined);
+    expect(
+      toPartitions({ partitions: [{ id: "p", regionRegex: "^p-", regions: { "p-b-1": { description: "B" }, "p-global": {}, "p-a-1": {} } }] }),
+    ).to.deep.equal([
+      {
+        id: "p",
+        regionRegex: "^p-",
+        regions: [
+          { name: "p-a-1", description: "p-a-1", partition: "p" },
+          { name: "p-b-1", description: "B", partition: "p" },
+        ],
+      },
+    ]);
+  });
+});

@@ -1,0 +1,45 @@
+// The action table: EC2 Query action name -> handler.
+import { describeAvailabilityZones, describeImages, describeInstanceTypeOfferings, describeRegions } from "./catalog.js";
+import type { ActionHandler } from "./context.js";
+import { describeInstances, startInstances, stopInstances, terminateInstances } from "./instances.js";
+import { createSecurityGroup, createSubnet, createVpc, describeSecurityGroups, describeSubnets, describeVpcs } from "./network.js";
+import { runInstances } from "./run.js";
+import { describeInstanceStatus } from "./status.js";
+import { createTags, deleteTags, describeTags } from "./tags.js";
+import {
+  createLaunchTemplate,
+  createLaunchTemplateVersion,
+  describeLaunchTemplates,
+  describeLaunchTemplateVersions,
+} from "./templates.js";
+
+export const EC2_ACTIONS: Record<string, ActionHandler> = {
+  RunInstances: runInstances,
+  DescribeInstances: describeInstances,
+  DescribeInstanceStatus: describeInstanceStatus,
+  TerminateInstances: terminateInstances,
+  StopInstances: stopInstances,
+  StartInstances: startInstances,
+  CreateTags: createTags,
+  DeleteTags: deleteTags,
+  DescribeTags: describeTags,
+  CreateLaunchTemplate: createLaunchTemplate,
+  CreateLaunchTemplateVersion: createLaunchTemplateVersion,
+  DescribeLaunchTemplates: describeLaunchTemplates,
+  DescribeLaunchTemplateVersions: describeLaunchTemplateVersions,
+  DescribeVpcs: describeVpcs,
+  DescribeSubnets: describeSubnets,
+  DescribeSecurityGroups: describeSecurityGroups,
+  CreateVpc: createVpc,
+  CreateSubnet: createSubnet,
+  CreateSecurityGroup: createSecurityGroup,
+  DescribeImages: describeImages,
+  DescribeAvailabilityZones: describeAvailabilityZones,
+  DescribeRegions: describeRegions,
+  DescribeInstanceTypeOfferings: describeInstanceTypeOfferings,
+};
+
+/** Read-only actions: DryRun is answered generically (no parameters change anything). */
+export function isReadOnly(action: string): boolean {
+  return action.startsWith("Describe");
+}

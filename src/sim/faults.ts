@@ -1,0 +1,127 @@
+// Fault settings: defaults, merging, and the compact `--faults` spec of the standalone server.
+import type { Faults, Timings } from "./types.js";
+
+export function noFaults(): Faults {
+  return {
+    capacityAzs: [],
+    capacityInstanceTypes: [],
+    azCapacity: {},
+    impairedRate: 0,
+    stopRate: 0,
+    launchFailRate: 0,
+    stuckPendingRate: 0,
+    errorRate: 0,
+    dropRate: 0,
+    vcpuLimit: undefined,
+    instanceLimit: undefined,
+    unauthorizedActions: [],
+  };
+}
+
+/** Realistic defaults, in sim ms (issue 4: pending 30-60 s, checks a further 60-120 s, ...). */
+export function defaultTimings(): Timings {
+  return {
+    pendingMs: [30_000, 60_000],
+    checksMs: [60_000, 120_000],
+    shuttingDownMs: [20_000, 40_000],
+    stoppingMs: [20_000, 40_000],
+    faultStopAfterMs: [20_000, 90_000],
+    faultLaunchFailAfterMs: [5_000, 20_000],
+    terminatedRetentionMs: 60 * 60_000,
+    eventualConsistencyMs: 0,
+  };
+}
+
+export function mergeFaults(base: Faults, patch: Partial<Faults>): Faults {
+  const out: Faults = { ...base };
+  for (const [k, v] of Object.entries(patch) as [keyof Faults, unknown][]) {
+    (out as unknown as Record<string, unknown>)[k] = v;
+  }
+  for (const rate of ["impairedRate", "stopRate", "launchFailRate", "stuckPendingRate", "errorRate", "dropRate"] as const) {
+    const r = out[rate];
+    if (!(r >= 0 && r <= 1)) throw new RangeError(`fault ${rate} must be between 0 and 1, got ${r}`);
+  }
+  return out;
+}
+
+export const FAULT_SPEC_HELP = `Fault spec: comma-separated key=value pairs; lists use "+".
+  capacity=AZ[:N][+AZ[:N]]   no capacity in AZ (InsufficientInstanceCapacity), or room for only N live instances there
+  type-capacity=TYPE[+TYPE]  no capacity for an instance type in any AZ
+  impaired=RATE              share of instances whose instance status ends impaired
+  stop=RATE                  share that stop on their own after running (Client.InstanceInitiatedShutdown)
+  launchfail=RATE            share that terminate during launch (Server.InternalError)
+  stuck=RATE                 share that never leave pending
+  5xx=RATE                   share of requests answered with InternalError (500) / Unavailable (503)
+  drop=RATE                  share of connections closed without a response
+  vcpu=N                     vCPU quota over pending+running instances (VcpuLimitExceeded)
+  instances=N                instance-count quota (InstanceLimitExceeded)
+  unauthorized=ACTION[+ACTION]  actions answering UnauthorizedOperation (also to DryRun)
+Example: capacity=us-east-1a,impaired=0.1,stop=0.05,5xx=0.05,drop=0.02,vcpu=64`;
+
+/** Parse `capacity=us-east-1a,impaired=0.1,...` (see FAULT_SPEC_HELP). Throws RangeError on nonsense. */
+export function parseFaultSpec(spec: string): Partial<Faults> {
+  const out: Partial<Faults> = {};
+  for (const part of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const eq = part.indexOf("=");
+    if (eq < 0) throw new RangeError(`fault "${part}" needs a value (key=value)`);
+    const key = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    const items = value.split("+").map((s) => s.trim()).filter(Boolean);
+    const rate = (): number => {
+      const r = Number(value);
+      if (!(r >= 0 && r <= 1)) throw new RangeError(`fault ${key} takes a share between 0 and 1, got "${value}"`);
+      return r;
+    };
+    const count = (): number => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0) throw new RangeError(`fault ${key} takes a whole number, got "${value}"`);
+      return n;
+    };
+    switch (key) {
+      case "capacity":
+        for (const item of items) {
+          const [az, n] = item.split(":");
+          if (n === undefined) (out.capacityAzs ??= []).push(az!);
+          else {
+            const limit = Number(n);
+            if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`capacity limit for ${az} must be a whole number, got "${n}"`);
+            (out.azCapacity ??= {})[az!] = limit;
+          }
+        }
+        break;
+      case "type-capacity":
+        out.capacityInstanceTypes = items;
+        break;
+      case "impaired":
+        out.impairedRate = rate();
+        break;
+      case "stop":
+        out.stopRate = rate();
+        break;
+      case "launchfail":
+        out.launchFailRate = rate();
+        break;
+      case "stuck":
+        out.stuckPendingRate = rate();
+        break;
+      case "5xx":
+        out.errorRate = rate();
+        break;
+      case "drop":
+        out.dropRate = rate();
+        break;
+      case "vcpu":
+        out.vcpuLimit = count();
+        break;
+      case "instances":
+        out.instanceLimit = count();
+        break;
+      case "unauthorized":
+        out.unauthorizedActions = items;
+        break;
+      default:
+        throw new RangeError(`unknown fault "${key}" (known: capacity, type-capacity, impaired, stop, launchfail, stuck, 5xx, drop, vcpu, instances, unauthorized)`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,106 @@
+// The EC2-compatible simulator: a real HTTP server on 127.0.0.1 speaking the EC2 Query
+// protocol (and STS GetCallerIdentity), so the real AWS SDK works against it unchanged.
+// Light to import: no AWS SDK, only node:http.
+import { SimClock } from "./clock.js";
+import { defaultTimings, mergeFaults, noFaults } from "./faults.js";
+import { currentTransition, lastRunning, readyAt, statusAt } from "./lifecycle.js";
+import { Prng } from "./prng.js";
+import { seedAccount, seedInstances, seedWorkshop } from "./seed.js";
+import { addImage } from "./actions/catalog.js";
+import { SimServer } from "./server.js";
+import { Throttler } from "./throttle.js";
+import type { SimInstanceView, Simulator, SimulatorOptions } from "./types.js";
+import { World } from "./world.js";
+
+export type * from "./types.js";
+export { FAULT_SPEC_HELP, parseFaultSpec } from "./faults.js";
+export { AWS_BUCKETS } from "./throttle.js";
+export { WORKSHOP_AMI, AMAZON_LINUX_AMI } from "./seed.js";
+
+export async function startSimulator(o: SimulatorOptions = {}): Promise<Simulator> {
+  const clock = new SimClock(o.scale ?? 1);
+  const seed = o.seed ?? 1;
+  const region = o.region ?? "us-east-1";
+  const accountId = o.accountId ?? "123456789012";
+  if (!/^\d{12}$/.test(accountId)) throw new RangeError(`accountId must be 12 digits, got "${accountId}"`);
+  const world = new World(
+    region,
+    accountId,
+    new Prng(seed),
+    { ...defaultTimings(), ...o.timings },
+    mergeFaults(noFaults(), o.faults ?? {}),
+  );
+  const throttler = new Throttler(o.throttling ?? "aws");
+  seedAccount(world, clock.now());
+  const server = new SimServer({
+    world,
+    clock,
+    throttler,
+    requestRng: new Prng(seed ^ 0x5eed),
+    maxLogEntries: o.maxLogEntries ?? 200_000,
+  });
+  const port = await server.listen(o.port ?? 0);
+
+  const view = (now: number) => (inst: World["instanceList"][number]): SimInstanceView => {
+    const cur = currentTransition(inst.timeline, now);
+    const running = cur.state === "running" || cur.state === "stopping" || cur.state === "shutting-down";
+    return {
+      instanceId: inst.id,
+      state: cur.state,
+      tags: Object.fromEntries(inst.tags),
+      subnetId: inst.subnet?.id,
+      vpcId: inst.vpcId,
+      availabilityZone: inst.az,
+      instanceType: inst.instanceType,
+      imageId: inst.imageId,
+      publicIp: running ? lastRunning(inst.timeline, now)?.publicIp : undefined,
+      privateIp: inst.privateIp,
+      launchTime: inst.launchTime,
+      stateReason: cur.reason?.message,
+      instanceStatus: statusAt(inst.timeline, now).instance,
+      readyAt: readyAt(inst.timeline, now),
+      firstReportedReadyAt: inst.firstReportedReadyAt,
+      fault: inst.fault,
+    };
+  };
+
+  const sim: Simulator = {
+    endpoint: `http://127.0.0.1:${port}`,
+    region,
+    accountId,
+    scale: clock.scale,
+    now: () => clock.now(),
+    advance: (ms) => clock.advance(ms),
+    get log() {
+      return server.log;
+    },
+    callsByAction() {
+      const counts: Record<string, number> = {};
+      for (const e of server.log) counts[e.action] = (counts[e.action] ?? 0) + 1;
+      return counts;
+    },
+    throttledCount: () => server.log.filter((e) => e.throttled).length,
+    clearLog: () => server.clearLog(),
+    setFaults(f) {
+      world.faults = mergeFaults(world.faults, f);
+    },
+    setThrottling: (t) => throttler.set(t),
+    seedWorkshop: (name, opts = {}) => seedWorkshop(world, name, opts, clock.now()),
+    seedInstances: (count, opts = {}) => seedInstances(world, count, opts, clock.now()),
+    seedImage(imageId, name) {
+      if (!world.images.has(imageId)) addImage(world, imageId, name ?? imageId, accountId, clock.now());
+    },
+    instances() {
+      const now = clock.now();
+      return world.liveInstances(now).map(view(now));
+    },
+    setTag(instanceId, key, value) {
+      const inst = world.instancesById.get(instanceId);
+      if (!inst) throw new RangeError(`no instance ${instanceId}`);
+      if (value === undefined) inst.tags.delete(key);
+      else inst.tags.set(key, value);
+    },
+    close: () => server.close(),
+  };
+  return sim;
+}

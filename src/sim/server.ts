@@ -1,0 +1,208 @@
+// The HTTP front: EC2 Query protocol (form-encoded POST, XML answers) and STS
+// GetCallerIdentity on one port. Order per request: dropped/5xx faults, throttling,
+// UnauthorizedOperation, DryRun, the action. Every request lands in the request log.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { EC2_ACTIONS, isReadOnly } from "./actions/index.js";
+import { getCallerIdentityXml, stsErrorXml } from "./actions/sts.js";
+import type { SimClock } from "./clock.js";
+import type { Params } from "./params.js";
+import { Prng } from "./prng.js";
+import { SimError } from "./sim-error.js";
+import { chargeFor, type Throttler } from "./throttle.js";
+import type { RequestLogEntry } from "./types.js";
+import type { World } from "./world.js";
+import { el, node } from "./xml.js";
+
+const EC2_XMLNS = "http://ec2.amazonaws.com/doc/2016-11-15/";
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export interface ServerDeps {
+  world: World;
+  clock: SimClock;
+  throttler: Throttler;
+  /** Separate from the world's PRNG, so request faults do not shift lifecycle draws. */
+  requestRng: Prng;
+  maxLogEntries: number;
+}
+
+interface Outcome {
+  status: number;
+  body: string;
+  outcome: string;
+  throttled: boolean;
+  requestId: string;
+  /** Destroy the socket instead of answering. */
+  drop?: boolean;
+}
+
+export class SimServer {
+  readonly log: RequestLogEntry[] = [];
+  private seq = 0;
+  private server: Server | undefined;
+
+  constructor(private readonly deps: ServerDeps) {}
+
+  listen(port: number): Promise<number> {
+    const server = createServer((req, res) => this.onRequest(req, res));
+    server.keepAliveTimeout = 5_000;
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve((server.address() as AddressInfo).port);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    const server = this.server;
+    if (!server) return Promise.resolve();
+    this.server = undefined;
+    return new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  clearLog(): void {
+    this.log.length = 0;
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => {
+      const query = req.url?.includes("?") ? req.url.slice(req.url.indexOf("?") + 1) : "";
+      const body = Buffer.concat(chunks).toString("utf8");
+      const params: Params = {};
+      for (const [k, v] of new URLSearchParams(query)) params[k] = v;
+      for (const [k, v] of new URLSearchParams(body)) params[k] = v;
+      const simTime = this.deps.clock.now();
+      const result = this.handle(params, simTime);
+      this.record(params, simTime, result);
+      if (result.drop) {
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(result.status, {
+        "Content-Type": "text/xml;charset=UTF-8",
+        "Content-Length": Buffer.byteLength(result.body),
+        Server: "AmazonEC2",
+        "x-amzn-RequestId": result.requestId,
+      });
+      res.end(result.body);
+    });
+  }
+
+  private record(params: Params, simTime: number, r: Outcome): void {
+    const log = this.log;
+    log.push({
+      seq: ++this.seq,
+      action: params.Action ?? "",
+      params,
+      simTime,
+      status: r.drop ? 0 : r.status,
+      outcome: r.drop ? "dropped" : r.outcome,
+      throttled: r.throttled,
+    });
+    if (log.length > this.deps.maxLogEntries) log.splice(0, log.length - this.deps.maxLogEntries);
+  }
+
+  /** One request, start to end, without I/O (so it is easy to reason about and fast). */
+  handle(params: Params, now: number): Outcome {
+    const { world, requestRng } = this.deps;
+    const action = params.Action ?? "";
+    const requestId = requestRng.uuid();
+    const isSts = action === "GetCallerIdentity";
+    const fail = (e: SimError, throttled = false): Outcome => ({
+      status: e.status,
+      body: isSts
+        ? stsErrorXml(e.code, e.message, requestId, e.status >= 500 ? "Receiver" : "Sender")
+        : errorXml(e.code, e.message, requestId),
+      outcome: e.code,
+      throttled,
+      requestId,
+    });
+    const faults = world.faults;
+
+    if (requestRng.chance(faults.errorRate)) {
+      return fail(
+        requestRng.chance(0.5)
+          ? new SimError("InternalError", "An internal error has occurred", 500)
+          : new SimError("Unavailable", "The service is unavailable. Please try again shortly.", 503),
+      );
+    }
+    // A dropped connection loses the answer AFTER the work is done: the case retries with
+    // the same ClientToken exist for.
+    const drop = requestRng.chance(faults.dropRate);
+
+    let result: Outcome;
+    if (isSts) {
+      result = faults.unauthorizedActions.includes(action)
+        ? fail(new SimError("InvalidClientTokenId", "The security token included in the request is invalid.", 403))
+        : { status: 200, body: getCallerIdentityXml(world.accountId, requestId), outcome: "ok", throttled: false, requestId };
+    } else {
+      result = this.handleEc2(action, params, now, requestId, fail);
+    }
+    return drop ? { ...result, drop: true } : result;
+  }
+
+  private handleEc2(action: string, params: Params, now: number, requestId: string, fail: (e: SimError, throttled?: boolean) => Outcome): Outcome {
+    const { world, throttler } = this.deps;
+    const handler = EC2_ACTIONS[action];
+    if (!handler) {
+      return fail(
+        action
+          ? new SimError("InvalidAction", `The action ${action} is not valid for this web service.`)
+          : new SimError("MissingAction", "The request must contain the parameter Action"),
+      );
+    }
+    const instanceCount = requestedInstances(action, params);
+    if (!throttler.admit(chargeFor(action, params, instanceCount), now)) return fail(SimError.throttled(), true);
+    try {
+      if (world.faults.unauthorizedActions.includes(action)) throw SimError.unauthorized();
+      if (params.DryRun === "true" && isReadOnly(action)) throw SimError.dryRun();
+      const body = handler({ world, params, now });
+      return {
+        status: 200,
+        body:
+          `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${EC2_XMLNS}">` +
+          el("requestId", requestId) +
+          body +
+          `</${action}Response>`,
+        outcome: "ok",
+        throttled: false,
+        requestId,
+      };
+    } catch (e) {
+      if (e instanceof SimError) return fail(e);
+      if (e instanceof RangeError) return fail(SimError.invalidParameterValue(e.message));
+      return fail(new SimError("InternalError", "An internal error has occurred", 500));
+    }
+  }
+}
+
+/** How many instances a request draws from the resource buckets. */
+function requestedInstances(action: string, params: Params): number {
+  if (action === "RunInstances") return Math.max(1, Number(params.MaxCount) || 1);
+  if (action === "StartInstances" || action === "StopInstances" || action === "TerminateInstances")
+    return Object.keys(params).filter((k) => /^InstanceId\.\d+$/.test(k)).length;
+  return 0;
+}
+
+export function errorXml(code: string, message: string, requestId: string): string {
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    node("Response", node("Errors", node("Error", el("Code", code), el("Message", message))), el("RequestID", requestId))
+  );
+}

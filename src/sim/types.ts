@@ -1,0 +1,187 @@
+// Public types of the EC2-compatible simulator. Kept free of runtime code so that anything
+// (tests, the benchmark, the CLI's own helpers) can import them for nothing.
+
+/** Lifecycle durations in SIM milliseconds; each one is a [min, max] range drawn from the seeded PRNG. */
+export interface Timings {
+  /** pending -> running. */
+  pendingMs: [number, number];
+  /** running -> instance and system status checks ok (further, after running). */
+  checksMs: [number, number];
+  /** shutting-down -> terminated. */
+  shuttingDownMs: [number, number];
+  /** stopping -> stopped. */
+  stoppingMs: [number, number];
+  /** How long after running a "stop" fault makes the instance stop on its own. */
+  faultStopAfterMs: [number, number];
+  /** How long after launch a "launchfail" fault makes the instance terminate (Server.InternalError). */
+  faultLaunchFailAfterMs: [number, number];
+  /** How long a terminated instance stays listed before it vanishes. */
+  terminatedRetentionMs: number;
+  /**
+   * Eventual consistency: for this long after launch, naming the new instance by id
+   * (InstanceId.N) answers InvalidInstanceID.NotFound, as EC2 sometimes does. 0 = off.
+   */
+  eventualConsistencyMs: number;
+}
+
+/** Faults on demand. Rates are shares in [0, 1]; all randomness comes from the seeded PRNG. */
+export interface Faults {
+  /** AZs (e.g. "us-east-1a") with no capacity at all: InsufficientInstanceCapacity. */
+  capacityAzs: string[];
+  /** Instance types with no capacity in any AZ. */
+  capacityInstanceTypes: string[];
+  /**
+   * Per-AZ limit on live (pending/running/stopping/stopped/shutting-down) instances. With
+   * MinCount < MaxCount a launch places what fits (a partial launch); below MinCount it fails whole.
+   */
+  azCapacity: Record<string, number>;
+  /** Share of launched instances whose instance status check ends `impaired`. */
+  impairedRate: number;
+  /** Share that stop on their own after running (Client.InstanceInitiatedShutdown). */
+  stopRate: number;
+  /** Share that terminate during launch (Server.InternalError: Internal error on launch). */
+  launchFailRate: number;
+  /** Share that never leave `pending`. */
+  stuckPendingRate: number;
+  /** Share of requests answered with a 5xx (InternalError 500 or Unavailable 503). */
+  errorRate: number;
+  /** Share of requests whose connection is destroyed without any response. */
+  dropRate: number;
+  /** vCPU quota over pending+running instances (VcpuLimitExceeded); undefined = none. */
+  vcpuLimit?: number;
+  /** Instance-count quota over pending+running instances (InstanceLimitExceeded); undefined = none. */
+  instanceLimit?: number;
+  /** Actions that answer UnauthorizedOperation (also to DryRun), e.g. ["RunInstances"]. */
+  unauthorizedActions: string[];
+}
+
+export type ThrottleCategory =
+  | "nonMutating"
+  | "unfilteredDescribe"
+  | "mutating"
+  | "runInstances"
+  | "terminateInstances"
+  | "createTags"
+  | "runInstancesResource"
+  | "terminateInstancesResource";
+
+export interface BucketSpec {
+  /** Tokens the bucket holds when full. */
+  size: number;
+  /** Tokens added per SIM second. */
+  refillPerSecond: number;
+}
+
+/** A stricter (or looser) throttling than AWS's: sizes and refills times `factor`, then overrides. */
+export interface ThrottlingConfig {
+  factor?: number;
+  overrides?: Partial<Record<ThrottleCategory, BucketSpec>>;
+}
+
+export type ThrottlingSetting = "aws" | "off" | ThrottlingConfig;
+
+export interface SimulatorOptions {
+  /** Default 0 (ephemeral); the host is always 127.0.0.1. */
+  port?: number;
+  /** Sim ms per real ms (the same meaning as EC2_WORKSHOP_TIME_SCALE), default 1. */
+  scale?: number;
+  /** PRNG seed, default 1. */
+  seed?: number;
+  /** Default "us-east-1"; AZs are <region>a, b, c and d (d offers no t3 types, like some real AZs). */
+  region?: string;
+  /** Default "123456789012". */
+  accountId?: string;
+  /** Default "aws". */
+  throttling?: ThrottlingSetting;
+  timings?: Partial<Timings>;
+  faults?: Partial<Faults>;
+  /** Keep at most this many request-log entries (oldest dropped), default 200000. */
+  maxLogEntries?: number;
+}
+
+export interface RequestLogEntry {
+  seq: number;
+  action: string;
+  params: Record<string, string>;
+  /** Sim time (ms since the epoch on the sim clock) when the request arrived. */
+  simTime: number;
+  /** HTTP status sent, or 0 when the connection was dropped without a response. */
+  status: number;
+  /** "ok", the error code, or "dropped". */
+  outcome: string;
+  throttled: boolean;
+}
+
+export interface SimInstanceView {
+  instanceId: string;
+  state: string;
+  tags: Record<string, string>;
+  subnetId?: string;
+  vpcId?: string;
+  availabilityZone: string;
+  instanceType: string;
+  imageId: string;
+  publicIp?: string;
+  privateIp: string;
+  launchTime: number;
+  stateReason?: string;
+  /** Instance status now: "initializing" | "ok" | "impaired" | "not-applicable". */
+  instanceStatus: string;
+  /** Sim time at which it became running + both checks ok (undefined if not (yet) so). */
+  readyAt?: number;
+  /** Sim time of the first DescribeInstanceStatus answer that showed it ok/ok while running. */
+  firstReportedReadyAt?: number;
+  fault?: "impaired" | "stop" | "stuck-pending" | "launch-fail";
+}
+
+export interface SeedWorkshopOptions {
+  /** Subnets in this many AZs (1..3), default 3. */
+  azs?: number;
+  instanceType?: string;
+  ami?: string;
+  /** false: the template and subnets give no public IP (the "private only" case). Default true. */
+  publicIp?: boolean;
+}
+
+export interface SeededWorkshop {
+  vpcId: string;
+  subnetIds: string[];
+  securityGroupId: string;
+  launchTemplateId: string;
+  launchTemplateName: string;
+}
+
+export interface SeedInstancesOptions {
+  tags?: Record<string, string>;
+  state?: "running" | "stopped" | "pending";
+  subnetId?: string;
+  instanceType?: string;
+}
+
+export interface Simulator {
+  /** "http://127.0.0.1:<port>" */
+  readonly endpoint: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly scale: number;
+  /** Sim time, ms since the epoch (sim clock). */
+  now(): number;
+  /** Move the sim clock forward by `ms` sim milliseconds at once (tests that need "later"). */
+  advance(ms: number): void;
+  readonly log: readonly RequestLogEntry[];
+  /** Counts of all requests, including throttled and failed ones. */
+  callsByAction(): Record<string, number>;
+  throttledCount(): number;
+  clearLog(): void;
+  setFaults(f: Partial<Faults>): void;
+  setThrottling(t: ThrottlingSetting): void;
+  seedWorkshop(name: string, o?: SeedWorkshopOptions): SeededWorkshop;
+  seedInstances(count: number, o?: SeedInstancesOptions): string[];
+  /** Register an AMI (e.g. a workshop's prepared image) so RunInstances accepts it. */
+  seedImage(imageId: string, name?: string): void;
+  /** The truth, for assertions (terminated instances that have vanished are not included). */
+  instances(): SimInstanceView[];
+  /** Set (or with undefined, remove) a tag behind the tool's back (race tests). */
+  setTag(instanceId: string, key: string, value: string | undefined): void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,45 @@
+// Hand-built XML, the way EC2 writes it. Every function returns already-rendered text; only
+// `el` takes raw values, and it escapes them, so nothing unescaped can reach the output.
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+
+export function escapeXml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+/** `<name>value</name>`, or nothing when the value is undefined. */
+export function el(name: string, value: string | number | boolean | undefined | null): string {
+  if (value === undefined || value === null) return "";
+  return `<${name}>${escapeXml(String(value))}</${name}>`;
+}
+
+/** `<name>children</name>` from already-rendered children. */
+export function node(name: string, ...children: string[]): string {
+  return `<${name}>${children.join("")}</${name}>`;
+}
+
+/** An EC2 list: `<name><item>…</item>…</name>` (always present, possibly empty). */
+export function set(name: string, items: readonly string[]): string {
+  let out = `<${name}>`;
+  for (const i of items) out += `<item>${i}</item>`;
+  return out + `</${name}>`;
+}
+
+/** A list of plain strings: `<name><item>v</item>…</name>` (e.g. a security group id set). */
+export function valueSet(name: string, values: readonly string[], itemChild?: string): string {
+  return set(
+    name,
+    values.map((v) => (itemChild ? el(itemChild, v) : escapeXml(v))),
+  );
+}
+
+export function tagSet(tags: ReadonlyMap<string, string> | Record<string, string>, name = "tagSet"): string {
+  const entries = tags instanceof Map ? [...tags.entries()] : Object.entries(tags);
+  return set(
+    name,
+    entries.map(([k, v]) => el("key", k) + el("value", v)),
+  );
+}
+
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -47,9 +47,9 @@ export interface Faults {
   errorRate: number;
   /** Share of requests whose connection is destroyed without any response. */
   dropRate: number;
-  /** vCPU quota over pending+running instances (VcpuLimitExceeded); undefined = none. */
+  /** vCPU quota over pending+running instances: VcpuLimitExceeded when running MaxCount more would exceed it; undefined = none. */
   vcpuLimit?: number;
-  /** Instance-count quota over pending+running instances (InstanceLimitExceeded); undefined = none. */
+  /** Instance-count quota over pending+running instances (InstanceLimitExceeded, judged on MaxCount); undefined = none. */
   instanceLimit?: number;
   /** Actions that answer UnauthorizedOperation (also to DryRun), e.g. ["RunInstances"]. */
   unauthorizedActions: string[];

@@ -318,25 +318,21 @@ export class World {
       if (n < req.minCount) throw ice();
     }
     const counted = live.filter((i) => LIVE_FOR_QUOTA.has(currentTransition(i.timeline, now).state));
-    if (f.instanceLimit !== undefined) {
-      const room = Math.max(0, f.instanceLimit - counted.length);
-      if (room < req.minCount)
-        throw new SimError(
-          "InstanceLimitExceeded",
-          `You have requested more instances (${counted.length + req.minCount}) than your current instance limit of ${f.instanceLimit} allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.`,
-        );
-      n = Math.min(n, room);
-    }
+    // Quotas are not capacity: RunInstances' MaxCount must stay within them ("Constraints:
+    // between 1 and the quota ..."), so exceeding one fails the whole request, even with a
+    // lower MinCount.
+    if (f.instanceLimit !== undefined && counted.length + req.maxCount > f.instanceLimit)
+      throw new SimError(
+        "InstanceLimitExceeded",
+        `You have requested more instances (${counted.length + req.maxCount}) than your current instance limit of ${f.instanceLimit} allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.`,
+      );
     if (f.vcpuLimit !== undefined) {
       const used = counted.reduce((sum, i) => sum + vcpusOf(i.instanceType), 0);
-      const per = vcpusOf(req.instanceType);
-      const room = Math.max(0, Math.floor((f.vcpuLimit - used) / per));
-      if (room < req.minCount)
+      if (used + req.maxCount * vcpusOf(req.instanceType) > f.vcpuLimit)
         throw new SimError(
           "VcpuLimitExceeded",
           `You have requested more vCPU capacity than your current vCPU limit of ${f.vcpuLimit} allows for the instance bucket that the specified instance type belongs to. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.`,
         );
-      n = Math.min(n, room);
     }
     if (req.subnet) {
       const free = this.freeAddressCount(req.subnet);

@@ -35,6 +35,11 @@ function commonConfig(target: AwsTarget): CommonConfig {
 /** Per-client extras: `credentials` overrides the profile's chain (setup checks keys before storing them). */
 export interface ClientExtras {
   credentials?: STSClientConfig["credentials"];
+  /**
+   * SDK attempts per call. Callers with their own deadline-aware retry loop (src/instances/backoff.ts)
+   * pass a small number so the two loops do not multiply into a storm.
+   */
+  maxAttempts?: number;
 }
 
 export function createEc2Client(target: AwsTarget, extras: ClientExtras = {}): EC2Client {
@@ -42,6 +47,7 @@ export function createEc2Client(target: AwsTarget, extras: ClientExtras = {}): E
     ...commonConfig(target),
     ...(target.endpointUrl ? { endpoint: target.endpointUrl } : {}),
     ...(extras.credentials ? { credentials: extras.credentials } : {}),
+    ...(extras.maxAttempts ? { maxAttempts: extras.maxAttempts } : {}),
   });
 }
 

@@ -9,6 +9,7 @@ import { launchBatch, findWorkshopSubnets, newBatchId, batchName, type LaunchEve
 import { readLaunchTemplate, type LaunchTemplateInfo } from "./template.js";
 import { BatchWaiter, type PollTiming, type TrackedInstance, type WaitEvents, type WaitStats } from "./wait.js";
 import { terminateWorkshopInstances } from "./terminate.js";
+import { withRetry } from "./backoff.js";
 
 export const DEFAULT_PHASE_TIMEOUT_MS = 5 * 60_000;
 /** Replacement rounds `--replace-failed` may use. */
@@ -21,11 +22,19 @@ export interface Preparation {
 }
 
 /** Everything read before spending money: the template, the subnets, who is launching. */
-export async function prepareBatch(ec2: EC2Client, sts: STSClient, settings: WorkshopSettings, signal?: AbortSignal): Promise<Preparation> {
+export async function prepareBatch(
+  ec2: EC2Client,
+  sts: STSClient,
+  settings: WorkshopSettings,
+  clock: Clock,
+  signal?: AbortSignal,
+): Promise<Preparation> {
+  // Reads only: retried on throttling/5xx for up to a minute (the EC2 client may make one attempt per call).
+  const retry = { clock, signal, deadline: clock.now() + 60_000 };
   const [template, subnets, identity] = await Promise.all([
-    readLaunchTemplate(ec2, settings, signal),
-    findWorkshopSubnets(ec2, settings.name, signal),
-    sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal }),
+    withRetry(() => readLaunchTemplate(ec2, settings, signal), retry),
+    withRetry(() => findWorkshopSubnets(ec2, settings.name, signal), retry),
+    withRetry(() => sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal }), retry),
   ]);
   return { template, subnets, launchedBy: identity.Arn ?? identity.UserId ?? "unknown" };
 }
@@ -147,7 +156,11 @@ export async function createBatch(ec2: EC2Client, o: CreateBatchOptions): Promis
     // Terminates only instances still tagged with this workshop (re-read just before).
     const result = await terminateWorkshopInstances(ec2, o.settings.name, failedNow.map((t) => t.instanceId), { clock: o.clock, signal: o.signal });
     for (const t of result.terminated) replacedIds.add(t.instanceId);
-    for (const s of result.skipped) o.events?.note?.(`Not terminated: ${s.instanceId} (${s.reason}).`);
+    for (const s of result.skipped) {
+      // Already gone (e.g. failed on launch): nothing to clean up, replaced all the same.
+      if (/already (terminated|shutting down)|no longer exists/.test(s.reason)) replacedIds.add(s.instanceId);
+      else o.events?.note?.(`Not terminated: ${s.instanceId} (${s.reason}).`);
+    }
     await launch(Math.min(wanted, failedNow.length));
     await waiter.run();
   }

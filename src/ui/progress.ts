@@ -86,7 +86,7 @@ export function createProgressView(o: ProgressOptions): ProgressView {
       if (counts.total === 0) return;
       const text = countsLine(counts, o.style);
       const now = o.clock.now();
-      if (!force && (text === lastText || now - lastPrinted < every)) return;
+      if (text === lastText || (!force && now - lastPrinted < every)) return;
       lastPrinted = now;
       lastText = text;
       o.output.write(`[${elapsed()}] ${text}\n`);

@@ -76,11 +76,12 @@ export class InstancesCreateCommand extends BaseCommand {
     const count = await this.resolveCount(settings.maximum, settings.name, interactive, ui);
 
     const target = this.awsTarget(settings.region);
-    const ec2 = createEc2Client(target);
+    // One SDK attempt per call: launch and polling retry in backoff.ts, within their timeouts.
+    const ec2 = createEc2Client(target, { maxAttempts: 1 });
     const sts = createStsClient(target, this.env);
     try {
       const { prepareBatch, createBatch, REPLACE_ROUNDS } = await import("../../instances/create-batch.js");
-      const prep = await prepareBatch(ec2, sts, settings);
+      const prep = await prepareBatch(ec2, sts, settings, clock);
       const type = prep.template.instanceType ?? "the template's type";
       if (interactive && !this.yes) {
         const p = await import("@clack/prompts");

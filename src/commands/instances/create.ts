@@ -227,10 +227,13 @@ export class InstancesCreateCommand extends BaseCommand {
     const out = this.context.stdout;
     const s = this.style;
     const ok = r.ready.length === r.requested;
-    out.write(`\n${ok ? s.green("✔") : s.yellow("!")} ${s.bold(`Requested ${r.requested}, ${r.ready.length} ready`)} ${s.dim(`(workshop ${r.workshop}, batch ${r.batch})`)}\n`);
+    const headline = r.interrupted
+      ? `Stopped early: requested ${r.requested}, ${r.ready.length} ready so far`
+      : `Requested ${r.requested}, ${r.ready.length} ready`;
+    out.write(`\n${ok ? s.green("✔") : s.yellow("!")} ${s.bold(headline)} ${s.dim(`(workshop ${r.workshop}, batch ${r.batch})`)}\n`);
     for (const stop of r.launchStops) out.write(`${s.yellow("!")} ${stop.message}\n`);
     renderReadyTable(r, out, s);
-    if (instructions.trim()) out.write(`\n${s.bold("Instructions for the attendees:")}\n${instructions.trimEnd().replace(/^/gm, "  ")}\n`);
+    if (instructions.trim() && r.ready.length > 0) out.write(`\n${s.bold("Instructions for the attendees:")}\n${instructions.trimEnd().replace(/^/gm, "  ")}\n`);
     const failures = r.failed;
     if (failures.length > 0) {
       out.write(`\n${s.red(`Failed (${failures.length}):`)}\n`);

@@ -99,6 +99,7 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<Simulato
       if (!inst) throw new RangeError(`no instance ${instanceId}`);
       if (value === undefined) inst.tags.delete(key);
       else inst.tags.set(key, value);
+      inst.tagsVersion++;
     },
     close: () => server.close(),
   };

@@ -19,6 +19,16 @@ function publicDns(world: World, ip: string): string {
 }
 
 export function renderInstance(world: World, inst: SimInstance, now: number): string {
+  // The XML changes only with the current transition and the tags: cache it on that key.
+  const cur = world.state(inst, now);
+  const key = `${inst.timeline.indexOf(cur)}/${inst.timeline.length}/${inst.tagsVersion}`;
+  if (inst.xmlCache?.key === key) return inst.xmlCache.xml;
+  const xml = renderInstanceUncached(world, inst, now);
+  inst.xmlCache = { key, xml };
+  return xml;
+}
+
+function renderInstanceUncached(world: World, inst: SimInstance, now: number): string {
   const cur = world.state(inst, now);
   const publicIp = world.publicIpOf(inst, now);
   const groups = set(
@@ -110,26 +120,15 @@ export function renderInstance(world: World, inst: SimInstance, now: number): st
     eni +
     el("ebsOptimized", false) +
     el("enaSupport", true) +
-    node("cpuOptions", el("coreCount", Math.max(1, world.vcpusOf(inst.instanceType) / 2)), el("threadsPerCore", 2)) +
-    node("capacityReservationSpecification", el("capacityReservationPreference", "open")) +
-    node("hibernationOptions", el("configured", false)) +
     node(
       "metadataOptions",
       el("state", cur.state === "pending" ? "pending" : "applied"),
       el("httpTokens", inst.httpTokens),
       el("httpPutResponseHopLimit", 2),
       el("httpEndpoint", "enabled"),
-      el("httpProtocolIpv6", "disabled"),
-      el("instanceMetadataTags", "disabled"),
     ) +
-    node("enclaveOptions", el("enabled", false)) +
-    el("bootMode", "uefi-preferred") +
     el("platformDetails", "Linux/UNIX") +
-    el("usageOperation", "RunInstances") +
-    el("usageOperationUpdateTime", isoTime(inst.createdAt)) +
-    node("privateDnsNameOptions", el("hostnameType", "ip-name"), el("enableResourceNameDnsARecord", false), el("enableResourceNameDnsAAAARecord", false)) +
-    node("maintenanceOptions", el("autoRecovery", "default")) +
-    el("currentInstanceBootMode", "legacy-bios")
+    el("bootMode", "uefi-preferred")
   );
 }
 

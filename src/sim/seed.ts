@@ -93,6 +93,7 @@ export function seedInstances(world: World, count: number, o: SeedInstancesOptio
       securityGroups: groupFor(subnet),
       timeline: [],
       httpTokens: "optional",
+      tagsVersion: 0,
     };
     world.placeSeeded(inst, o.state ?? "running", now);
     reservation.instances.push(inst);

@@ -137,6 +137,10 @@ export interface SimInstance {
   httpTokens: string;
   fault?: "impaired" | "stop" | "stuck-pending" | "launch-fail";
   firstReportedReadyAt?: number;
+  /** Bumped whenever tags change: part of the render cache key. */
+  tagsVersion: number;
+  /** The rendered XML for one (state, tags) combination: DescribeInstances of 1000s stays cheap. */
+  xmlCache?: { key: string; xml: string };
 }
 
 export interface Reservation {
@@ -378,6 +382,7 @@ export class World {
         securityGroups: reservation.groups,
         timeline: [],
         httpTokens: req.httpTokens,
+        tagsVersion: 0,
       };
       this.scheduleLaunch(inst, now, true);
       reservation.instances.push(inst);

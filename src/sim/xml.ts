@@ -2,8 +2,11 @@
 // `el` takes raw values, and it escapes them, so nothing unescaped can reach the output.
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
 
+const NEEDS_ESCAPE = /[&<>"']/;
+
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+  // Most values (ids, states, addresses) need nothing: skip the replace for them.
+  return NEEDS_ESCAPE.test(s) ? s.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : s;
 }
 
 /** `<name>value</name>`, or nothing when the value is undefined. */

@@ -10,12 +10,14 @@ interface Taggable {
   id: string;
   type: string;
   tags: Tags;
+  /** Called after the tags changed (instances re-render). */
+  touch?: () => void;
 }
 
 function allTaggables(world: World, now: number): Taggable[] {
   const out: Taggable[] = [];
   for (const i of world.liveInstances(now)) {
-    out.push({ id: i.id, type: "instance", tags: i.tags });
+    out.push({ id: i.id, type: "instance", tags: i.tags, touch: () => i.tagsVersion++ });
     out.push({ id: i.volume.id, type: "volume", tags: i.volume.tags });
   }
   for (const v of world.vpcs.values()) out.push({ id: v.id, type: "vpc", tags: v.tags });
@@ -31,7 +33,7 @@ function findTaggable(world: World, id: string, now: number): Taggable {
     checkInstanceIds([id]);
     const inst = world.getInstance(id, now);
     if (!inst) throw new SimError("InvalidInstanceID.NotFound", `The instance ID '${id}' does not exist`);
-    return { id, type: "instance", tags: inst.tags };
+    return { id, type: "instance", tags: inst.tags, touch: () => inst.tagsVersion++ };
   }
   const hit = allTaggables(world, now).find((t) => t.id === id);
   if (hit) return hit;
@@ -58,7 +60,10 @@ export function createTags(ctx: ActionContext): string {
     if (k.toLowerCase().startsWith("aws:")) throw SimError.invalidParameterValue("Tag keys starting with 'aws:' are reserved for internal use");
   const targets = ids.map((id) => findTaggable(world, id, now));
   dryRunGate(ctx);
-  for (const t of targets) for (const [k, v] of tags) t.tags.set(k, v);
+  for (const t of targets) {
+    for (const [k, v] of tags) t.tags.set(k, v);
+    t.touch?.();
+  }
   return el("return", true);
 }
 
@@ -73,6 +78,7 @@ export function deleteTags(ctx: ActionContext): string {
   for (const t of targets) {
     if (!wanted.length) t.tags.clear();
     for (const w of wanted) if (w.value === undefined || t.tags.get(w.key) === w.value) t.tags.delete(w.key);
+    t.touch?.();
   }
   return el("return", true);
 }

@@ -246,4 +246,21 @@ describe("instances destroy, non-interactive (simulator)", function () {
     const failed = sim.log.filter((e) => e.status >= 500 || e.outcome === "dropped");
     expect(failed.length, "the faults happened").to.be.greaterThan(0);
   });
+
+  it("destroying 300 instances takes a handful of calls: list, re-read, 3 TerminateInstances, refresh", async () => {
+    await clearWorkshop();
+    const ids = [
+      ...sim.seedInstances(150, { tags: { Workshop: "demo", Name: "demo-big" }, subnetId: subnets[0] }),
+      ...sim.seedInstances(150, { tags: { Workshop: "demo", Name: "demo-big" }, subnetId: subnets[1] }),
+    ];
+    sim.clearLog();
+    const r = await destroy(["--all", "--yes"]);
+    expect(r.code, r.stderr).to.equal(0);
+    for (const id of ids) expect(state(id)).to.equal("shutting-down");
+    const calls = sim.callsByAction();
+    console.log(`      calls by action, destroy --all of 300 (CLI): ${JSON.stringify(calls)} (throttled: ${sim.throttledCount()})`);
+    // Listing (1 page + 3 status chunks), the re-read before terminating (1 page), 3 chunks of
+    // 100, and the refreshed table (1 page; nothing is running any more, so no status calls).
+    expect(calls).to.deep.equal({ DescribeInstances: 3, DescribeInstanceStatus: 3, TerminateInstances: 3 });
+  });
 });

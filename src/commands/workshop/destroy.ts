@@ -1,11 +1,127 @@
-import { Command } from "clipanion";
-import { NotYetCommand } from "../base.js";
+import { existsSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { Command, Option } from "clipanion";
+import { InputError, UserError } from "../../errors.js";
+import { stackConfigPath, workshopHome } from "../../home.js";
+import { checkWorkshopName, readSettings } from "../../workshops/settings.js";
+import { BaseCommand, EXIT } from "../base.js";
+import { pulumiOrInstall, type Io } from "./deploy.js";
 
-export class WorkshopDestroyCommand extends NotYetCommand {
+/** Instances named in the refusal; the rest are counted. */
+const LISTED = 10;
+
+export class WorkshopDestroyCommand extends BaseCommand {
   static override paths = [["workshop", "destroy"]];
 
   static override usage = Command.Usage({
     category: "Workshops",
-    description: "Tear a workshop's network and template down, and remove its stack (not available yet)",
+    description: "Tear a workshop's network and template down, and remove its stack",
+    details: `
+      Refuses while instances tagged with the workshop are not terminated (they hold the network and cost
+      money): it lists them and points to \`instances destroy\`. With \`--terminate-instances\` it terminates
+      them, waits until EC2 reports them terminated, and goes on.
+
+      Then \`pulumi destroy\` deletes the VPC, subnets, gateway, routes, security group and launch template
+      (an adopted template is left alone), the stack is removed from the backend, and
+      \`stacks/Pulumi.<name>.yaml\` is deleted (asked at a terminal; \`--yes\` for scripts).
+    `,
+    examples: [
+      ["Destroy a workshop whose instances are gone", "$0 workshop destroy intro-linux"],
+      ["Terminate what is left, then destroy, without questions", "$0 workshop destroy intro-linux --terminate-instances --yes"],
+    ],
   });
+
+  name = Option.String({ name: "name" });
+  terminateInstances = Option.Boolean("--terminate-instances", false, {
+    description: "Terminate the workshop's remaining instances first, and wait until they are gone",
+  });
+  yes = Option.Boolean("--yes,-y", false, { description: "Do not ask; also delete the settings file" });
+
+  protected async run(): Promise<number> {
+    checkWorkshopName(this.name);
+    const home = workshopHome(this.env);
+    const settings = await readSettings(home, this.name);
+    if (!this.interactive && !this.yes)
+      throw new InputError(`Destroying workshop "${this.name}" cannot be undone: pass --yes to confirm when not at a terminal.`);
+    const io: Io = { stdin: this.context.stdin, stdout: this.context.stdout, env: this.env, style: this.style, interactive: this.interactive };
+    const pulumiCommand = await pulumiOrInstall(io);
+    const out = this.context.stdout;
+    const s = this.style;
+
+    // 1. Nothing of the workshop may still run (EC2 is the truth, not the stack).
+    const target = this.awsTarget(settings.region);
+    const { openEc2, liveInstances, terminateAndWait } = await import("../../workshops/live.js");
+    const ec2 = openEc2(target);
+    try {
+      const live = await liveInstances(ec2, this.name);
+      if (live.length && !this.terminateInstances) {
+        const shown = live.slice(0, LISTED).map((i) => `  ${i.instanceId}  ${i.state}${i.publicIp ? `  ${i.publicIp}` : ""}`);
+        if (live.length > LISTED) shown.push(`  … and ${live.length - LISTED} more`);
+        this.context.stderr.write(`Workshop "${this.name}" still has ${live.length} instance(s) that are not terminated:\n${shown.join("\n")}\n`);
+        throw new UserError(
+          `Refusing to destroy workshop "${this.name}" while it has instances. Terminate them with \`ec2-workshop instances destroy --workshop ${this.name} --all --yes\`, or pass --terminate-instances.`,
+        );
+      }
+      if (!(await this.confirm(`Destroy workshop "${this.name}" in ${settings.region}${live.length ? ` and terminate its ${live.length} instance(s)` : ""}? This cannot be undone.`)))
+        throw new UserError("Cancelled: nothing was changed.");
+      if (live.length) {
+        out.write(`Terminating ${live.length} instance(s) of "${this.name}"…\n`);
+        const { clockFromEnv } = await import("../../clock.js");
+        let last = -1;
+        const result = await terminateAndWait(ec2, this.name, live.map((i) => i.instanceId), {
+          clock: clockFromEnv(this.env),
+          onProgress: (left) => {
+            if (left !== last && left > 0) out.write(`  ${left} not terminated yet\n`);
+            last = left;
+          },
+        });
+        out.write(`${s.green("✔")} ${result.terminated.length} terminated${result.skipped.length ? `, ${result.skipped.length} already gone` : ""}.\n`);
+      }
+    } finally {
+      ec2.destroy();
+    }
+
+    // 2. The stack: destroy its resources, then remove it from the backend.
+    const { WorkshopStacks } = await import("../../workshops/stacks.js");
+    const stacks = await WorkshopStacks.open({ home, env: this.env, profile: target.profile, endpointUrl: target.endpointUrl }, pulumiCommand);
+    let stack;
+    try {
+      stack = await stacks.select(this.name);
+    } catch (err) {
+      if (!/^No workshop /.test((err as Error).message)) throw err;
+      out.write(`No stack "${this.name}" in ${stacks.backend.url}: nothing to tear down there.\n`);
+    }
+    if (stack) {
+      const { pulumiProgress } = await import("../../ui/pulumi-progress.js");
+      const clack = this.interactive ? await import("@clack/prompts") : undefined;
+      const progress = pulumiProgress({ stdout: out, style: s, title: `Destroying workshop "${this.name}"`, clack });
+      try {
+        await stacks.destroy(stack, (e) => progress.onEvent(e), progress.diagnostics);
+      } catch (err) {
+        progress.finish(false, "Pulumi stopped with an error; the stack and its settings are kept, so you can retry.");
+        throw err;
+      }
+      progress.finish(true, `Deleted ${progress.counts.delete ?? 0} resource(s).`);
+      await stacks.remove(this.name);
+      out.write(`Stack "${this.name}" removed from ${stacks.backend.url}.\n`);
+    }
+
+    // 3. The settings file.
+    const file = stackConfigPath(home, this.name);
+    if (existsSync(file)) {
+      if (this.yes || (await this.confirm(`Delete the settings file ${file} too?`))) {
+        await rm(file, { force: true });
+        out.write(`Deleted ${file}.\n`);
+      } else out.write(`Kept ${file}.\n`);
+    }
+    out.write(`${s.green("✔")} Workshop "${this.name}" is gone.\n`);
+    return EXIT.ok;
+  }
+
+  private async confirm(message: string): Promise<boolean> {
+    if (this.yes) return true;
+    const p = await import("@clack/prompts");
+    const answer = await p.confirm({ message, initialValue: false, input: this.context.stdin, output: this.context.stdout });
+    return !p.isCancel(answer) && answer === true;
+  }
 }

@@ -1,11 +1,75 @@
-import { Command } from "clipanion";
-import { NotYetCommand } from "../base.js";
+import { Command, Option } from "clipanion";
+import { workshopHome } from "../../home.js";
+import { renderTable } from "../../ui/table.js";
+import { launchTemplateName } from "../../workshops/settings.js";
+import { BaseCommand, EXIT } from "../base.js";
 
-export class WorkshopListCommand extends NotYetCommand {
+export class WorkshopListCommand extends BaseCommand {
   static override paths = [["workshop", "list"]];
 
   static override usage = Command.Usage({
     category: "Workshops",
-    description: "List workshops with region, template, maximum and live instances (not available yet)",
+    description: "List workshops with region, template, maximum, last update and live instances",
+    details: `
+      Every workshop with a settings file in \`stacks/\` or a stack in the Pulumi backend. The last update
+      needs the Pulumi CLI; the live instance count (every state but terminated) needs AWS credentials:
+      without them the column shows "?" and a note says why.
+    `,
+    examples: [
+      ["List workshops", "$0 workshop list"],
+      ["As JSON", "$0 workshop list --json"],
+    ],
   });
+
+  json = Option.Boolean("--json", false, { description: "Print a JSON array instead of the table" });
+
+  protected async run(): Promise<number> {
+    const { gatherOverview, formatTime, liveTotal } = await import("../../workshops/overview.js");
+    const target = this.awsTarget();
+    const { rows, notes } = await gatherOverview({
+      home: workshopHome(this.env),
+      env: this.env,
+      target: (region) => this.awsTarget(region),
+      profile: target.profile,
+      endpointUrl: target.endpointUrl,
+    });
+    const out = this.context.stdout;
+    if (this.json) {
+      const data = rows.map((r) => ({
+        name: r.name,
+        region: r.settings?.region ?? null,
+        launchTemplate: r.settings ? (r.settings.launchTemplate ?? launchTemplateName(r.name)) : null,
+        adopted: Boolean(r.settings?.launchTemplate),
+        maximum: r.settings?.maximum ?? null,
+        lastUpdate: r.lastUpdate ?? null,
+        inBackend: r.inBackend ?? null,
+        liveInstances: r.live ? Object.values(r.live).reduce((a, b) => a + b, 0) : null,
+        liveByState: r.live ?? null,
+        problem: r.settingsError ?? null,
+      }));
+      out.write(`${JSON.stringify(data, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    if (rows.length === 0) {
+      out.write("No workshops yet. Create one with `ec2-workshop workshop create`.\n");
+    } else {
+      out.write(
+        `${renderTable(
+          rows,
+          [
+            { header: "WORKSHOP", value: (r) => r.name },
+            { header: "REGION", value: (r) => r.settings?.region ?? "" },
+            { header: "TEMPLATE", value: (r) => (r.settings ? (r.settings.launchTemplate ?? launchTemplateName(r.name)) : "") },
+            { header: "MAX", value: (r) => (r.settings ? String(r.settings.maximum) : ""), align: "right" },
+            { header: "LAST UPDATE", value: (r) => formatTime(r.lastUpdate) || (r.inBackend === false ? "not built" : "") },
+            { header: "LIVE", value: (r) => (r.settings ? liveTotal(r.live) : ""), align: "right" },
+            { header: "", value: (r) => (r.settingsError ? this.style.yellow(r.settingsError) : "") },
+          ],
+          { style: this.style },
+        )}\n`,
+      );
+    }
+    for (const n of notes) out.write(`${this.style.dim(n)}\n`);
+    return EXIT.ok;
+  }
 }

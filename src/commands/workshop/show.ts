@@ -1,11 +1,88 @@
-import { Command } from "clipanion";
-import { NotYetCommand } from "../base.js";
+import { Command, Option } from "clipanion";
+import { workshopHome } from "../../home.js";
+import { checkWorkshopName, formatPortRange, launchTemplateName, readSettings } from "../../workshops/settings.js";
+import { BaseCommand, EXIT } from "../base.js";
 
-export class WorkshopShowCommand extends NotYetCommand {
+export class WorkshopShowCommand extends BaseCommand {
   static override paths = [["workshop", "show"]];
 
   static override usage = Command.Usage({
     category: "Workshops",
-    description: "Show a workshop's settings, outputs and instances (not available yet)",
+    description: "Show a workshop's settings, outputs and instances",
+    details: `
+      The settings from \`stacks/Pulumi.<name>.yaml\`, the stack's outputs from the Pulumi backend (VPC,
+      subnets by Availability Zone, security group, launch template; needs the Pulumi CLI) and the
+      workshop's instances by state (needs AWS credentials). A source that cannot be read becomes a note.
+    `,
+    examples: [["Show a workshop", "$0 workshop show intro-linux"]],
   });
+
+  name = Option.String({ name: "name" });
+  json = Option.Boolean("--json", false, { description: "Print JSON instead of text" });
+
+  protected async run(): Promise<number> {
+    checkWorkshopName(this.name);
+    const home = workshopHome(this.env);
+    const settings = await readSettings(home, this.name);
+    const { gatherOverview } = await import("../../workshops/overview.js");
+    const target = this.awsTarget(settings.region);
+    const { rows, notes } = await gatherOverview({
+      home,
+      env: this.env,
+      target: (region) => this.awsTarget(region),
+      profile: target.profile,
+      endpointUrl: target.endpointUrl,
+      only: this.name,
+      backend: false,
+    });
+    const row = rows[0];
+    let outputs: Record<string, unknown> | undefined;
+    try {
+      const { WorkshopStacks } = await import("../../workshops/stacks.js");
+      const stacks = await WorkshopStacks.open({ home, env: this.env, profile: target.profile, endpointUrl: target.endpointUrl });
+      const raw = await stacks.outputs(this.name);
+      outputs = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.value]));
+    } catch (err) {
+      const { describeError } = await import("../../errors.js");
+      notes.unshift(`Stack outputs not read: ${describeError(err)}`);
+    }
+    const out = this.context.stdout;
+    if (this.json) {
+      out.write(`${JSON.stringify({ settings: { ...settings, extra: undefined }, outputs: outputs ?? null, instances: row?.live ?? null, notes }, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    const s = this.style;
+    const lines = [
+      s.bold(`Workshop ${settings.name}`),
+      `  region          ${settings.region}`,
+      `  maximum         ${settings.maximum} per run`,
+    ];
+    if (settings.launchTemplate) lines.push(`  template        ${settings.launchTemplate} (adopted)`);
+    else {
+      lines.push(
+        `  template        ${launchTemplateName(settings.name)}`,
+        `  AMI             ${settings.ami ?? ""}`,
+        `  instance type   ${settings.instanceType ?? ""}`,
+        `  ports           ${settings.ports.map(formatPortRange).join(", ")}`,
+        `  from            ${settings.cidrs.join(", ")}`,
+        `  key pair        ${settings.keyPair ?? "(none)"}`,
+        `  root volume     ${settings.volumeSize} GiB ${settings.volumeType}`,
+        `  user data       ${settings.userDataFile ?? "(none)"}`,
+        `  VPC CIDR        ${settings.vpcCidr}, up to ${settings.azCount} AZs`,
+      );
+    }
+    if (settings.instructions) lines.push("  instructions", ...settings.instructions.split("\n").map((l) => `    ${l}`));
+    if (outputs) {
+      const { describeOutputs } = await import("./deploy.js");
+      lines.push(s.bold("Stack outputs"), ...describeOutputs(outputs).map((l) => `  ${l}`));
+    }
+    lines.push(s.bold("Instances"));
+    if (row?.live) {
+      const entries = Object.entries(row.live);
+      lines.push(entries.length ? `  ${entries.map(([state, n]) => `${n} ${state}`).join(", ")}` : "  none (terminated ones are not counted)");
+    } else lines.push("  ?");
+    out.write(`${lines.join("\n")}\n`);
+    for (const n of notes) out.write(`${s.dim(n)}\n`);
+    return EXIT.ok;
+  }
 }

@@ -1,0 +1,124 @@
+// What `workshop list` and `workshop show` report, gathered from three places that may each be
+// unavailable: the settings files (always), the Pulumi backend (needs the CLI), and EC2 (needs
+// credentials). Each missing source becomes a note, never a failure.
+import { describeError } from "../errors.js";
+import type { AwsTarget } from "../aws/target.js";
+import type { Env } from "../home.js";
+import { listWorkshopNames, readSettings, type WorkshopSettings } from "./settings.js";
+
+export interface WorkshopRow {
+  name: string;
+  settings?: WorkshopSettings;
+  /** Why the settings file could not be used. */
+  settingsError?: string;
+  /** From the backend (`pulumi stack ls`). */
+  inBackend?: boolean;
+  lastUpdate?: string;
+  resourceCount?: number;
+  /** Live (not terminated) instances by state; undefined = unknown. */
+  live?: Record<string, number>;
+}
+
+export interface Overview {
+  rows: WorkshopRow[];
+  notes: string[];
+}
+
+/** Live EC2 reads are given this long in all before the counts show as "?". */
+const LIVE_TIMEOUT_MS = 15_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms);
+    timer.unref();
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+export interface OverviewOptions {
+  home: string;
+  env: Env;
+  target: (region: string) => AwsTarget;
+  profile?: string;
+  endpointUrl?: string;
+  /** Only these workshops (show). */
+  only?: string;
+  /** Read the backend (needs the Pulumi CLI). */
+  backend?: boolean;
+  /** Read live instance counts from EC2. */
+  live?: boolean;
+}
+
+export async function gatherOverview(o: OverviewOptions): Promise<Overview> {
+  const notes: string[] = [];
+  const byName = new Map<string, WorkshopRow>();
+  const names = o.only ? [o.only] : await listWorkshopNames(o.home);
+  for (const name of names) {
+    const row: WorkshopRow = { name };
+    try {
+      row.settings = await readSettings(o.home, name);
+    } catch (err) {
+      row.settingsError = describeError(err);
+    }
+    byName.set(name, row);
+  }
+
+  if (o.backend !== false) {
+    try {
+      const { WorkshopStacks } = await import("./stacks.js");
+      const stacks = await WorkshopStacks.open({ home: o.home, env: o.env, profile: o.profile, endpointUrl: o.endpointUrl });
+      for (const s of await stacks.list()) {
+        if (o.only && s.name !== o.only) continue;
+        const row = byName.get(s.name) ?? { name: s.name, settingsError: "no settings file in stacks/" };
+        row.inBackend = true;
+        row.lastUpdate = s.lastUpdate;
+        row.resourceCount = s.resourceCount;
+        byName.set(s.name, row);
+      }
+      notes.push(`State: ${stacks.backend.url}`);
+    } catch (err) {
+      notes.push(`Pulumi backend not read: ${describeError(err)}`);
+    }
+  }
+
+  if (o.live !== false) {
+    const rows = [...byName.values()].filter((r) => r.settings);
+    if (rows.length) {
+      try {
+        const { openEc2, liveInstances, countByState } = await import("./live.js");
+        const clients = new Map<string, ReturnType<typeof openEc2>>();
+        try {
+          await withTimeout(
+            Promise.all(
+              rows.map(async (r) => {
+                const region = r.settings!.region;
+                let ec2 = clients.get(region);
+                if (!ec2) clients.set(region, (ec2 = openEc2(o.target(region))));
+                r.live = countByState(await liveInstances(ec2, r.name));
+              }),
+            ),
+            LIVE_TIMEOUT_MS,
+            "EC2",
+          );
+        } finally {
+          for (const c of clients.values()) c.destroy();
+        }
+      } catch (err) {
+        notes.push(`Live instance counts unavailable ("?"): ${describeError(err)}`);
+      }
+    }
+  }
+  return { rows: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)), notes };
+}
+
+export function formatTime(iso: string | undefined): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+export function liveTotal(live: Record<string, number> | undefined): string {
+  if (!live) return "?";
+  return String(Object.values(live).reduce((a, b) => a + b, 0));
+}

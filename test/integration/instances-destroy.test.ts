@@ -97,12 +97,13 @@ describe("instances destroy, non-interactive (simulator)", function () {
     await clearWorkshop();
     seed("b", ["running", "running"]);
     sim.clearLog();
-    for (const rows of ["3", "0", "5-2", "1--3", "x", "1,,2"]) {
-      const r = await destroy(["--rows", rows, "--yes"]);
-      expect(r.code, `--rows ${rows}: ${r.stderr}`).to.equal(2);
+    const inputs = ["3", "0", "5-2", "1--3", "x", "1,,2"];
+    const results = await Promise.all(inputs.map((rows) => destroy(["--rows", rows, "--yes"])));
+    results.forEach((r, i) => {
+      expect(r.code, `--rows ${inputs[i]}: ${r.stderr}`).to.equal(2);
       expect(r.stderr).to.match(/--rows: /);
       expect(r.stdout).to.equal("");
-    }
+    });
     expect(sim.callsByAction().TerminateInstances ?? 0).to.equal(0);
     expect(sim.instances().filter((i) => i.tags.Workshop === "demo" && i.state === "running")).to.have.length(2);
   });
@@ -198,7 +199,7 @@ describe("instances destroy, non-interactive (simulator)", function () {
 
   it("selection flags are mutually exclusive (usage error, exit 2, no AWS call)", async () => {
     sim.clearLog();
-    for (const args of [
+    const cases = [
       ["--rows", "1", "--all"],
       ["--ids", "i-0123456789abcdef0", "--failed"],
       ["--all", "--failed"],
@@ -206,11 +207,12 @@ describe("instances destroy, non-interactive (simulator)", function () {
       ["--ids", "not-an-id", "--yes"],
       ["--yes"],
       ["--state", "asleep", "--yes"],
-    ]) {
-      const r = await destroy(args);
-      expect(r.code, `${args.join(" ")}: ${r.stderr}`).to.equal(2);
+    ];
+    const results = await Promise.all(cases.map((args) => destroy(args)));
+    results.forEach((r, i) => {
+      expect(r.code, `${cases[i]!.join(" ")}: ${r.stderr}`).to.equal(2);
       expect(r.stderr.split("\n")[0]).to.match(/Usage error|Error/);
-    }
+    });
     expect(sim.log).to.have.length(0);
   });
 

@@ -93,15 +93,21 @@ describe("instances list (simulator)", function () {
   });
 
   it("--state filters (repeatable) and --sort orders; names sort as a person reads them", async () => {
-    const stopped = JSON.parse((await run(["-w", "demo", "--json", "--state", "stopped"])).stdout) as JsonRow[];
+    const [stoppedRun, byNameRun, byStateRun, byIdRun, text] = await Promise.all([
+      run(["-w", "demo", "--json", "--state", "stopped"]),
+      run(["-w", "demo", "--json", "--sort", "name", "--state", "running", "--state", "stopped"]),
+      run(["-w", "demo", "--json", "--sort", "state"]),
+      run(["-w", "demo", "--json", "--sort", "id"]),
+      run(["-w", "demo", "--sort", "name"]),
+    ]);
+    const stopped = JSON.parse(stoppedRun.stdout) as JsonRow[];
     expect(stopped.map((x) => x.name)).to.deep.equal(["demo-2"]);
-    const byName = JSON.parse((await run(["-w", "demo", "--json", "--sort", "name", "--state", "running", "--state", "stopped"])).stdout) as JsonRow[];
+    const byName = JSON.parse(byNameRun.stdout) as JsonRow[];
     expect(byName.map((x) => x.name)).to.deep.equal(["demo-1", "demo-2", "demo-3", "demo-10"]);
-    const byState = JSON.parse((await run(["-w", "demo", "--json", "--sort", "state"])).stdout) as JsonRow[];
+    const byState = JSON.parse(byStateRun.stdout) as JsonRow[];
     expect(byState.map((x) => x.state)).to.deep.equal(["running", "running", "running", "stopped"]);
-    const byId = JSON.parse((await run(["-w", "demo", "--json", "--sort", "id"])).stdout) as JsonRow[];
+    const byId = JSON.parse(byIdRun.stdout) as JsonRow[];
     expect(byId.map((x) => x.instanceId)).to.deep.equal([...own].sort());
-    const text = await run(["-w", "demo", "--sort", "name"]);
     expect(text.stdout.split("\n").find((l) => l.includes("Instance"))).to.match(/Name ▾/);
   });
 

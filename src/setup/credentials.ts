@@ -86,13 +86,15 @@ export async function findCredentials(
   const logger = {
     debug: () => undefined,
     info: () => undefined,
-    warn: (...args: unknown[]) => collected.warnings.push(args.map(String).join(" ").split("\n")[0]!.trim()),
+    warn: (...args: unknown[]) => collected.warnings.push(chainWarning(args.map(String).join(" "), profile)),
     error: () => undefined,
   };
   const provider = fromNodeProviderChain({
     ...(profile ? { profile } : {}),
     filepath: files.credentials,
     configFilepath: files.config,
+    // Setup may have just written the files: read them afresh, not from the SDK's per-process cache.
+    ignoreCache: true,
     // Role assumption (source_profile / role_arn) talks to STS in the chosen region.
     clientConfig: { region },
     logger,
@@ -114,6 +116,13 @@ export async function findCredentials(
     source: describeSource(kind, name, inCredentials?.aws_access_key_id ? files.credentials : files.config),
     ...(identity.expiration ? { expiration: identity.expiration } : {}),
   };
+}
+
+/** The SDK's multi-line console warnings, as one line that says what it means here. */
+function chainWarning(text: string, profile: string | undefined): string {
+  if (/Multiple credential sources detected/i.test(text))
+    return `both a profile ("${profile ?? "?"}") and AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are set; the profile's credentials are used. Unset one of them to avoid surprises.`;
+  return text.replace(/\s+/g, " ").trim().slice(0, 300);
 }
 
 export function isMissing(r: FoundCredentials | MissingCredentials): r is MissingCredentials {

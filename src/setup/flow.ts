@@ -3,7 +3,7 @@
 // (Pulumi CLI, Node.js, workshop directory). Input is validated before anything is sent or
 // written; keys are checked with STS before they are stored. Safe to run again and again:
 // with everything in place it asks nothing and writes nothing.
-import { InputError } from "../errors.js";
+import { InputError, UserError } from "../errors.js";
 import type { Env } from "../home.js";
 import {
   addProfile,
@@ -133,7 +133,8 @@ export async function runSetup(req: SetupRequest, io: SetupIo): Promise<SetupRes
   if (plan.storeKeys && !(await storeKeys(plan.profile, plan.storeKeys, plan.replace))) return finish(result, io);
   const warnings = { warnings: [] as string[] };
   let found = await findCredentials(plan.namedProfile, region.info.name, req.env, warnings);
-  for (const w of warnings.warnings) report({ mark: "warn", label: "Credentials", detail: w });
+  // Keys just copied from the environment into the profile are the same keys: no need to warn about both being set.
+  if (!storedNow) for (const w of warnings.warnings) report({ mark: "warn", label: "Credentials", detail: w });
   if (isMissing(found) && io.prompter) {
     report({ mark: "warn", label: "Credentials", detail: `${found.reason}.` });
     const file = plan.files.credentials;
@@ -147,7 +148,11 @@ export async function runSetup(req: SetupRequest, io: SetupIo): Promise<SetupRes
     report({
       mark: "fail",
       label: "Credentials",
-      detail: `${found.reason}. Log in (e.g. \`aws sso login --profile ${plan.profile}\`), set AWS_PROFILE, or run setup in a terminal to store an access key${io.prompter ? "" : " (in scripts: --store-profile NAME with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY set)"}.`,
+      detail: /aws sso login/i.test(found.reason)
+        ? found.reason // the SDK's SSO message already says what to run
+        : `${found.reason}. Set AWS_PROFILE or --profile, log in with \`aws sso login\`, or store an access key: ${
+            io.prompter ? "run setup again and answer yes" : "run setup in a terminal, or use --store-profile NAME with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY set"
+          }.`,
     });
     report({ mark: "skip", label: "AWS identity", detail: "not checked (no credentials)" });
     report({ mark: "skip", label: "EC2 access", detail: "not checked (no credentials)" });
@@ -233,6 +238,10 @@ async function planSetup(req: SetupRequest, io: SetupIo): Promise<Plan> {
   for (const path of [files.credentials, files.config]) {
     const state = await inspectAwsFile(path);
     if (state.exists) await readAwsFile(path);
+    if (state.isSymlink && storeProfile && path === files.credentials)
+      throw new UserError(
+        `Refusing to store keys in ${path}: it is a symbolic link. Point AWS_SHARED_CREDENTIALS_FILE at the real file, or add the profile to it yourself.`,
+      );
   }
 
   let storeKeys: AccessKeys | undefined;
@@ -315,8 +324,13 @@ async function saveRegion(
     report({ mark: "skip", label: "Saved region", detail: `not saved (pass --yes to store ${region.info.name} in ${where})` });
     return;
   }
-  const written = await setProfileValues(plan.files.config, "config", plan.profile, { region: region.info.name });
-  report({ mark: "ok", label: "Saved region", detail: `${region.info.name} in ${where} (${written.outcome})` });
+  try {
+    const written = await setProfileValues(plan.files.config, "config", plan.profile, { region: region.info.name });
+    report({ mark: "ok", label: "Saved region", detail: `${region.info.name} in ${where} (${written.outcome})` });
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    report({ mark: "fail", label: "Saved region", detail: err.message });
+  }
 }
 
 async function checkCredentialsFileMode(path: string, req: SetupRequest, io: SetupIo, report: (l: CheckLine) => void): Promise<void> {

@@ -105,9 +105,9 @@ export function parseCommand(input: string, rowCount: number): PromptCommand {
 
 export const PROMPT_HELP = [
   "Commands:",
-  "  1,2,4-6      select rows to terminate (you confirm before anything happens)",
-  "  fr fs ft fp  show only running / stopped / terminated / pending instances; fa shows all",
-  "  si sp sc ss sn  sort by id / public IP / creation time / state / name",
-  "  r            reload from EC2 (resets filter and sort)",
-  "  q            quit without terminating anything (also Ctrl-C or Ctrl-D)",
+  "  1,2,4-6          select rows to terminate (you confirm before anything happens)",
+  "  fr fs ft fp fa   show only running / stopped / terminated / pending instances; fa shows all",
+  "  si sp sc ss sn   sort by id / public IP / creation time / state / name",
+  "  r                reload from EC2 (resets filter and sort)",
+  "  q                quit without terminating anything (also Ctrl-C or Ctrl-D)",
 ].join("\n");

@@ -122,6 +122,8 @@ export interface DestroyPromptOptions {
   /** Every instance of the workshop, all states (filters are applied here). */
   load(signal?: AbortSignal): Promise<ListedInstance[]>;
   terminate(instanceIds: readonly string[]): Promise<TerminateResult>;
+  /** The sort to start with (and return to on `r`); default creation time. */
+  sort?: SortKey;
 }
 
 export interface DestroyPromptResult {
@@ -134,11 +136,10 @@ interface View {
   sort: SortKey;
 }
 
-const DEFAULT_VIEW: View = { states: [], sort: DEFAULT_SORT };
-
 export async function runDestroyPrompt(o: DestroyPromptOptions): Promise<DestroyPromptResult> {
   const out = o.stdout;
   const { style, time } = o;
+  const initialView: View = { states: [], sort: o.sort ?? DEFAULT_SORT };
   const reader = new LineReader(o.stdin, out);
   let loading: AbortController | undefined;
   let terminating = false;
@@ -166,21 +167,25 @@ export async function runDestroyPrompt(o: DestroyPromptOptions): Promise<Destroy
     if (hint) out.write(style.dim(`Rows to terminate (e.g. 1,2,4-6), fr/fs/ft/fp/fa filter, si/sp/sc/ss/sn sort, r reload, q quit, ? help\n`));
   };
 
+  const quit = (): DestroyPromptResult => {
+    out.write(`Quit: nothing was terminated.\n`);
+    return {};
+  };
   try {
     let all = await load();
-    if (!all) return {};
-    let view: View = { ...DEFAULT_VIEW };
+    if (!all) return quit();
+    let view: View = { ...initialView };
     let redraw = true;
     for (;;) {
       const rows = buildRows(all, view);
       if (redraw) draw(all, rows, view);
       redraw = false;
       const answer = await reader.ask(`${style.cyan("›")} `);
-      if (answer === null) return {};
+      if (answer === null) return quit();
       const cmd = parseCommand(answer, rows.length);
       switch (cmd.kind) {
         case "quit":
-          return {};
+          return quit();
         case "empty":
           continue;
         case "help":
@@ -188,9 +193,9 @@ export async function runDestroyPrompt(o: DestroyPromptOptions): Promise<Destroy
           continue;
         case "reload": {
           const fresh = await load();
-          if (!fresh) return {};
+          if (!fresh) return quit();
           all = fresh;
-          view = { ...DEFAULT_VIEW };
+          view = { ...initialView };
           redraw = true;
           continue;
         }
@@ -214,7 +219,7 @@ export async function runDestroyPrompt(o: DestroyPromptOptions): Promise<Destroy
             continue;
           }
           const decision = await confirmTermination({ reader, out, style, count: live.length });
-          if (decision === "q") return {};
+          if (decision === "q") return quit();
           if (decision === "n") {
             out.write(`Nothing terminated.\n`);
             redraw = true;

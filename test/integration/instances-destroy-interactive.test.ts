@@ -163,6 +163,7 @@ describe("instances destroy, interactive (pseudo-terminal, simulator)", function
     const a = start();
     await a.waitFor(PROMPT);
     a.keys("\x03");
+    await a.waitFor("Quit: nothing was terminated.");
     expect(await a.exit()).to.equal(0);
 
     const b = start();
@@ -170,6 +171,7 @@ describe("instances destroy, interactive (pseudo-terminal, simulator)", function
     b.line("1");
     await b.waitFor("[y/n/q]");
     b.keys("\x04");
+    await b.waitFor("Quit: nothing was terminated.");
     expect(await b.exit()).to.equal(0);
 
     const c = start();
@@ -197,7 +199,7 @@ describe("instances destroy, interactive (pseudo-terminal, simulator)", function
     expect(screen).to.match(/Launched ▾/);
     expect(tableRows(screen).map((r) => r[1])).to.include(late[0]);
     s.line("?");
-    expect(await s.waitFor(PROMPT)).to.contain("fr fs ft fp");
+    expect(await s.waitFor(PROMPT)).to.contain("fr fs ft fp fa");
     s.line("q");
     expect(await s.exit()).to.equal(0);
   });

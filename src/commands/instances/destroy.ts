@@ -47,7 +47,7 @@ export class InstancesDestroyCommand extends BaseCommand {
     description: "Only instances in this state (repeatable); alone, selects them all",
   });
   sort = Option.String("--sort", "created", {
-    description: "Row order for --rows: id, ip, created, state or name (default: created)",
+    description: "Row order (for --rows, and the interactive table's start): id, ip, created, state or name (default: created)",
     validator: t.isEnum(SORT_KEYS),
   });
   yes = Option.Boolean("--yes,-y", false, { description: "Do not ask for confirmation (required without a terminal)" });
@@ -118,6 +118,7 @@ export class InstancesDestroyCommand extends BaseCommand {
           workshop: session.name,
           load: (signal) => session.load(undefined, signal),
           terminate: (instanceIds) => session.terminate(instanceIds),
+          sort: this.sort as SortKey,
         });
         return EXIT.ok;
       }

@@ -1,0 +1,165 @@
+// `ec2-workshop setup` in a real terminal (util-linux `script` gives it a pseudo-TTY): the
+// first-run questions of a newcomer, typed as a person types them, against the simulator.
+import { expect } from "chai";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Simulator } from "../../src/sim/index.js";
+import { isolatedEnv } from "../helpers/cli.js";
+import { hasScript, PtySession } from "../helpers/pty.js";
+import { makeWorkshopHome, type WorkshopHome } from "../helpers/workshop-home.js";
+
+const KEY_ID = "AKIAIOSFODNN7EXAMPLE";
+const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+const ENTER = "\r";
+
+describe("setup in a terminal (first run)", function () {
+  let sim: Simulator;
+  let dir: string;
+  let home: WorkshopHome;
+  let files: { credentials: string; config: string };
+  const sessions: PtySession[] = [];
+
+  before(async function () {
+    if (!hasScript()) {
+      console.log("      (skipped: util-linux `script` is not installed, so no pseudo-terminal can be made)");
+      this.skip();
+    }
+    const { startSimulator } = await import("../../src/sim/index.js");
+    sim = await startSimulator({ seed: 5 });
+  });
+  after(async () => {
+    await sim?.close();
+  });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "ec2ws-setup-tty-"));
+    mkdirSync(join(dir, "bin"));
+    home = makeWorkshopHome();
+    files = { credentials: join(dir, "aws", "credentials"), config: join(dir, "aws", "config") };
+    sim.clearLog();
+  });
+  afterEach(() => {
+    for (const s of sessions.splice(0)) s.kill();
+    rmSync(dir, { recursive: true, force: true });
+    home.remove();
+  });
+
+  function start(args: string[] = []): PtySession {
+    const env = isolatedEnv({
+      HOME: dir,
+      PATH: `${join(dir, "bin")}:/usr/bin:/bin`, // `script` runs the command through /bin/sh
+      TERM: "xterm-256color",
+      AWS_CONFIG_FILE: files.config,
+      AWS_SHARED_CREDENTIALS_FILE: files.credentials,
+      AWS_ENDPOINT_URL_EC2: sim.endpoint,
+      AWS_ENDPOINT_URL_STS: sim.endpoint,
+      EC2_WORKSHOP_HOME: home.dir,
+    });
+    const s = new PtySession(["setup", ...args], { env });
+    sessions.push(s);
+    return s;
+  }
+
+  it("asks for the region (searchable), offers to store a key (secret not echoed), saves both, and a rerun asks nothing", async () => {
+    const s = start();
+    await s.waitFor("AWS region for your workshops");
+    s.keys("frankfurt");
+    await s.waitFor("eu-central-1");
+    s.keys(ENTER);
+    await s.waitFor(/Store an AWS access key in profile "default" of .*credentials\?/);
+    s.keys(ENTER); // Yes (the default)
+    await s.waitFor("AWS access key id");
+    s.keys("AKIA-not-a-key");
+    s.keys(ENTER);
+    await s.waitFor("That is not an access key id");
+    s.keys("\x7f".repeat(20)); // backspace over the mistake
+    s.keys(KEY_ID);
+    s.keys(ENTER);
+    await s.waitFor("AWS secret access key (not shown)");
+    s.keys(SECRET);
+    s.keys(ENTER);
+    await s.waitFor(/Stored key\s+AKIA…MPLE \(account 123456789012\) in profile "default"/);
+    // A profile set up now gets its region too, without another question.
+    await s.waitFor(/Saved region\s+eu-central-1 in profile "default" of .*config \(created\)/);
+    await s.waitFor(/Pulumi CLI \(needed by `workshop` commands\) is not installed\. Download and install it now\?/);
+    s.keys(ENTER); // No (the default): nothing is downloaded
+    await s.waitFor(/Ready: account 123456789012 in eu-central-1, profile "default"/);
+    expect(await s.exit()).to.equal(0);
+
+    expect(s.output).not.to.contain(SECRET);
+    expect(s.output).to.match(/Credentials\s+AKIA…MPLE from profile "default"/);
+    expect(s.output).to.match(/EC2 access\s+DescribeInstances allowed \(dry run\)/);
+    expect(readFileSync(files.credentials, "utf8")).to.equal(`[default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`);
+    expect(statSync(files.credentials).mode & 0o777).to.equal(0o600);
+    expect(statSync(join(dir, "aws")).mode & 0o777).to.equal(0o700);
+    expect(readFileSync(files.config, "utf8")).to.equal("[default]\nregion = eu-central-1\n");
+
+    // Everything in place: a second run only validates (the Pulumi offer is the only question left).
+    const again = start();
+    await again.waitFor(/Download and install it now\?/);
+    expect(again.output).not.to.match(/AWS region for your workshops|Store an AWS access key|Save eu-central-1/);
+    again.keys(ENTER);
+    await again.waitFor("Ready: account 123456789012 in eu-central-1");
+    expect(await again.exit()).to.equal(0);
+  });
+
+  it("--yes skips yes/no questions with their default answers, but still asks for what only the user knows", async () => {
+    const s = start(["--yes"]);
+    await s.waitFor("AWS region for your workshops");
+    s.keys("us-west-2");
+    await s.waitFor("Oregon");
+    s.keys(ENTER);
+    // "Store a key?" defaults to yes: no question, straight to the key.
+    await s.waitFor("AWS access key id");
+    expect(s.output).not.to.contain("Store an AWS access key");
+    s.keys(KEY_ID + ENTER);
+    await s.waitFor("AWS secret access key");
+    s.keys(SECRET + ENTER);
+    await s.waitFor(/Saved region\s+us-west-2/);
+    await s.waitFor("Ready:");
+    expect(await s.exit()).to.equal(0);
+    expect(s.output).not.to.match(/Download and install it now\?/); // its default is no
+    expect(readFileSync(files.config, "utf8")).to.equal("[default]\nregion = us-west-2\n");
+  });
+
+  it("with working credentials but no region: asks for one, then whether to save it (answered no: nothing written)", async () => {
+    const s = new PtySession(["setup"], {
+      env: isolatedEnv({
+        HOME: dir,
+        PATH: `${join(dir, "bin")}:/usr/bin:/bin`,
+        TERM: "xterm-256color",
+        AWS_CONFIG_FILE: files.config,
+        AWS_SHARED_CREDENTIALS_FILE: files.credentials,
+        AWS_ENDPOINT_URL_EC2: sim.endpoint,
+        AWS_ENDPOINT_URL_STS: sim.endpoint,
+        AWS_ACCESS_KEY_ID: KEY_ID,
+        AWS_SECRET_ACCESS_KEY: SECRET,
+        EC2_WORKSHOP_HOME: home.dir,
+      }),
+    });
+    sessions.push(s);
+    await s.waitFor("AWS region for your workshops");
+    s.keys("ap-southeast-2");
+    await s.waitFor("Sydney");
+    s.keys(ENTER);
+    await s.waitFor(/Credentials\s+AKIA…MPLE from environment variables/);
+    await s.waitFor(/Save ap-southeast-2 as the region of profile "default" of .*config\?/);
+    s.keys("n");
+    await s.waitFor(/Saved region\s+not saved \(pass --yes to store ap-southeast-2/);
+    await s.waitFor(/Download and install it now\?/);
+    s.keys(ENTER);
+    await s.waitFor("Ready: account 123456789012 in ap-southeast-2");
+    expect(await s.exit()).to.equal(0);
+    expect(existsSync(join(dir, "aws"))).to.equal(false);
+  });
+
+  it("Ctrl-C at a question: exit 1, one line, nothing written", async () => {
+    const s = start();
+    await s.waitFor("AWS region for your workshops");
+    s.keys("\x03");
+    await s.waitFor("Setup cancelled.");
+    expect(await s.exit()).to.equal(1);
+    expect(existsSync(join(dir, "aws"))).to.equal(false);
+    expect(sim.log.length).to.equal(0);
+  });
+});

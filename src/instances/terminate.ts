@@ -29,6 +29,14 @@ export const FILTER_CHUNK = 200;
 
 const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
 
+/** Skip reasons that only mean "nothing left to do" (every other reason is worth a warning). */
+export const ALREADY_TERMINATED = "already terminated";
+export const ALREADY_SHUTTING_DOWN = "already shutting down";
+
+export function isAlreadyGone(reason: string): boolean {
+  return reason === ALREADY_TERMINATED || reason === ALREADY_SHUTTING_DOWN;
+}
+
 /** Attempts per call on top of the SDK's own retries, for long throttling storms. */
 const ATTEMPTS = 6;
 
@@ -124,8 +132,8 @@ export async function terminateWorkshopInstances(
   for (const id of wanted) {
     const instance = byId.get(id);
     if (!instance) result.skipped.push({ instanceId: id, reason: missingReasons.get(id)! });
-    else if (instance.state === "terminated") result.skipped.push({ instanceId: id, reason: "already terminated" });
-    else if (instance.state === "shutting-down") result.skipped.push({ instanceId: id, reason: "already shutting down" });
+    else if (instance.state === "terminated") result.skipped.push({ instanceId: id, reason: ALREADY_TERMINATED });
+    else if (instance.state === "shutting-down") result.skipped.push({ instanceId: id, reason: ALREADY_SHUTTING_DOWN });
     else toTerminate.push(id);
   }
 

@@ -211,8 +211,9 @@ export class InstancesDestroyCommand extends BaseCommand {
       out.write(`\n${style.bold(`Workshop "${session.name}"`)} now:\n\n${renderInstanceTable(fresh, { style, time, sort, now })}\n\n`);
       out.write(`${tableFooter({ time, now, style, terminatedNote: true })}\n`);
     }
+    const { isAlreadyGone } = await import("../../instances/terminate.js");
     for (const s of result.skipped) {
-      if (s.reason.startsWith("not tagged") || s.reason.startsWith("no such") || s.reason.startsWith("no longer"))
+      if (!isAlreadyGone(s.reason))
         this.context.stderr.write(`${this.errStyle.yellow("Warning:")} ${s.instanceId} was not terminated: ${s.reason}.\n`);
     }
     return EXIT.ok;

@@ -1,5 +1,6 @@
 // `ec2-workshop instances list` end to end: the real binary, the real SDK, the simulator.
 import { expect } from "chai";
+import { execFileSync } from "node:child_process";
 import { startSimulator, type Simulator } from "../../src/sim/index.js";
 import { timeFormatter } from "../../src/ui/time.js";
 import { runBin } from "../helpers/cli.js";
@@ -154,7 +155,9 @@ describe("instances list (simulator)", function () {
       delete env.TZ;
       const r = await runBin(["instances", "list", "--workshop", "demo"], { env });
       expect(r.code, r.stderr).to.equal(0);
-      const f = timeFormatter({});
+      // The system zone as a process without TZ sees it (this test process may have TZ set).
+      const system = execFileSync(process.execPath, ["-p", "Intl.DateTimeFormat().resolvedOptions().timeZone"], { env, encoding: "utf8" }).trim();
+      const f = timeFormatter({ TZ: system });
       const i = sim.instances().find((x) => x.instanceId === own[0])!;
       expect(launchLine(r.stdout, i.instanceId)).to.contain(f.format(new Date(i.launchTime)));
       expect(r.stdout).to.contain(`times are ${f.zoneLabel()}.`);

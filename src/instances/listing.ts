@@ -80,6 +80,11 @@ export function buildRows(instances: readonly ListedInstance[], view: ViewOption
   return sortInstances(shown, view.sort).map((instance, i) => ({ row: i + 1, instance }));
 }
 
+/** Terminated or on its way: nothing left to terminate. */
+export function isDone(state: string): boolean {
+  return state === "terminated" || state === "shutting-down";
+}
+
 /** Stopped, impaired, or failing a status check: what `destroy --failed` selects. */
 export function isFailed(i: ListedInstance): boolean {
   if (i.state === "stopped") return true;

@@ -4,7 +4,7 @@
 // never loads the SDK and can be driven by any loader in tests.
 import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import { buildRows, DEFAULT_SORT, filterStates, type ListedInstance, type Row } from "../instances/listing.js";
+import { buildRows, DEFAULT_SORT, filterStates, isDone, type ListedInstance, type Row } from "../instances/listing.js";
 import { parseCommand, PROMPT_HELP, type SortKey } from "../instances/select.js";
 import type { TerminateResult } from "../instances/terminate.js";
 import { renderInstanceTable, tableFooter } from "./instance-table.js";
@@ -77,11 +77,10 @@ export async function confirmTermination(o: ConfirmOptions): Promise<"y" | "n" |
   }
 }
 
-const DONE_STATES = new Set(["terminated", "shutting-down"]);
 
 /** The selected rows again, under a warning that says exactly what will happen. */
 export function renderSelection(rows: readonly Row[], o: { style: Style; time: TimeFormatter; sort?: SortKey }): string {
-  const live = rows.filter((r) => !DONE_STATES.has(r.instance.state));
+  const live = rows.filter((r) => !isDone(r.instance.state));
   const done = rows.length - live.length;
   const lines = [
     o.style.red(o.style.bold(`⚠  ${live.length} instance${live.length === 1 ? "" : "s"} will be TERMINATED.`)) +
@@ -212,7 +211,7 @@ export async function runDestroyPrompt(o: DestroyPromptOptions): Promise<Destroy
           continue;
         case "select": {
           const picked = cmd.rows.map((n) => rows[n - 1]!);
-          const live = picked.filter((r) => !DONE_STATES.has(r.instance.state));
+          const live = picked.filter((r) => !isDone(r.instance.state));
           out.write(`\n${renderSelection(picked, { style, time, sort: view.sort })}\n\n`);
           if (live.length === 0) {
             out.write(`Nothing to terminate: pick running, pending, stopping or stopped rows.\n`);

@@ -2,13 +2,12 @@ import { Command, Option, UsageError } from "clipanion";
 import * as t from "typanion";
 import { BaseCommand, EXIT } from "../base.js";
 import { UserError } from "../../errors.js";
-import { parseStatesOption, type Row } from "../../instances/listing.js";
+import { isDone, parseStatesOption, type Row } from "../../instances/listing.js";
 import { parseSelection, SORT_KEYS, type SortKey } from "../../instances/select.js";
 
 type Selection = "rows" | "ids" | "all" | "failed" | "state";
 
 const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
-const DONE_STATES = new Set(["terminated", "shutting-down"]);
 
 export class InstancesDestroyCommand extends BaseCommand {
   static override paths = [["instances", "destroy"], ["destroy-instances"]];
@@ -174,10 +173,16 @@ export class InstancesDestroyCommand extends BaseCommand {
         break;
     }
 
-    const live = picked.filter((r) => !DONE_STATES.has(r.instance.state));
+    const live = picked.filter((r) => !isDone(r.instance.state));
     if (!this.json && picked.length) out.write(`${renderSelection(picked, { style, time, sort })}\n\n`);
     if (live.length === 0) {
-      const what = selection === "failed" ? "no failed instances" : picked.length ? "all selected instances are already terminated" : "no instances selected";
+      const inStates = states.length ? ` in state ${states.join(" or ")}` : "";
+      const what =
+        selection === "failed"
+          ? `no failed instances${inStates}`
+          : picked.length
+            ? "the selected instances are already terminated or shutting down"
+            : `it has no instances${inStates}`;
       if (this.json) out.write(`${JSON.stringify({ workshop: session.name, terminated: [], skipped: [] }, null, 2)}\n`);
       else out.write(`Nothing to terminate in workshop "${session.name}": ${what}.\n`);
       return EXIT.ok;

@@ -1,9 +1,14 @@
 // `ec2-workshop instances list` end to end: the real binary, the real SDK, the simulator.
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { PACKAGE_ROOT } from "../../src/home.js";
 import { startSimulator, type Simulator } from "../../src/sim/index.js";
 import { timeFormatter } from "../../src/ui/time.js";
-import { runBin } from "../helpers/cli.js";
+import { isolatedEnv, runBin } from "../helpers/cli.js";
 import { simEnv } from "../helpers/sim.js";
 import { makeWorkshopHome, type WorkshopHome } from "../helpers/workshop-home.js";
 
@@ -213,4 +218,23 @@ describe("instances list: 1,000 instances (simulator)", function () {
     expect(dataLines).to.have.length(1000);
     expect(dataLines[999]).to.match(/^1000\s/);
   });
+});
+
+describe("instances list / destroy start-up", () => {
+  const recorder = pathToFileURL(join(PACKAGE_ROOT, "test", "fixtures", "record-imports.mjs")).href;
+  for (const args of [["instances", "list", "--help"], ["instances", "destroy", "--help"], ["destroy-instances", "--help"]]) {
+    it(`\`${args.join(" ")}\` loads neither the AWS SDK, Pulumi nor the prompt library`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), "ec2ws-startup-"));
+      try {
+        const file = join(dir, "imports.txt");
+        const r = await runBin(args, { nodeArgs: ["--import", recorder], env: isolatedEnv({ RECORD_IMPORTS_FILE: file }) });
+        expect(r.code).to.equal(0);
+        const modules = readFileSync(file, "utf8").split("\n").filter(Boolean);
+        expect(modules.some((m) => m.includes("clipanion")), "recording works").to.equal(true);
+        expect(modules.filter((m) => /@aws-sdk|@smithy|@pulumi|@clack/.test(m))).to.deep.equal([]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });

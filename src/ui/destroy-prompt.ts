@@ -5,6 +5,7 @@
 import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { buildRows, DEFAULT_SORT, filterStates, isDone, type ListedInstance, type Row } from "../instances/listing.js";
+import { describeError } from "../errors.js";
 import { parseCommand, PROMPT_HELP, type SortKey } from "../instances/select.js";
 import type { TerminateResult } from "../instances/terminate.js";
 import { renderInstanceTable, tableFooter } from "./instance-table.js";
@@ -191,7 +192,14 @@ export async function runDestroyPrompt(o: DestroyPromptOptions): Promise<Destroy
           out.write(`${PROMPT_HELP}\n`);
           continue;
         case "reload": {
-          const fresh = await load();
+          let fresh: ListedInstance[] | undefined;
+          try {
+            fresh = await load();
+          } catch (err) {
+            // A failed reload (network, throttling past the retries) keeps the table on screen.
+            out.write(`${style.red("✗")} Could not reload: ${describeError(err)} The table above is unchanged.\n`);
+            continue;
+          }
           if (!fresh) return quit();
           all = fresh;
           view = { ...initialView };

@@ -200,6 +200,14 @@ describe("instances destroy, interactive (pseudo-terminal, simulator)", function
     expect(tableRows(screen).map((r) => r[1])).to.include(late[0]);
     s.line("?");
     expect(await s.waitFor(PROMPT)).to.contain("fr fs ft fp fa");
+    // A reload that fails keeps the table and the prompt.
+    sim.setFaults({ unauthorizedActions: ["DescribeInstances"] });
+    s.line("r");
+    try {
+      expect(await s.waitFor(PROMPT)).to.match(/✗ Could not reload: Not allowed by your IAM policy.*The table above is unchanged\./);
+    } finally {
+      sim.setFaults({ unauthorizedActions: [] });
+    }
     s.line("q");
     expect(await s.exit()).to.equal(0);
   });

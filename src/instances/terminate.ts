@@ -2,6 +2,7 @@
 // says carry Workshop=<workshop> right now are terminated. Every other id is dropped and named.
 import { DescribeInstancesCommand, TerminateInstancesCommand, type EC2Client } from "@aws-sdk/client-ec2";
 import { scaledClock, type Clock } from "../clock.js";
+import { describeError, UserError } from "../errors.js";
 import { withRetry } from "./backoff.js";
 import { describeWorkshopInstances, idsInMessage, MAX_PAGE } from "./describe.js";
 import { TAG, tagValue } from "./tags.js";
@@ -28,6 +29,25 @@ export const TERMINATE_CHUNK = 100;
 export const FILTER_CHUNK = 200;
 
 const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
+
+/**
+ * TerminateInstances failed part-way (e.g. UnauthorizedOperation, or throttling past every
+ * retry) after earlier chunks were terminated: says how far it got, carries what was done.
+ */
+export class PartialTerminationError extends UserError {
+  constructor(
+    readonly partial: TerminateResult,
+    readonly requested: number,
+    cause: unknown,
+  ) {
+    super(
+      `${describeError(cause).replace(/\.?$/, ".")} Termination stopped after ${partial.terminated.length} of ${requested} instances; ` +
+        "run `ec2-workshop instances list` to see which, then retry for the rest.",
+    );
+    this.name = "PartialTerminationError";
+    this.cause = cause;
+  }
+}
 
 /** Skip reasons that only mean "nothing left to do" (every other reason is worth a warning). */
 export const ALREADY_TERMINATED = "already terminated";
@@ -104,8 +124,9 @@ async function explainMissing(
  * Terminates those of `instanceIds` that belong to `workshop`, re-reading them from EC2 first
  * (by the workshop's tag filter, so no long id lists). Already terminated or shutting-down
  * instances, and anything that is not (or no longer) this workshop's, are skipped with a reason.
- * Throttling and 5xx are retried. Throws on anything else (e.g. UnauthorizedOperation); ids
- * terminated by earlier chunks stay terminated (TerminateInstances cannot be undone).
+ * Throttling and 5xx are retried. Throws on anything else (e.g. UnauthorizedOperation): the
+ * error itself when nothing was terminated yet, else a PartialTerminationError carrying what
+ * earlier chunks did (TerminateInstances cannot be undone).
  */
 export async function terminateWorkshopInstances(
   ec2: EC2Client,
@@ -162,7 +183,10 @@ export async function terminateWorkshopInstances(
         const e = err as AwsErrorLike;
         const gone = e.name === "InvalidInstanceID.NotFound" ? new Set(idsInMessage(e.message)) : new Set<string>();
         const rest = ids.filter((id) => !gone.has(id));
-        if (gone.size === 0 || rest.length === ids.length) throw err;
+        if (gone.size === 0 || rest.length === ids.length) {
+          if (result.terminated.length > 0) throw new PartialTerminationError(result, toTerminate.length, err);
+          throw err;
+        }
         for (const id of ids.filter((x) => gone.has(x))) result.skipped.push({ instanceId: id, reason: "no longer exists in EC2" });
         ids = rest;
       }

@@ -5,7 +5,7 @@ import { expect } from "chai";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import { scaledClock } from "../../src/clock.js";
 import { startSimulator, type Simulator } from "../../src/sim/index.js";
-import { terminateWorkshopInstances, TERMINATE_CHUNK } from "../../src/instances/terminate.js";
+import { PartialTerminationError, terminateWorkshopInstances, TERMINATE_CHUNK } from "../../src/instances/terminate.js";
 import { ec2For } from "../helpers/sim.js";
 
 const GONE = ["shutting-down", "terminated"];
@@ -115,5 +115,26 @@ describe("terminateWorkshopInstances: safety (simulator)", function () {
     for (const id of own) expect(GONE).to.include(state(id));
     for (const id of other) expect(state(id)).to.equal("running");
     expect(sim.throttledCount(), "the storm happened").to.be.greaterThan(0);
+  });
+
+  it("a failure part-way says how far termination got and carries what was done", async () => {
+    const own = ours(250);
+    // One TerminateInstances request, then (practically) never again: chunk 2 is throttled past every retry.
+    sim.setThrottling({ overrides: { terminateInstances: { size: 1, refillPerSecond: 0.000001 } } });
+    // Only the tool's own retries (on the scaled clock), so the test does not wait out the SDK's real-time backoff.
+    const impatient = ec2For(sim, { maxAttempts: 1 });
+    let caught: unknown;
+    try {
+      await terminateWorkshopInstances(impatient, "demo", own, { clock: clock() });
+    } catch (err) {
+      caught = err;
+    } finally {
+      impatient.destroy();
+    }
+    expect(caught).to.be.instanceOf(PartialTerminationError);
+    const e = caught as PartialTerminationError;
+    expect(e.partial.terminated).to.have.length(TERMINATE_CHUNK);
+    expect(e.message).to.match(/throttling.*Termination stopped after 100 of 250 instances/);
+    expect(sim.instances().filter((i) => own.includes(i.instanceId) && GONE.includes(i.state))).to.have.length(TERMINATE_CHUNK);
   });
 });

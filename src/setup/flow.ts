@@ -176,7 +176,7 @@ export async function runSetup(req: SetupRequest, io: SetupIo): Promise<SetupRes
     const credentials = isMissing(found) ? undefined : found.provider;
     if (!identity.ok) {
       report({ mark: "fail", label: "AWS identity", detail: identity.message });
-      report({ mark: "skip", label: "EC2 access", detail: "not checked (the credentials did not work)" });
+      report({ mark: "skip", label: "EC2 access", detail: "not checked (STS did not confirm who these credentials are)" });
     } else {
       const { account, arn } = identity.value;
       result.account = account;

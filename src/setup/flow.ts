@@ -163,9 +163,9 @@ export async function runSetup(req: SetupRequest, io: SetupIo): Promise<SetupRes
     // 2. Who are we (STS), in the right partition; may we use EC2 (DryRun)?
     let identity = await callerIdentity(target(plan.namedProfile), req.env, { credentials: found.provider });
     if (!identity.ok && BAD_CREDENTIALS.has(identity.code) && found.kind === "profile-keys" && io.prompter) {
-      report({ mark: "fail", label: "AWS identity", detail: identity.message });
       const profile = plan.namedProfile ?? "default";
-      if (await io.prompter.confirm(`Replace the access key of profile "${profile}" in ${plan.files.credentials}? (only that profile changes)`, false)) {
+      const question = `${identity.message.replace(/ Run `ec2-workshop setup`.*$/, "")} Replace the access key of profile "${profile}" in ${plan.files.credentials}? (only that profile changes)`;
+      if (await io.prompter.confirm(question, false)) {
         const keys = await askKeys(io.prompter);
         if (await storeKeys(profile, keys, true)) {
           found = await findCredentials(profile, region.info.name, req.env);

@@ -1,7 +1,7 @@
 // `ec2-workshop setup` in a real terminal (util-linux `script` gives it a pseudo-TTY): the
 // first-run questions of a newcomer, typed as a person types them, against the simulator.
 import { expect } from "chai";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Simulator } from "../../src/sim/index.js";
@@ -37,6 +37,7 @@ describe("setup in a terminal (first run)", function () {
     home = makeWorkshopHome();
     files = { credentials: join(dir, "aws", "credentials"), config: join(dir, "aws", "config") };
     sim.clearLog();
+    sim.setFaults({ unauthorizedActions: [] });
   });
   afterEach(() => {
     for (const s of sessions.splice(0)) s.kill();
@@ -151,6 +152,31 @@ describe("setup in a terminal (first run)", function () {
     await s.waitFor("Ready: account 123456789012 in ap-southeast-2");
     expect(await s.exit()).to.equal(0);
     expect(existsSync(join(dir, "aws"))).to.equal(false);
+  });
+
+  it("stored keys that AWS no longer accepts: offers to replace exactly that profile, checks the new key first", async () => {
+    mkdirSync(join(dir, "aws"));
+    const dept = "[dept]\naws_access_key_id = AKIADEPTDEPTDEPTDEPT\naws_secret_access_key = deptsecret\n";
+    writeFileSync(files.credentials, `[default]\naws_access_key_id = AKIAOLDOLDOLDOLDOLD1\naws_secret_access_key = old\n\n${dept}`, { mode: 0o600 });
+    writeFileSync(files.config, "[default]\nregion = eu-west-1\n");
+    sim.setFaults({ unauthorizedActions: ["GetCallerIdentity"] }); // STS: InvalidClientTokenId
+    const s = start();
+    await s.waitFor(/AWS does not know this access key id\. Replace the access key of profile "default" in .*credentials\? \(only that profile changes\)/);
+    sim.setFaults({ unauthorizedActions: [] }); // the new key is a good one
+    s.keys("y");
+    await s.waitFor("AWS access key id");
+    s.keys(KEY_ID + ENTER);
+    await s.waitFor("AWS secret access key");
+    s.keys(SECRET + ENTER);
+    await s.waitFor(/Stored key\s+AKIA…MPLE \(account 123456789012\) in profile "default" of .*\(replaced, mode 0600\)/);
+    await s.waitFor(/AWS identity\s+account 123456789012/);
+    await s.waitFor(/Download and install it now\?/);
+    s.keys(ENTER);
+    await s.waitFor("Ready: account 123456789012 in eu-west-1");
+    expect(await s.exit()).to.equal(0);
+    expect(readFileSync(files.credentials, "utf8")).to.equal(`[default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n\n${dept}`);
+    expect(readFileSync(files.config, "utf8")).to.equal("[default]\nregion = eu-west-1\n");
+    expect(s.output).not.to.contain(SECRET);
   });
 
   it("Ctrl-C at a question: exit 1, one line, nothing written", async () => {

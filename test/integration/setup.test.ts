@@ -170,6 +170,16 @@ describe("setup against the simulator (no TTY)", function () {
     expect(dryRuns()).to.equal(1);
   });
 
+  it("credentials of one partition with a region of another: a ✖ line naming both", async () => {
+    const r = await setup(["--region", "cn-north-1"], withKeys());
+    expect(r.code).to.equal(1);
+    expect(r.stdout).to.contain("✔ Region           cn-north-1, China (Beijing) (--region)");
+    expect(r.stdout).to.contain(
+      `✖ AWS identity     arn:aws:iam::${sim.accountId}:user/workshop-instructor is in the aws partition, but cn-north-1 is in aws-cn: choose a region of aws with --region.`,
+    );
+    expect(dryRuns()).to.equal(0);
+  });
+
   it("no credentials and no terminal: one ✖ line saying what to do, the AWS checks skipped, exit 1", async () => {
     const r = await setup(["--region", "us-east-1"], env());
     expect(r.code).to.equal(1);

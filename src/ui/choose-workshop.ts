@@ -35,31 +35,41 @@ export interface WorkshopEntry {
   unusable?: string;
 }
 
-/** Every workshop in stacks/, with its settings or the reason it cannot be used. */
+/** Every workshop in stacks/, with its settings, or the reason its settings cannot be used. Local only. */
+async function readWorkshops(home: string): Promise<WorkshopEntry[]> {
+  const names = await listWorkshopNames(home);
+  return Promise.all(
+    names.map(async (name): Promise<WorkshopEntry> => {
+      try {
+        return { name, settings: await readSettings(home, name) };
+      } catch (err) {
+        return { name, unusable: describeError(err) };
+      }
+    }),
+  );
+}
+
+/** The reason a workshop's launch template cannot be used, or undefined when it can. */
+async function templateProblem(entry: WorkshopEntry, ec2For: ChooseWorkshopOptions["ec2For"]): Promise<string | undefined> {
+  if (!entry.settings) return entry.unusable;
+  try {
+    const { checkLaunchTemplate } = await import("../instances/template.js");
+    const check = await checkLaunchTemplate(await ec2For(entry.settings.region), entry.settings);
+    return check.ok ? undefined : check.reason;
+  } catch (err) {
+    return `cannot check its launch template: ${describeError(err)}`;
+  }
+}
+
+/** Every workshop in stacks/, with its settings or the reason it cannot be used (checks templates in EC2). */
 export async function surveyWorkshops(
   home: string,
   ec2For: ChooseWorkshopOptions["ec2For"],
   requireTemplate = true,
 ): Promise<WorkshopEntry[]> {
-  const names = await listWorkshopNames(home);
-  const { checkLaunchTemplate } = requireTemplate ? await import("../instances/template.js") : { checkLaunchTemplate: undefined };
-  return Promise.all(
-    names.map(async (name): Promise<WorkshopEntry> => {
-      let settings: WorkshopSettings;
-      try {
-        settings = await readSettings(home, name);
-      } catch (err) {
-        return { name, unusable: describeError(err) };
-      }
-      if (!checkLaunchTemplate) return { name, settings };
-      try {
-        const check = await checkLaunchTemplate(await ec2For(settings.region), settings);
-        return check.ok ? { name, settings } : { name, settings, unusable: check.reason };
-      } catch (err) {
-        return { name, settings, unusable: `cannot check its launch template: ${describeError(err)}` };
-      }
-    }),
-  );
+  const entries = await readWorkshops(home);
+  if (!requireTemplate) return entries;
+  return Promise.all(entries.map(async (e) => ({ ...e, unusable: await templateProblem(e, ec2For) })));
 }
 
 export async function chooseWorkshop(o: ChooseWorkshopOptions): Promise<WorkshopChoice> {
@@ -72,27 +82,52 @@ export async function chooseWorkshop(o: ChooseWorkshopOptions): Promise<Workshop
     const known = names.length ? ` Workshops: ${names.join(", ")}.` : " There are none yet: `ec2-workshop workshop create`.";
     throw new InputError(`Pass --workshop <name>: there is no terminal to ask on.${known}`);
   }
-  const entries = await surveyWorkshops(o.home, o.ec2For, o.requireTemplate ?? true);
-  const usable = entries.filter((e) => !e.unusable && e.settings);
-  if (usable.length === 0) {
-    if (entries.length === 0) throw new UserError(`No workshops in ${o.home}/stacks. Create one with \`ec2-workshop workshop create\`.`);
-    const why = entries.map((e) => `${e.name}: ${e.unusable}`).join("; ");
-    throw new UserError(`No workshop can be used right now (${why}).`);
-  }
+  const entries = await readWorkshops(o.home);
+  if (entries.length === 0) throw new UserError(`No workshops in ${o.home}/stacks. Create one with \`ec2-workshop workshop create\`.`);
+  // The menu shows at once from the local settings; the launch-template checks (which load the
+  // AWS SDK and call EC2) run behind it while the instructor reads. A workshop whose check fails
+  // is refused when picked, and the menu comes back with it disabled and the reason.
+  const problems = new Map<string, Promise<string | undefined>>();
+  const startChecks = (): void => {
+    for (const e of entries) if (!problems.has(e.name)) problems.set(e.name, o.requireTemplate === false ? Promise.resolve(e.unusable) : templateProblem(e, o.ec2For));
+  };
+  const known = new Map<string, string>();
+  for (const e of entries) if (e.unusable) known.set(e.name, e.unusable);
   const p = await import("@clack/prompts");
-  const picked = await p.select<string>({
-    message: o.message ?? "Which workshop?",
-    input: o.stdin,
-    output: o.stdout,
-    options: entries.map((e) => ({
-      value: e.name,
-      label: e.name,
-      hint: e.unusable ?? (e.settings ? `${e.settings.region}, up to ${e.settings.maximum}` : undefined),
-      disabled: Boolean(e.unusable),
-    })),
-    initialValue: usable[0]!.name,
-  });
-  if (p.isCancel(picked)) throw new UserError("Cancelled: nothing was changed.");
-  const entry = usable.find((e) => e.name === picked)!;
-  return { name: entry.name, settings: entry.settings! };
+  for (;;) {
+    const usable = entries.filter((e) => e.settings && !known.has(e.name));
+    if (usable.length === 0) {
+      const why = entries.map((e) => `${e.name}: ${known.get(e.name) ?? "unusable"}`).join("; ");
+      throw new UserError(`No workshop can be used right now (${why}).`);
+    }
+    const question = p.select<string>({
+      message: o.message ?? "Which workshop?",
+      input: o.stdin,
+      output: o.stdout,
+      options: entries.map((e) => ({
+        value: e.name,
+        label: e.name,
+        hint: known.get(e.name) ?? (e.settings ? `${e.settings.region}, up to ${e.settings.maximum}` : undefined),
+        disabled: known.has(e.name),
+      })),
+      initialValue: usable[0]!.name,
+    });
+    // After the menu has drawn: the checks' module loading must not delay the first prompt.
+    setImmediate(startChecks);
+    const picked = await question;
+    if (p.isCancel(picked)) throw new UserError("Cancelled: nothing was changed.");
+    startChecks();
+    const problem = await problems.get(picked)!;
+    if (problem === undefined) {
+      const entry = entries.find((e) => e.name === picked)!;
+      return { name: entry.name, settings: entry.settings! };
+    }
+    p.log.warn(`Workshop "${picked}" cannot be used: ${problem}`, { output: o.stdout });
+    known.set(picked, problem);
+    // Mark every check already answered, so the menu shows all it knows.
+    for (const [name, pending] of problems) {
+      const answer = await Promise.race([pending, Promise.resolve("pending" as const)]);
+      if (answer !== undefined && answer !== "pending") known.set(name, answer);
+    }
+  }
 }

@@ -60,22 +60,23 @@ export class InstancesCreateCommand extends BaseCommand {
     // With --json, stdout carries only the JSON: questions and progress go to stderr.
     const ui = this.json ? this.context.stderr : this.context.stdout;
     const interactive = this.interactive;
-    const { createEc2Client, createStsClient } = await import("../../aws/clients.js");
     const { chooseWorkshop } = await import("../../ui/choose-workshop.js");
 
-    // No AWS call before the count is known to be valid when both flags are given.
+    // No AWS call (nor the SDK's load) before the workshop and the count are chosen: the
+    // prompts come up at once.
     const choice = await chooseWorkshop({
       home,
       given: this.workshop,
       interactive,
       stdin: this.context.stdin,
       stdout: ui,
-      ec2For: (region) => createEc2Client(this.awsTarget(region)),
+      ec2For: async (region) => (await import("../../aws/clients.js")).createEc2Client(this.awsTarget(region)),
     });
     const settings = choice.settings;
     const count = await this.resolveCount(settings.maximum, settings.name, interactive, ui);
 
     const target = this.awsTarget(settings.region);
+    const { createEc2Client, createStsClient } = await import("../../aws/clients.js");
     // One SDK attempt per call: launch and polling retry in backoff.ts, within their timeouts.
     const ec2 = createEc2Client(target, { maxAttempts: 1 });
     const sts = createStsClient(target, this.env);

@@ -77,8 +77,12 @@ export class SetupCommand extends BaseCommand {
   }
 }
 
-/** With --yes, yes/no questions take their default answer without asking; other prompts still ask. */
+/** With --yes, questions that have a default (yes/no, the profile name) take it without asking; the rest still ask. */
 function withDefaultsWhen(yes: boolean, prompter: SetupPrompter): SetupPrompter {
   if (!yes) return prompter;
-  return { ...prompter, confirm: (_message, initial) => Promise.resolve(initial) };
+  return {
+    ...prompter,
+    confirm: (_message, initial) => Promise.resolve(initial),
+    profileName: (_message, initial) => Promise.resolve(initial),
+  };
 }

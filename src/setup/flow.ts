@@ -125,12 +125,14 @@ export async function runSetup(req: SetupRequest, io: SetupIo): Promise<SetupRes
       detail: `${maskKeyId(keys.accessKeyId)} (account ${check.value.account}) in profile "${profile}" of ${written.path} (${written.outcome}, mode ${modeText(written.mode)})`,
     });
     plan.namedProfile = profile;
+    plan.profile = profile;
+    result.profile = profile;
     storedNow = true;
     return true;
   };
 
   // 1. Credentials: new keys first when asked for, then the chain.
-  if (plan.storeKeys && !(await storeKeys(plan.profile, plan.storeKeys, plan.replace))) return finish(result, io);
+  if (plan.storeKeys && !(await storeKeys(plan.profile, plan.storeKeys, plan.replace))) return finish(result, io, req.env);
   const warnings = { warnings: [] as string[] };
   let found = await findCredentials(plan.namedProfile, region.info.name, req.env, warnings);
   // Keys just copied from the environment into the profile are the same keys: no need to warn about both being set.
@@ -138,10 +140,11 @@ export async function runSetup(req: SetupRequest, io: SetupIo): Promise<SetupRes
   if (isMissing(found) && io.prompter) {
     report({ mark: "warn", label: "Credentials", detail: `${found.reason}.` });
     const file = plan.files.credentials;
-    if (await io.prompter.confirm(`Store an AWS access key in profile "${plan.profile}" of ${file}?`, true)) {
-      const replace = await mayReplace(plan.profile, req, io, plan.files);
+    if (await io.prompter.confirm(`Store an AWS access key in ${file}?`, true)) {
+      const profile = await io.prompter.profileName("Profile to store it in", plan.profile);
+      const replace = await mayReplace(profile, req, io, plan.files);
       const keys = await askKeys(io.prompter);
-      if (await storeKeys(plan.profile, keys, replace)) found = await findCredentials(plan.namedProfile, region.info.name, req.env);
+      if (await storeKeys(profile, keys, replace)) found = await findCredentials(plan.namedProfile, region.info.name, req.env);
     }
   }
   if (isMissing(found)) {
@@ -203,11 +206,13 @@ export async function runSetup(req: SetupRequest, io: SetupIo): Promise<SetupRes
 
   await checkCredentialsFileMode(plan.files.credentials, req, io, report);
   await checkLocal(req, io, report);
-  return finish(result, io);
+  return finish(result, io, req.env);
 }
 
-function finish(result: SetupResult, io: SetupIo): SetupResult {
+function finish(result: SetupResult, io: SetupIo, env: Env): SetupResult {
   result.ok = result.failures === 0;
+  if (result.ok && result.profile !== "default" && nonEmpty(env.AWS_PROFILE) !== result.profile)
+    io.out.note(`Other commands use this profile with --profile ${result.profile}, or after \`export AWS_PROFILE=${result.profile}\`.`);
   if (result.ok) {
     const who = result.account ? `account ${result.account} in ${result.region}` : `${result.region}`;
     io.out.summary(true, `Ready: ${who}, profile "${result.profile}". Next: \`ec2-workshop workshop create <name>\`.`);
@@ -316,7 +321,9 @@ async function saveRegion(
   storedKeysNow: boolean,
   report: (l: CheckLine) => void,
 ): Promise<void> {
-  if (!region.offerSave) return;
+  // A region chosen now is offered for saving; a profile created now gets the region it was checked in.
+  if (!region.offerSave && !storedKeysNow) return;
+  if ((await readProfile(plan.files.config, "config", plan.profile))?.region === region.info.name) return;
   const where = `profile "${plan.profile}" of ${plan.files.config}`;
   let save = Boolean(req.yes) || storedKeysNow;
   if (!save && io.prompter) save = await io.prompter.confirm(`Save ${region.info.name} as the region of ${where}?`, true);

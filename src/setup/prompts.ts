@@ -2,12 +2,15 @@
 // The flow (flow.ts) talks to this interface, so it runs the same with or without a person.
 import type { Readable, Writable } from "node:stream";
 import { UserError } from "../errors.js";
+import { PROFILE_NAME } from "../aws/credentials-file.js";
 import type { RegionInfo } from "../aws/regions.js";
 import { keyIdProblem, secretProblem } from "./keys.js";
 
 export interface SetupPrompter {
   confirm(message: string, initial: boolean): Promise<boolean>;
   region(message: string, choices: RegionInfo[], initial?: string): Promise<string>;
+  /** A profile name to store keys in; `initial` is offered and kept on Enter. */
+  profileName(message: string, initial: string): Promise<string>;
   accessKeyId(): Promise<string>;
   /** Typed without echo (masked). */
   secretAccessKey(): Promise<string>;
@@ -56,6 +59,16 @@ export async function clackPrompter(input: Readable, output: Writable): Promise<
         },
       });
       return settled(r);
+    },
+    async profileName(message, initial) {
+      const r = await p.text({
+        ...io,
+        message,
+        initialValue: initial,
+        validate: (v) =>
+          PROFILE_NAME.test((v ?? "").trim()) ? undefined : "Use up to 64 letters, digits and _ . @ + -, starting with a letter or digit.",
+      });
+      return settled(r).trim();
     },
     async accessKeyId() {
       const r = await p.text({

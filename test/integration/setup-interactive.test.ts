@@ -61,14 +61,16 @@ describe("setup in a terminal (first run)", function () {
     return s;
   }
 
-  it("asks for the region (searchable), offers to store a key (secret not echoed), saves both, and a rerun asks nothing", async () => {
+  it("asks for the region (searchable), offers to store a key in a named profile (secret not echoed), saves both; a rerun asks nothing", async () => {
     const s = start();
     await s.waitFor("AWS region for your workshops");
     s.keys("frankfurt");
     await s.waitFor("eu-central-1");
     s.keys(ENTER);
-    await s.waitFor(/Store an AWS access key in profile "default" of .*credentials\?/);
+    await s.waitFor(/Store an AWS access key in .*credentials\?/);
     s.keys(ENTER); // Yes (the default)
+    await s.waitFor("Profile to store it in");
+    s.keys("\x7f".repeat("default".length) + "lab" + ENTER);
     await s.waitFor("AWS access key id");
     s.keys("AKIA-not-a-key");
     s.keys(ENTER);
@@ -79,26 +81,27 @@ describe("setup in a terminal (first run)", function () {
     await s.waitFor("AWS secret access key (not shown)");
     s.keys(SECRET);
     s.keys(ENTER);
-    await s.waitFor(/Stored key\s+AKIA…MPLE \(account 123456789012\) in profile "default"/);
+    await s.waitFor(/Stored key\s+AKIA…MPLE \(account 123456789012\) in profile "lab"/);
     // A profile set up now gets its region too, without another question.
-    await s.waitFor(/Saved region\s+eu-central-1 in profile "default" of .*config \(created\)/);
+    await s.waitFor(/Saved region\s+eu-central-1 in profile "lab" of .*config \(created\)/);
     await s.waitFor(/Pulumi CLI \(needed by `workshop` commands\) is not installed\. Download and install it now\?/);
     s.keys(ENTER); // No (the default): nothing is downloaded
-    await s.waitFor(/Ready: account 123456789012 in eu-central-1, profile "default"/);
+    await s.waitFor("Other commands use this profile with --profile lab, or after `export AWS_PROFILE=lab`.");
+    await s.waitFor(/Ready: account 123456789012 in eu-central-1, profile "lab"/);
     expect(await s.exit()).to.equal(0);
 
     expect(s.output).not.to.contain(SECRET);
-    expect(s.output).to.match(/Credentials\s+AKIA…MPLE from profile "default"/);
+    expect(s.output).to.match(/Credentials\s+AKIA…MPLE from profile "lab"/);
     expect(s.output).to.match(/EC2 access\s+DescribeInstances allowed \(dry run\)/);
-    expect(readFileSync(files.credentials, "utf8")).to.equal(`[default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`);
+    expect(readFileSync(files.credentials, "utf8")).to.equal(`[lab]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`);
     expect(statSync(files.credentials).mode & 0o777).to.equal(0o600);
     expect(statSync(join(dir, "aws")).mode & 0o777).to.equal(0o700);
-    expect(readFileSync(files.config, "utf8")).to.equal("[default]\nregion = eu-central-1\n");
+    expect(readFileSync(files.config, "utf8")).to.equal("[profile lab]\nregion = eu-central-1\n");
 
     // Everything in place: a second run only validates (the Pulumi offer is the only question left).
-    const again = start();
+    const again = start(["--profile", "lab"]);
     await again.waitFor(/Download and install it now\?/);
-    expect(again.output).not.to.match(/AWS region for your workshops|Store an AWS access key|Save eu-central-1/);
+    expect(again.output).not.to.match(/AWS region for your workshops|Store an AWS access key|Save eu-central-1|Stored key|Saved region/);
     again.keys(ENTER);
     await again.waitFor("Ready: account 123456789012 in eu-central-1");
     expect(await again.exit()).to.equal(0);

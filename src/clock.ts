@@ -11,13 +11,20 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** How many tool milliseconds pass per real millisecond. */
   readonly scale: number;
+  /**
+   * The date and time now, as shown to people and written in tags. The wall clock, except
+   * against a scaled simulator that gave its start (EC2_WORKSHOP_TIME_ORIGIN): then its clock,
+   * so launch times and "now" agree.
+   */
+  wallNow(): Date;
 }
 
-export function scaledClock(scale = 1): Clock {
+export function scaledClock(scale = 1, wallOrigin?: number): Clock {
   if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError(`time scale must be a positive number, got ${scale}`);
   const origin = performance.now();
   return {
     scale,
+    wallNow: () => (wallOrigin === undefined ? new Date() : new Date(wallOrigin + (Date.now() - wallOrigin) * scale)),
     now: () => (performance.now() - origin) * scale,
     sleep: (ms, signal) =>
       new Promise<void>((resolvePromise) => {
@@ -42,5 +49,6 @@ export function clockFromEnv(env: Env = process.env): Clock {
   const scale = Number(raw);
   if (!(scale > 0) || !Number.isFinite(scale))
     throw new RangeError(`EC2_WORKSHOP_TIME_SCALE must be a positive number, got "${raw}"`);
-  return scaledClock(scale);
+  const origin = Number(env.EC2_WORKSHOP_TIME_ORIGIN);
+  return scaledClock(scale, Number.isFinite(origin) && origin > 0 ? origin : undefined);
 }

@@ -56,6 +56,7 @@ function demoEnv(sim: Simulator, home: string): NodeJS.ProcessEnv {
     AWS_SHARED_CREDENTIALS_FILE: join(home, "no-aws-credentials"),
     AWS_EC2_METADATA_DISABLED: "true",
     EC2_WORKSHOP_TIME_SCALE: String(SCALE),
+    EC2_WORKSHOP_TIME_ORIGIN: String(sim.timeOrigin),
   };
   delete env.AWS_PROFILE;
   delete env.AWS_SESSION_TOKEN;

@@ -109,7 +109,7 @@ export async function createBatch(ec2: EC2Client, o: CreateBatchOptions): Promis
   const launchStops: LaunchStop[] = [];
   const replacedIds = new Set<string>();
   let attempt = 1;
-  const launchedAt = new Date();
+  const launchedAt = o.clock.wallNow();
 
   const launch = async (count: number): Promise<void> => {
     const outcome = await launchBatch(ec2, {

@@ -1,7 +1,8 @@
 // The simulator's clock: sim time runs `scale` times faster than real time (the same meaning
 // as EC2_WORKSHOP_TIME_SCALE in src/clock.ts), starting at the real time of start-up.
 export class SimClock {
-  private readonly base = Date.now();
+  /** Real time (ms since the epoch) at which sim time started: sim time = base + elapsed × scale. */
+  readonly base = Date.now();
   private readonly origin = performance.now();
   private offset = 0;
 

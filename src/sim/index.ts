@@ -70,6 +70,7 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<Simulato
     accountId,
     scale: clock.scale,
     now: () => clock.now(),
+    timeOrigin: clock.base,
     advance: (ms) => clock.advance(ms),
     get log() {
       return server.log;

@@ -85,7 +85,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       `  export AWS_REGION=${sim.region}\n` +
       `  export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n` +
       `  export AWS_SECRET_ACCESS_KEY=dummy\n` +
-      `  export EC2_WORKSHOP_TIME_SCALE=${sim.scale}\n` +
+      `  export EC2_WORKSHOP_TIME_SCALE=${sim.scale} EC2_WORKSHOP_TIME_ORIGIN=${sim.timeOrigin}\n` +
       `Press Ctrl-C to stop.\n`,
   );
 

@@ -166,6 +166,8 @@ export interface Simulator {
   readonly scale: number;
   /** Sim time, ms since the epoch (sim clock). */
   now(): number;
+  /** Where the sim clock started (real ms since the epoch); give it to the CLI as EC2_WORKSHOP_TIME_ORIGIN. */
+  readonly timeOrigin: number;
   /** Move the sim clock forward by `ms` sim milliseconds at once (tests that need "later"). */
   advance(ms: number): void;
   readonly log: readonly RequestLogEntry[];

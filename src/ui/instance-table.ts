@@ -48,7 +48,7 @@ function checksColor(style: Style, label: string): string {
 const SORT_COLUMN: Record<SortKey, number> = { id: 1, name: 2, ip: 3, created: 4, state: 5 };
 
 export function renderInstanceTable(rows: readonly Row[], o: InstanceTableOptions): string {
-  const now = o.now ?? new Date();
+  const now = o.now ?? o.time.now();
   const columns: Column<Row>[] = [
     { header: "#", value: (r) => String(r.row), align: "right" },
     { header: "Instance", value: (r) => r.instance.instanceId },
@@ -68,7 +68,7 @@ export function renderInstanceTable(rows: readonly Row[], o: InstanceTableOption
 
 /** The lines under the table: the current time and zone (named once), and what to expect. */
 export function tableFooter(o: { time: TimeFormatter; now?: Date; style: Style; terminatedNote?: boolean }): string {
-  const now = o.now ?? new Date();
+  const now = o.now ?? o.time.now();
   const lines = [`Now ${o.time.format(now, now)}; times are ${o.time.zoneLabel(now)}.`];
   if (o.time.zone.ignoredTz) lines.push(o.style.yellow(`TZ="${o.time.zone.ignoredTz}" is not a time zone this tool knows; showing UTC.`));
   if (o.terminatedNote)

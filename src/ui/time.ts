@@ -1,6 +1,7 @@
 // Launch times in the user's local time, as the original showed them: `Mon, Jan 11 14:05`.
 // The zone is TZ when set (and valid), else the system's zone, else UTC; it is named once
 // (under the table), not on every row.
+import { clockFromEnv } from "../clock.js";
 import type { Env } from "../home.js";
 
 export interface TimeZoneInfo {
@@ -38,6 +39,8 @@ export function resolveTimeZone(env: Env = process.env): TimeZoneInfo {
 
 export interface TimeFormatter {
   readonly zone: TimeZoneInfo;
+  /** The current date and time (the simulator's, when the CLI runs against a scaled one). */
+  now(): Date;
   /** `Mon, Jan 11 14:05`; the year is added when it is not the current one. */
   format(date: Date | undefined, now?: Date): string;
   /** `UTC+01:00` for the date (defaults to now): the offset, which changes with summer time. */
@@ -48,6 +51,7 @@ export interface TimeFormatter {
 
 export function timeFormatter(env: Env = process.env): TimeFormatter {
   const zone = resolveTimeZone(env);
+  const clock = clockFromEnv(env);
   const parts = new Intl.DateTimeFormat("en-US", {
     timeZone: zone.zone,
     weekday: "short",
@@ -61,14 +65,15 @@ export function timeFormatter(env: Env = process.env): TimeFormatter {
   const offsetFormat = new Intl.DateTimeFormat("en-US", { timeZone: zone.zone, timeZoneName: "longOffset" });
   const pick = (date: Date): Record<string, string> =>
     Object.fromEntries(parts.formatToParts(date).map((p) => [p.type, p.value]));
-  const offset = (date = new Date()): string => {
+  const offset = (date = clock.wallNow()): string => {
     const name = offsetFormat.formatToParts(date).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
     // Intl says "GMT+01:00", or just "GMT" for zero.
     return name === "GMT" ? "UTC+00:00" : name.replace(/^GMT/, "UTC");
   };
   return {
     zone,
-    format(date, now = new Date()) {
+    now: () => clock.wallNow(),
+    format(date, now = clock.wallNow()) {
       if (!date || Number.isNaN(date.getTime())) return "";
       const p = pick(date);
       const year = p.year !== pick(now).year ? ` ${p.year}` : "";

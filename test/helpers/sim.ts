@@ -11,7 +11,7 @@ export const DUMMY_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 export const DUMMY_SECRET_ACCESS_KEY = "dummy";
 
 /** What a simulator looks like to a client: an endpoint, a region, a time scale. */
-export type SimTarget = Pick<Simulator, "endpoint" | "region" | "scale">;
+export type SimTarget = Pick<Simulator, "endpoint" | "region" | "scale"> & Partial<Pick<Simulator, "timeOrigin">>;
 
 /** Environment for `runBin(...)`: isolated from real AWS config, pointed at the simulator. */
 export function simEnv(sim: SimTarget, extra: Record<string, string | undefined> = {}): Record<string, string> {
@@ -22,6 +22,7 @@ export function simEnv(sim: SimTarget, extra: Record<string, string | undefined>
     AWS_ACCESS_KEY_ID: DUMMY_ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: DUMMY_SECRET_ACCESS_KEY,
     EC2_WORKSHOP_TIME_SCALE: String(sim.scale),
+    EC2_WORKSHOP_TIME_ORIGIN: sim.timeOrigin === undefined ? undefined : String(sim.timeOrigin),
     AWS_EC2_METADATA_DISABLED: "true",
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     ...extra,

@@ -10,6 +10,7 @@ function virtualClock(): Clock & { slept: number[] } {
     scale: 1,
     slept,
     now: () => t,
+    wallNow: () => new Date(t),
     sleep: async (ms: number) => {
       slept.push(ms);
       t += ms;

@@ -212,7 +212,7 @@ export class InstancesDestroyCommand extends BaseCommand {
     } else {
       out.write(`${renderOutcome(result, new Map(listed.map((i) => [i.instanceId, i])), style)}\n`);
       const fresh = buildRows(await session.load(), { sort });
-      const now = new Date();
+      const now = time.now();
       out.write(`\n${style.bold(`Workshop "${session.name}"`)} now:\n\n${renderInstanceTable(fresh, { style, time, sort, now })}\n\n`);
       out.write(`${tableFooter({ time, now, style, terminatedNote: true })}\n`);
     }

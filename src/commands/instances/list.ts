@@ -58,7 +58,7 @@ export class InstancesListCommand extends BaseCommand {
       const time = timeFormatter(this.env);
       const style = this.style;
       const out = this.context.stdout;
-      const now = new Date();
+      const now = time.now();
       if (rows.length === 0) {
         const which = states.length ? ` in state ${states.join(" or ")}` : "";
         out.write(`Workshop "${session.name}" has no instances${which}.\n`);

@@ -7,6 +7,7 @@
 // that meets an error carries on instead of ending with a traceback (the error is counted).
 import { DescribeInstanceStatusCommand, EC2Client, RunInstancesCommand, TerminateInstancesCommand, paginateDescribeInstances } from "@aws-sdk/client-ec2";
 import { scaledClock } from "../../src/clock.js";
+import { Prng } from "../../src/sim/prng.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
@@ -23,16 +24,10 @@ interface Args {
 
 const PHASE_MS = 600_000; // the code's 10 minutes per phase (the README promised 5)
 
-/** mulberry32: the original slept random.uniform(...); seeded here so runs repeat. */
+/** A seeded PRNG (the simulator's mulberry32), so every run makes the same choices. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Prng(seed);
+  return () => rng.next();
 }
 
 async function main(args: Args): Promise<void> {

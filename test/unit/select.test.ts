@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { parseCommand, parseSelection } from "../../src/instances/select.js";
+import { Prng } from "../../src/sim/prng.js";
 
 describe("selection language", () => {
   const ok = (input: string, rows: number): number[] => {
@@ -72,16 +73,10 @@ describe("selection language", () => {
   });
 });
 
-/** mulberry32: a small seeded PRNG, so every run tries the same inputs. */
+/** A seeded PRNG (the simulator's mulberry32), so every run makes the same choices. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Prng(seed);
+  return () => rng.next();
 }
 
 describe("selection language: property test (seeded)", () => {

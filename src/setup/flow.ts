@@ -24,7 +24,7 @@ import { checkAccessKeys, credentialsValues, maskKeyId, type AccessKeys } from "
 import type { CheckLine, SetupOutput } from "./output.js";
 import type { SetupPrompter } from "./prompts.js";
 import { checkNode, checkWorkshopDir } from "./environment.js";
-import { PULUMI_INSTALL_HINT, checkPulumiCli, describePulumiCli, installPulumiCli } from "./pulumi.js";
+import { checkPulumiCli, describePulumiCli, installPulumiCli } from "./pulumi.js";
 
 export interface SetupRequest {
   /** --profile (else AWS_PROFILE from env). */
@@ -362,12 +362,12 @@ async function checkLocal(req: SetupRequest, io: SetupIo, report: (l: CheckLine)
       (io.prompter ? await io.prompter.confirm("The Pulumi CLI (needed by `workshop` commands) is not installed. Download and install it now?", false) : false);
     if (install) {
       try {
-        const run = (): ReturnType<typeof installPulumiCli> => installPulumiCli();
+        const run = (): ReturnType<typeof installPulumiCli> => installPulumiCli(req.env);
         const done = io.prompter ? await io.prompter.spin("Installing the Pulumi CLI", run) : await run();
         report({ mark: "ok", label: "Pulumi CLI", detail: `v${done.version} installed at ${done.command}: add its folder to PATH.` });
         pulumi = { ...pulumi, ok: true };
       } catch (err) {
-        report({ mark: "warn", label: "Pulumi CLI", detail: `could not install it (${(err as Error).message.split("\n")[0]}); ${PULUMI_INSTALL_HINT}.` });
+        report({ mark: "warn", label: "Pulumi CLI", detail: (err as Error).message.split("\n")[0]! }); // says why, and how to install by hand
         pulumi = { ...pulumi, ok: true }; // reported once above
       }
     }

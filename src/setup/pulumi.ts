@@ -23,8 +23,9 @@ export interface PulumiCli {
   error?: string;
 }
 
+/** How to get the CLI, to follow "install it with": one text for `setup` and the `workshop` commands. */
 export const PULUMI_INSTALL_HINT =
-  "install it with `curl -fsSL https://get.pulumi.com | sh` (or `brew install pulumi/tap/pulumi`; see https://www.pulumi.com/docs/install/), then open a new terminal";
+  "`curl -fsSL https://get.pulumi.com | sh` (or `brew install pulumi/tap/pulumi`; see https://www.pulumi.com/docs/install/), then open a new terminal";
 
 const VERSION_TIMEOUT_MS = 15_000;
 
@@ -134,18 +135,18 @@ export async function checkPulumiCli(env: Env): Promise<PulumiCli> {
 /** One line about the CLI for the checklist. */
 export function describePulumiCli(p: PulumiCli): string {
   if (p.ok) return `v${p.version} (${p.path})`;
-  if (p.error) return `${p.error}. Reinstall it: ${PULUMI_INSTALL_HINT}.`;
-  if (p.version) return `v${p.version} at ${p.path} is older than v${p.minimum}, the oldest the Automation API supports: upgrade it (\`pulumi self-update\`, or reinstall: ${PULUMI_INSTALL_HINT}).`;
+  if (p.error) return `${p.error}. Reinstall it with ${PULUMI_INSTALL_HINT}.`;
+  if (p.version) return `v${p.version} at ${p.path} is older than v${p.minimum}, the oldest the Automation API supports: upgrade it (\`pulumi self-update\`, or reinstall with ${PULUMI_INSTALL_HINT}).`;
   if (p.offPath) return `not on PATH, but installed at ${p.offPath}: add its folder to PATH. Only \`workshop\` commands need it.`;
-  return `not found on PATH. Only \`workshop\` commands need it: ${PULUMI_INSTALL_HINT}.`;
+  return `not found on PATH. Only \`workshop\` commands need it; install it with ${PULUMI_INSTALL_HINT}.`;
 }
 
 /**
- * Downloads and installs the CLI through the Automation API (PulumiCommand.install: the
- * version matching @pulumi/pulumi, into ~/.pulumi/versions/<version>). Needs the internet.
+ * Downloads and installs the CLI through the Automation API (the version matching
+ * @pulumi/pulumi, into ~/.pulumi/versions/<version>), as `workshop create` offers to. Needs the internet.
  */
-export async function installPulumiCli(): Promise<{ command: string; version: string }> {
-  const automation = (await import("@pulumi/pulumi/automation/index.js")).default;
-  const cli = await automation.PulumiCommand.install();
+export async function installPulumiCli(env: Env): Promise<{ command: string; version: string }> {
+  const { installPulumi } = await import("../workshops/stacks.js");
+  const cli = await installPulumi(env);
   return { command: cli.command, version: cli.version?.version ?? "?" };
 }

@@ -16,11 +16,11 @@ import {
 import { version as SDK_VERSION } from "@pulumi/pulumi/version.js";
 import { UserError } from "../errors.js";
 import type { Env } from "../home.js";
+import { PULUMI_INSTALL_HINT } from "../setup/pulumi.js";
 import { ENDPOINT_ENV } from "./settings.js";
 
 /** The one line that tells a user how to get the CLI the Automation API drives. */
-export const INSTALL_HINT =
-  "Install it with `curl -fsSL https://get.pulumi.com | sh` (Windows: `winget install pulumi`, docs: https://www.pulumi.com/docs/install/), open a new terminal, and run this again.";
+export const INSTALL_HINT = `Install it with ${PULUMI_INSTALL_HINT}, and run this again.`;
 
 /** Where workshop state lives unless PULUMI_BACKEND_URL (or Pulumi.yaml's backend.url) says otherwise. */
 export const DEFAULT_STATE_DIR = join(".ec2-workshop", "pulumi");

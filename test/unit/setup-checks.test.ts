@@ -129,7 +129,7 @@ describe("setup checks: the Pulumi CLI", () => {
   it("missing: how to install; installed but off PATH: which folder to add", async () => {
     const missing = await checkPulumiCli({ PATH: join(dir, "empty"), HOME: dir });
     expect(missing).to.deep.equal({ minimum: "3.2.0-alpha", ok: false });
-    expect(describePulumiCli(missing)).to.match(/^not found on PATH\. Only `workshop` commands need it: install it with `curl -fsSL https:\/\/get\.pulumi\.com \| sh`/);
+    expect(describePulumiCli(missing)).to.match(/^not found on PATH\. Only `workshop` commands need it; install it with `curl -fsSL https:\/\/get\.pulumi\.com \| sh`/);
     standIn(join(dir, ".pulumi", "bin"), "echo v3.150.0");
     const offPath = await checkPulumiCli({ PATH: join(dir, "empty"), HOME: dir });
     expect(offPath.offPath).to.equal(join(dir, ".pulumi", "bin", "pulumi"));

@@ -3,7 +3,8 @@
 import { Builtins, Cli } from "clipanion";
 import type { AppContext } from "./commands/base.js";
 import { commands } from "./commands/index.js";
-import { colorEnabled } from "./ui/style.js";
+import { renderOverview } from "./ui/overview.js";
+import { colorEnabled, styleFor } from "./ui/style.js";
 import { VERSION } from "./version.js";
 
 export function buildCli(enableColors = false): Cli<AppContext> {
@@ -33,6 +34,10 @@ export async function main(argv: string[], options: RunOptions = {}): Promise<nu
   const env = options.env ?? process.env;
   const colored = colorEnabled(stdout, env);
   const context: AppContext = { stdin: options.stdin ?? process.stdin, stdout, stderr, env, colorDepth: colored ? 8 : 1 };
+  if (argv.length === 0 || (argv.length === 1 && (argv[0] === "--help" || argv[0] === "-h"))) {
+    stdout.write(renderOverview(commands, VERSION, styleFor(stdout, env)));
+    return 0;
+  }
   const cli = buildCli(colored);
   let command;
   try {

@@ -52,9 +52,11 @@ function stateKey(state: string): number {
   return i === -1 ? STATE_ORDER.length : i;
 }
 
-const byText = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
+// Made on first use: building an ICU collator costs ~10 ms, which --help must not pay.
+let collator: Intl.Collator | undefined;
+const byText = (): Intl.Collator => (collator ??= new Intl.Collator("en", { numeric: true, sensitivity: "base" }));
 
-const compareId = (a: ListedInstance, b: ListedInstance): number => byText.compare(a.instanceId, b.instanceId);
+const compareId = (a: ListedInstance, b: ListedInstance): number => byText().compare(a.instanceId, b.instanceId);
 const compareCreated = (a: ListedInstance, b: ListedInstance): number =>
   (a.launchTime?.getTime() ?? Number.POSITIVE_INFINITY) - (b.launchTime?.getTime() ?? Number.POSITIVE_INFINITY);
 
@@ -65,7 +67,7 @@ const COMPARE: Record<SortKey, (a: ListedInstance, b: ListedInstance) => number>
   created: compareCreated,
   state: (a, b) => stateKey(a.state) - stateKey(b.state),
   // Names like demo-2 and demo-10 sort as a person expects; unnamed instances last.
-  name: (a, b) => (a.name === "" ? 1 : 0) - (b.name === "" ? 1 : 0) || byText.compare(a.name, b.name),
+  name: (a, b) => (a.name === "" ? 1 : 0) - (b.name === "" ? 1 : 0) || byText().compare(a.name, b.name),
 };
 
 export function sortInstances(instances: readonly ListedInstance[], sort: SortKey): ListedInstance[] {

@@ -5,10 +5,15 @@
 import { isIP } from "node:net";
 import { mkdir, readFile, readdir, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { dump as dumpYaml, load as parseYaml } from "js-yaml";
+import { createRequire } from "node:module";
 import * as t from "typanion";
 import { InputError, UserError } from "../errors.js";
 import { stackConfigPath, stacksDir } from "../home.js";
+
+// js-yaml is loaded when a settings file is first read or written, not by --help.
+type JsYaml = typeof import("js-yaml");
+let jsYaml: JsYaml | undefined;
+const yaml = (): JsYaml => (jsYaml ??= createRequire(import.meta.url)("js-yaml") as JsYaml);
 
 export const PROJECT = "ec2-workshop";
 
@@ -307,7 +312,7 @@ export function parseSettings(name: string, yamlText: string, file = `Pulumi.${n
 
 function parseStackFile(yamlText: string, file: string): Record<string, unknown> {
   try {
-    const doc = parseYaml(yamlText);
+    const doc = yaml().load(yamlText);
     return doc && typeof doc === "object" ? (doc as Record<string, unknown>) : {};
   } catch (err) {
     throw new UserError(`${file} is not valid YAML (${(err as Error).message.split("\n")[0]}). Fix or recreate it.`);
@@ -329,7 +334,7 @@ export async function writeSettings(home: string, s: WorkshopSettings): Promise<
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
   }
   const { config: _old, ...kept } = doc;
-  const text = dumpYaml({ ...kept, config: settingsToConfig(s) }, { lineWidth: -1, noRefs: true });
+  const text = yaml().dump({ ...kept, config: settingsToConfig(s) }, { lineWidth: -1, noRefs: true });
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, text, { mode: 0o644 });

@@ -78,7 +78,7 @@ function figures(
   createLog: Simulator["log"],
   destroyLog: Simulator["log"],
   ids: Set<string>,
-): Omit<Scenario, "errorsSurfaced" | "wallMs" | "realMs" | "peakRssMb"> {
+): Omit<Scenario, "errorsSurfaced" | "wallMs" | "createMs" | "destroyMs" | "realMs" | "peakRssMb"> {
   const lags = detectionLags(sim.instances(), ids);
   const di = describeInstancesRounds(createLog);
   const ds = describeStatusRounds(createLog);

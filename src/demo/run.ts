@@ -3,13 +3,13 @@
 // view, `instances list`, `instances destroy --all --yes`. Needs no AWS account, leaves nothing
 // behind (the simulator lives in this process; the directory is removed at the end).
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../home.js";
-import { startSimulator, WORKSHOP_AMI, type Simulator } from "../sim/index.js";
+import { startSimulator, type Simulator } from "../sim/index.js";
+import { writeSimWorkshopHome } from "../sim/workshop-home.js";
 import { styleFor } from "../ui/style.js";
-import { DEFAULTS, writeSettings } from "../workshops/settings.js";
 
 const WORKSHOP = "demo";
 const COUNT = 8;
@@ -20,25 +20,9 @@ const style = styleFor(process.stdout);
 
 async function makeWorkshopHome(sim: Simulator): Promise<string> {
   const home = mkdtempSync(join(tmpdir(), "ec2-workshop-demo-"));
-  mkdirSync(join(home, "stacks"));
-  copyFileSync(join(PACKAGE_ROOT, "Pulumi.yaml"), join(home, "Pulumi.yaml"));
   // What `workshop create demo` would have built: settings here, network + template in "EC2".
   sim.seedWorkshop(WORKSHOP);
-  await writeSettings(home, {
-    name: WORKSHOP,
-    region: sim.region,
-    maximum: 25,
-    instructions: "Open a terminal and run: ssh student@<your address>\nThe password is on the whiteboard.",
-    ami: WORKSHOP_AMI,
-    instanceType: "t3.micro",
-    ports: [...DEFAULTS.ports],
-    cidrs: [...DEFAULTS.cidrs],
-    volumeSize: DEFAULTS.volumeSize,
-    volumeType: DEFAULTS.volumeType,
-    vpcCidr: DEFAULTS.vpcCidr,
-    azCount: DEFAULTS.azCount,
-    extra: {},
-  });
+  await writeSimWorkshopHome(home, WORKSHOP, sim.region);
   return home;
 }
 

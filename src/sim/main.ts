@@ -1,9 +1,11 @@
 // `ec2-workshop-sim`: run the simulator standalone, for a person who wants to point the CLI
 // or the AWS CLI at it. Light: node:util parseArgs, no CLI framework.
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { FAULT_SPEC_HELP, parseFaultSpec } from "./faults.js";
 import { startSimulator } from "./index.js";
 import type { Simulator } from "./types.js";
+import { writeSimWorkshopHome } from "./workshop-home.js";
 
 const USAGE = `Usage: ec2-workshop-sim [options]
 
@@ -17,6 +19,8 @@ Options:
   --region R          region to simulate (default us-east-1)
   --workshop NAME     seed what a built workshop has (VPC, 3 subnets, security group,
                       launch template ec2-workshop-NAME); may be repeated
+  --home DIR          with --workshop: also write DIR/stacks/Pulumi.NAME.yaml (kept if
+                      present), so EC2_WORKSHOP_HOME=DIR makes the workshop usable
   --throttling MODE   aws (AWS's token buckets, default) or off
   --faults SPEC       inject faults (see below)
   -h, --help          show this help
@@ -35,6 +39,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         seed: { type: "string", default: "1" },
         region: { type: "string", default: "us-east-1" },
         workshop: { type: "string", multiple: true },
+        home: { type: "string" },
         throttling: { type: "string", default: "aws" },
         faults: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -67,9 +72,11 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     for (const w of workshops)
       if (!/^[a-z0-9][a-z0-9-]*$/.test(w)) throw new UsageError(`--workshop must be lowercase letters, digits and hyphens, got "${w}"`);
     sim = await startSimulator({ port, scale, seed, region: String(values.region), throttling, faults });
+    const home = typeof values.home === "string" ? resolve(values.home) : undefined;
     for (const w of workshops) {
       const ws = sim.seedWorkshop(w);
       out.write(`Seeded workshop ${w}: ${ws.launchTemplateName} (${ws.launchTemplateId}), subnets ${ws.subnetIds.join(", ")}\n`);
+      if (home) out.write(`Settings: ${await writeSimWorkshopHome(home, w, sim.region)}\n`);
     }
   } catch (e) {
     const message = e instanceof UsageError || e instanceof RangeError ? e.message : `could not start: ${(e as Error).message}`;
@@ -86,6 +93,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       `  export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n` +
       `  export AWS_SECRET_ACCESS_KEY=dummy\n` +
       `  export EC2_WORKSHOP_TIME_SCALE=${sim.scale} EC2_WORKSHOP_TIME_ORIGIN=${sim.timeOrigin}\n` +
+      (typeof values.home === "string" ? `  export EC2_WORKSHOP_HOME=${resolve(values.home)}\n` : "") +
       `Press Ctrl-C to stop.\n`,
   );
 

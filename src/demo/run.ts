@@ -77,7 +77,7 @@ export async function demo(): Promise<number> {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     process.stdout.write(
       `\n${style.bold("Demo finished")} in ${seconds} s: ${left.length === 0 ? style.green("nothing left running") : style.red(`${left.length} instances still running`)}.\n` +
-        `Next: \`npm test\`, or point the tool at the simulator yourself: \`npx ec2-workshop-sim --workshop demo\`.\n`,
+        `Next: \`npm test\`, or point the tool at the simulator yourself: \`npx ec2-workshop-sim --workshop demo --home /tmp/demo-home\` (README: "Try it against the simulator").\n`,
     );
     return created === 0 && destroyed === 0 && left.length === 0 ? 0 : 1;
   } finally {

@@ -31,6 +31,7 @@ export interface RunOptions {
 export async function main(argv: string[], options: RunOptions = {}): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
+  if (!options.stdout) quietOnClosedPipe();
   const env = options.env ?? process.env;
   const colored = colorEnabled(stdout, env);
   const context: AppContext = { stdin: options.stdin ?? process.stdin, stdout, stderr, env, colorDepth: colored ? 8 : 1 };
@@ -49,4 +50,14 @@ export async function main(argv: string[], options: RunOptions = {}): Promise<nu
     return 2;
   }
   return cli.run(command, context);
+}
+
+/** `ec2-workshop instances list | head`: when the reader goes away, stop quietly (no EPIPE trace). */
+function quietOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
 }

@@ -236,3 +236,38 @@ export class Scenario {
 export function pause(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/** Polls `cond` every 5 ms real until true; throws after `timeoutMs` (bounded, never a fixed sleep). */
+export async function waitUntil(cond: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await pause(5);
+  }
+}
+
+/**
+ * Starts a CLI run, waits (bounded) until `when` holds, then sends `signal`. The run's result
+ * comes back whatever happens; if the moment never comes the child is killed and the wait's
+ * error is thrown.
+ */
+export async function interruptWhen(
+  start: (onSpawn: (c: ChildProcess) => void) => Promise<CliRun>,
+  when: () => boolean,
+  what: string,
+  signal: NodeJS.Signals,
+): Promise<CliRun> {
+  let child: ChildProcess | undefined;
+  let exited = false;
+  const run = start((c) => (child = c)).finally(() => (exited = true));
+  try {
+    await waitUntil(() => when() || exited, what);
+    if (exited) throw new Error(`the run ended before ${what}: ${JSON.stringify(await run).slice(0, 600)}`);
+  } catch (err) {
+    child?.kill("SIGKILL");
+    await run.catch(() => undefined);
+    throw err;
+  }
+  child!.kill(signal);
+  return run;
+}

@@ -4,12 +4,13 @@ import { expect } from "chai";
 import { TAG } from "../../src/instances/tags.js";
 import { Scenario } from "./harness.js";
 import { fromHuman, fromJson } from "./invariants.js";
-import { verifyAndCleanUp } from "./flow.js";
+import { verifyAndCleanUp, matrixRowPerTest } from "./flow.js";
 
 const AZS = ["us-east-1a", "us-east-1b", "us-east-1c"];
 
 describe("fault suite: capacity", function () {
   this.timeout(60_000);
+  matrixRowPerTest();
   let sc: Scenario | undefined;
   afterEach(async () => {
     await sc?.close();

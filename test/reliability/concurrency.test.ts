@@ -4,10 +4,11 @@
 import { expect } from "chai";
 import { Scenario } from "./harness.js";
 import { fromJson, type RunRecord } from "./invariants.js";
-import { verifyAndCleanUp } from "./flow.js";
+import { verifyAndCleanUp, matrixRowPerTest } from "./flow.js";
 
 describe("fault suite: concurrent runs for one workshop", function () {
   this.timeout(90_000);
+  matrixRowPerTest();
   let sc: Scenario | undefined;
   afterEach(async () => {
     await sc?.close();

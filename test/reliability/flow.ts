@@ -3,7 +3,7 @@
 // (a failing scenario gets a FAILED row, so the matrix never hides one).
 import { checkInvariants, destroyAllAndCheck, type RunRecord } from "./invariants.js";
 import type { Scenario } from "./harness.js";
-import { callSummary, printMatrixAtEnd, recordRow } from "./matrix.js";
+import { callSummary, printMatrixAtEnd, recordRow, rowCount } from "./matrix.js";
 
 export interface Verify {
   scenario: string;
@@ -39,6 +39,18 @@ export function recordFailure(scenario: string, err: unknown): void {
 
 /** Every reliability file prints the matrix at the very end of the run (registered once). */
 printMatrixAtEnd();
+
+/** Call inside a describe: a test that fails before recording its row still gets a FAILED row. */
+export function matrixRowPerTest(): void {
+  let before = 0;
+  beforeEach(() => {
+    before = rowCount();
+  });
+  afterEach(function () {
+    const t = this.currentTest;
+    if (t?.state === "failed" && rowCount() === before) recordFailure(t.title.split(":")[0]!, t.err);
+  });
+}
 
 /** Sorted `ids` of instances in the simulator matching `pred`. */
 export function idsWhere(sc: Scenario, pred: (i: ReturnType<Scenario["launched"]>[number]) => boolean): string[] {

@@ -54,6 +54,11 @@ export function recordRow(row: MatrixRow): void {
   rows.push(row);
 }
 
+/** Rows recorded so far (to tell whether a test added one). */
+export function rowCount(): number {
+  return rows.length;
+}
+
 function table(): string {
   const head: MatrixRow = { scenario: "scenario", outcome: "outcome", create: "create calls", cleanup: "list + destroy calls" };
   const all = [head, ...rows];

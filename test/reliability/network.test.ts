@@ -4,10 +4,11 @@
 import { expect } from "chai";
 import { Scenario } from "./harness.js";
 import { fromHuman, fromJson } from "./invariants.js";
-import { verifyAndCleanUp } from "./flow.js";
+import { verifyAndCleanUp, matrixRowPerTest } from "./flow.js";
 
 describe("fault suite: throttling and a flaky network", function () {
   this.timeout(60_000);
+  matrixRowPerTest();
   let sc: Scenario | undefined;
   afterEach(async () => {
     await sc?.close();

@@ -5,10 +5,11 @@
 import { expect } from "chai";
 import { Scenario } from "./harness.js";
 import { fromHuman } from "./invariants.js";
-import { verifyAndCleanUp } from "./flow.js";
+import { verifyAndCleanUp, matrixRowPerTest } from "./flow.js";
 
 describe("fault suite: quota", function () {
   this.timeout(60_000);
+  matrixRowPerTest();
   let sc: Scenario | undefined;
   afterEach(async () => {
     await sc?.close();

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { TAG } from "../../src/instances/tags.js";
 import { pause, Scenario, WORKSHOP } from "./harness.js";
 import { fromHuman, fromInterruptMessage, fromJson } from "./invariants.js";
-import { idsWhere, verifyAndCleanUp } from "./flow.js";
+import { idsWhere, verifyAndCleanUp, matrixRowPerTest } from "./flow.js";
 
 /** Long enough for an idle child to run its signal handler before the answer arrives. */
 const SIGNAL_GRACE_MS = 400;
@@ -22,6 +22,7 @@ function expectInterruptMessage(stderr: string, batch: string, ids: string[]): v
 
 describe("fault suite: stopped mid-launch", function () {
   this.timeout(60_000);
+  matrixRowPerTest();
   let sc: Scenario | undefined;
   afterEach(async () => {
     await sc?.close();

@@ -5,10 +5,11 @@ import { expect } from "chai";
 import { TAG } from "../../src/instances/tags.js";
 import { interruptWhen, Scenario, WORKSHOP } from "./harness.js";
 import { fromHuman, fromInterruptMessage, fromJson } from "./invariants.js";
-import { idsWhere, verifyAndCleanUp } from "./flow.js";
+import { idsWhere, verifyAndCleanUp, matrixRowPerTest } from "./flow.js";
 
 describe("fault suite: stopped mid-wait", function () {
   this.timeout(60_000);
+  matrixRowPerTest();
   let sc: Scenario | undefined;
   afterEach(async () => {
     await sc?.close();
@@ -53,7 +54,7 @@ describe("fault suite: stopped mid-wait", function () {
     expect(r.stdout).to.match(/Stopped early: requested 12, \d+ ready so far/);
     for (const x of run.report!.ready) {
       const ip = s.sim.instances().find((i) => i.instanceId === x.instanceId)!.publicIp!;
-      expect(r.stdout.split("\n").find((l) => l.includes(x.instanceId))).to.contain(ip);
+      expect(r.stdout.split("\n").find((l) => /^ +\d+ /.test(l) && l.includes(x.instanceId))).to.contain(ip);
     }
     await verifyAndCleanUp(s, {
       scenario: "SIGTERM mid-wait (some ready)",

@@ -3,10 +3,11 @@
 import { expect } from "chai";
 import { Scenario } from "./harness.js";
 import { fromHuman, fromJson } from "./invariants.js";
-import { idsWhere, verifyAndCleanUp } from "./flow.js";
+import { idsWhere, verifyAndCleanUp, matrixRowPerTest } from "./flow.js";
 
 describe("fault suite: unhealthy instances", function () {
   this.timeout(60_000);
+  matrixRowPerTest();
   let sc: Scenario | undefined;
   afterEach(async () => {
     await sc?.close();

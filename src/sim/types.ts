@@ -31,7 +31,7 @@ export interface Faults {
   /** Instance types with no capacity in any AZ. */
   capacityInstanceTypes: string[];
   /**
-   * Per-AZ limit on live (pending/running/stopping/stopped/shutting-down) instances. With
+   * Per-AZ limit on instances holding capacity (pending, running, stopping; stopped ones free theirs). With
    * MinCount < MaxCount a launch places what fits (a partial launch); below MinCount it fails whole.
    */
   azCapacity: Record<string, number>;

@@ -10,7 +10,7 @@ import { fromHuman, fromInterruptMessage, fromJson } from "./invariants.js";
 import { idsWhere, verifyAndCleanUp, matrixRowPerTest } from "./flow.js";
 
 /** Long enough for an idle child to run its signal handler before the answer arrives. */
-const SIGNAL_GRACE_MS = 400;
+const SIGNAL_GRACE_MS = 800;
 
 function expectInterruptMessage(stderr: string, batch: string, ids: string[]): void {
   expect(stderr).to.contain("Stopped waiting.");

@@ -98,7 +98,7 @@ describe("setup against the simulator (no TTY)", function () {
     const r = await setup([], withKeys({ AWS_REGION: "us-east-1" }));
     expect(r.code).to.equal(0);
     expect(r.stdout).to.contain("✔ Region           us-east-1, US East (N. Virginia) (AWS_REGION)");
-    expect(r.stdout).to.match(/▲ Pulumi CLI       not found on PATH\. Only `workshop` commands need it: install it with `curl -fsSL https:\/\/get\.pulumi\.com \| sh`/);
+    expect(r.stdout).to.match(/▲ Pulumi CLI       not found on PATH\. Only `workshop` commands need it; install it with `curl -fsSL https:\/\/get\.pulumi\.com \| sh`/);
     expect(r.stdout).not.to.contain("Saved region");
     expect(r.stdout).to.contain("✔ Ready:");
   });

@@ -8,7 +8,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "../../src/sim/index.js";
-import type { Faults, RequestLogEntry, Simulator, ThrottlingSetting, Timings } from "../../src/sim/types.js";
+import type { Faults, Simulator, ThrottlingSetting, Timings } from "../../src/sim/types.js";
 import { runBin, type RunResult } from "../helpers/cli.js";
 import { startFaultProxy, type FaultProxy } from "../helpers/fault-proxy.js";
 import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, simEnv } from "../helpers/sim.js";
@@ -191,17 +191,6 @@ export class Scenario {
   /** The next log sequence number: entries with seq >= mark() came after this moment. */
   mark(): number {
     return (this.sim.log.at(-1)?.seq ?? 0) + 1;
-  }
-
-  /** Resolves with the first log entry (from `from` on) matching `pred`; bounded by `timeoutMs` real ms. */
-  async waitForLog(pred: (e: RequestLogEntry) => boolean, what: string, timeoutMs = 20_000, from = 0): Promise<RequestLogEntry> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const hit = this.sim.log.find((e) => e.seq >= from && pred(e));
-      if (hit) return hit;
-      if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
   }
 
   /** sha256 (and mode) of every file under the workshop home and the AWS directory. */

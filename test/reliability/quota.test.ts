@@ -46,4 +46,16 @@ describe("fault suite: quota", function () {
     expect(runs, "after the quota error no other AZ is tried").to.deep.equal(["ok", "VcpuLimitExceeded"]);
     await verifyAndCleanUp(s, { scenario: "quota reached mid-batch", runs: [run], createdUntil, outcome: "exit 3, 4/10 ready, quota named" });
   });
+
+  // BUG (src/commands/instances/create.ts, run()): with --json the launch stops (quota advice,
+  // "no capacity for N more") are rendered only by renderReport, i.e. never: a script gets exit 3,
+  // `"ready": [], "failed": []` and no reason on stdout or stderr. Unskip once they go to stderr.
+  it.skip("with --json the quota error still says why (on stderr), not just exit 3", async () => {
+    sc = await Scenario.start({ seed: 112 });
+    sc.sim.setFaults({ vcpuLimit: sc.vcpusInUse() + 8 });
+    const r = await sc.create(["--count", "6", "--json"]);
+    expect(r.code, r.stderr).to.equal(3);
+    expect(JSON.parse(r.stdout)).to.include({ requested: 6 });
+    expect(r.stderr).to.contain("VcpuLimitExceeded").and.contain("L-1216C47A");
+  });
 });

@@ -131,8 +131,11 @@ export class InstancesCreateCommand extends BaseCommand {
         guard.dispose();
       }
       const report = result.report;
-      if (this.json) this.context.stdout.write(`${JSON.stringify(reportJson(report, settings.instructions), null, 2)}\n`);
-      else this.renderReport(report, settings.instructions);
+      if (this.json) {
+        this.context.stdout.write(`${JSON.stringify(reportJson(report, settings.instructions), null, 2)}\n`);
+        // The JSON's keys are fixed; why a launch stopped short (quota, capacity) goes to stderr.
+        for (const stop of report.launchStops) this.context.stderr.write(`${this.errStyle.yellow("!")} ${stop.message}\n`);
+      } else this.renderReport(report, settings.instructions);
       if (guard.stoppedBy()) {
         this.writeInterruptMessage(report, launchedIds);
         return guard.stoppedBy() === "SIGTERM" ? 143 : 130;

@@ -2,23 +2,17 @@
 // batch per AZ. Each scenario ends with the shared invariants and a clean-up.
 import { expect } from "chai";
 import { TAG } from "../../src/instances/tags.js";
-import { Scenario } from "./harness.js";
 import { fromHuman, fromJson } from "./invariants.js";
-import { verifyAndCleanUp, matrixRowPerTest } from "./flow.js";
+import { verifyAndCleanUp, scenarioPerTest } from "./flow.js";
 
 const AZS = ["us-east-1a", "us-east-1b", "us-east-1c"];
 
 describe("fault suite: capacity", function () {
   this.timeout(60_000);
-  matrixRowPerTest();
-  let sc: Scenario | undefined;
-  afterEach(async () => {
-    await sc?.close();
-    sc = undefined;
-  });
+  const start = scenarioPerTest();
 
   it("no capacity in one AZ: the whole batch lands in the next AZ", async () => {
-    sc = await Scenario.start({ seed: 101, faults: { capacityAzs: ["us-east-1a"] } });
+    const sc = await start({ seed: 101, faults: { capacityAzs: ["us-east-1a"] } });
     const r = await sc.create(["--count", "12", "--json"]);
     const createdUntil = sc.mark();
     expect(r.code, r.stderr).to.equal(0);
@@ -32,7 +26,7 @@ describe("fault suite: capacity", function () {
   });
 
   it("no capacity in any AZ: nothing launched, exit 3, the reason and what to do", async () => {
-    sc = await Scenario.start({ seed: 102, faults: { capacityAzs: AZS } });
+    const sc = await start({ seed: 102, faults: { capacityAzs: AZS } });
     const r = await sc.create(["--count", "10"]);
     const createdUntil = sc.mark();
     expect(r.code, r.stderr).to.equal(3);
@@ -48,7 +42,7 @@ describe("fault suite: capacity", function () {
   });
 
   it("partial launches: 3 fit in 1a, 4 in 1b, the rest in 1c; one batch, every instance ready", async () => {
-    sc = await Scenario.start({ seed: 103 });
+    const sc = await start({ seed: 103 });
     // Room for exactly 3 and 4 more instances next to the foreign ones already there.
     sc.sim.setFaults({ azCapacity: { "us-east-1a": sc.liveInAz("us-east-1a") + 3, "us-east-1b": sc.liveInAz("us-east-1b") + 4 } });
     const r = await sc.create(["--count", "12", "--json"]);

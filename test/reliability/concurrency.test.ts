@@ -4,16 +4,11 @@
 import { expect } from "chai";
 import { Scenario } from "./harness.js";
 import { fromJson, type RunRecord } from "./invariants.js";
-import { verifyAndCleanUp, matrixRowPerTest } from "./flow.js";
+import { verifyAndCleanUp, scenarioPerTest } from "./flow.js";
 
 describe("fault suite: concurrent runs for one workshop", function () {
   this.timeout(90_000);
-  matrixRowPerTest();
-  let sc: Scenario | undefined;
-  afterEach(async () => {
-    await sc?.close();
-    sc = undefined;
-  });
+  const start = scenarioPerTest();
 
   async function concurrently(s: Scenario, counts: number[]): Promise<RunRecord[]> {
     const results = await Promise.all(counts.map((n) => s.create(["--count", String(n), "--json"])));
@@ -24,7 +19,7 @@ describe("fault suite: concurrent runs for one workshop", function () {
   }
 
   it("two runs competing for an AZ with room for 6: each gets its own count, the overflow goes to the next AZ", async () => {
-    sc = await Scenario.start({ seed: 161 });
+    const sc = await start({ seed: 161 });
     sc.sim.setFaults({ azCapacity: { "us-east-1a": sc.liveInAz("us-east-1a") + 6 } });
     const runs = await concurrently(sc, [9, 11]);
     const createdUntil = sc.mark();
@@ -35,7 +30,7 @@ describe("fault suite: concurrent runs for one workshop", function () {
   });
 
   it("five runs at once: five disjoint batches, each waited for and reported by its own run only", async () => {
-    sc = await Scenario.start({ seed: 162 });
+    const sc = await start({ seed: 162 });
     const counts = [6, 7, 5, 8, 4];
     const runs = await concurrently(sc, counts);
     const createdUntil = sc.mark();

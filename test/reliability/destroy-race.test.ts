@@ -6,10 +6,10 @@
 import { expect } from "chai";
 import { TAG } from "../../src/instances/tags.js";
 import type { RequestLogEntry } from "../../src/sim/types.js";
-import { OTHER, pause, Scenario, waitUntil, WORKSHOP, type DestroyReport } from "./harness.js";
+import { OTHER, pause, waitUntil, WORKSHOP, type DestroyReport } from "./harness.js";
 import { checkInvariants, expectNothingForeignTouched, fromJson } from "./invariants.js";
 import { callSummary, recordRow } from "./matrix.js";
-import { matrixRowPerTest } from "./flow.js";
+import { scenarioPerTest } from "./flow.js";
 
 /** A seeded shuffle (mulberry32), so the moved half is the same on every run. */
 function shuffled<T>(items: readonly T[], seed: number): T[] {
@@ -34,15 +34,10 @@ const GONE = ["shutting-down", "terminated"];
 
 describe("fault suite: destroy racing a tag change", function () {
   this.timeout(60_000);
-  matrixRowPerTest();
-  let sc: Scenario | undefined;
-  afterEach(async () => {
-    await sc?.close();
-    sc = undefined;
-  });
+  const start = scenarioPerTest();
 
   it("--all --yes while instances are moved away or untagged: none moved before its last look is terminated", async () => {
-    sc = await Scenario.start({ seed: 171, proxy: true });
+    const sc = await start({ seed: 171, proxy: true });
     const s = sc;
     const c = await s.create(["--count", "24", "--json"]);
     const createdUntil = s.mark();

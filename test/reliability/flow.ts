@@ -2,7 +2,7 @@
 // `instances destroy --all --yes`, check again, and add the scenario's row to the matrix
 // (a failing scenario gets a FAILED row, so the matrix never hides one).
 import { checkInvariants, destroyAllAndCheck, type RunRecord } from "./invariants.js";
-import type { Scenario } from "./harness.js";
+import { Scenario } from "./harness.js";
 import { callSummary, printMatrixAtEnd, recordRow, rowCount } from "./matrix.js";
 
 export interface Verify {
@@ -50,6 +50,20 @@ export function matrixRowPerTest(): void {
     const t = this.currentTest;
     if (t?.state === "failed" && rowCount() === before) recordFailure(t.title.split(":")[0]!, t.err);
   });
+}
+
+/**
+ * Per-file set-up of a scenario file: a matrix row per test, and each test's scenario closed
+ * after it (pass or fail). Returns the function that starts a test's scenario.
+ */
+export function scenarioPerTest(): (o: Parameters<typeof Scenario.start>[0]) => Promise<Scenario> {
+  matrixRowPerTest();
+  let current: Scenario | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (o) => (current = await Scenario.start(o));
 }
 
 /** Sorted `ids` of instances in the simulator matching `pred`. */

@@ -2,21 +2,15 @@
 // RunInstances per 20 s), and 5% of requests answered with a 5xx plus 5% of connections dropped
 // after EC2 acted. Neither may cost an instance, double a launch, or end the run early.
 import { expect } from "chai";
-import { Scenario } from "./harness.js";
 import { fromHuman, fromJson } from "./invariants.js";
-import { verifyAndCleanUp, matrixRowPerTest } from "./flow.js";
+import { verifyAndCleanUp, scenarioPerTest } from "./flow.js";
 
 describe("fault suite: throttling and a flaky network", function () {
   this.timeout(60_000);
-  matrixRowPerTest();
-  let sc: Scenario | undefined;
-  afterEach(async () => {
-    await sc?.close();
-    sc = undefined;
-  });
+  const start = scenarioPerTest();
 
   it("throttling storm: every instance ready, the batch launched once, calls slowed down not multiplied", async () => {
-    sc = await Scenario.start({
+    const sc = await start({
       seed: 131,
       throttling: {
         overrides: {
@@ -40,7 +34,7 @@ describe("fault suite: throttling and a flaky network", function () {
   });
 
   it("5% 5xx and 5% dropped connections: exactly N instances, all ready, nothing launched twice", async () => {
-    sc = await Scenario.start({ seed: 132, faults: { errorRate: 0.05, dropRate: 0.05 } });
+    const sc = await start({ seed: 132, faults: { errorRate: 0.05, dropRate: 0.05 } });
     const r = await sc.create(["--count", "30"]);
     const createdUntil = sc.mark();
     expect(r.code, r.stderr).to.equal(0);

@@ -3,21 +3,15 @@
 // someone else in the account launches an instance between the run's first (partial) and second
 // RunInstances, as a colleague's script would. The fault proxy makes that moment exact.
 import { expect } from "chai";
-import { Scenario } from "./harness.js";
 import { fromHuman } from "./invariants.js";
-import { verifyAndCleanUp, matrixRowPerTest } from "./flow.js";
+import { verifyAndCleanUp, scenarioPerTest } from "./flow.js";
 
 describe("fault suite: quota", function () {
   this.timeout(60_000);
-  matrixRowPerTest();
-  let sc: Scenario | undefined;
-  afterEach(async () => {
-    await sc?.close();
-    sc = undefined;
-  });
+  const start = scenarioPerTest();
 
   it("vCPU quota reached mid-batch: what launched is waited for, the rest is not tried, exit 3 with the quota to raise", async () => {
-    sc = await Scenario.start({ seed: 111, proxy: true });
+    const sc = await start({ seed: 111, proxy: true });
     const s = sc;
     const count = 10;
     // Room for 4 in us-east-1a (a partial launch), and a quota with room for exactly this batch.
@@ -51,7 +45,7 @@ describe("fault suite: quota", function () {
   // "no capacity for N more") are rendered only by renderReport, i.e. never: a script gets exit 3,
   // `"ready": [], "failed": []` and no reason on stdout or stderr. Unskip once they go to stderr.
   it("with --json the quota error still says why (on stderr), not just exit 3", async () => {
-    sc = await Scenario.start({ seed: 112 });
+    const sc = await start({ seed: 112 });
     sc.sim.setFaults({ vcpuLimit: sc.vcpusInUse() + 8 });
     const r = await sc.create(["--count", "6", "--json"]);
     expect(r.code, r.stderr).to.equal(3);

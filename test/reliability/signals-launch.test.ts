@@ -5,9 +5,9 @@
 import type { ChildProcess } from "node:child_process";
 import { expect } from "chai";
 import { TAG } from "../../src/instances/tags.js";
-import { pause, Scenario, WORKSHOP } from "./harness.js";
+import { pause, WORKSHOP } from "./harness.js";
 import { fromHuman, fromInterruptMessage, fromJson } from "./invariants.js";
-import { idsWhere, verifyAndCleanUp, matrixRowPerTest } from "./flow.js";
+import { idsWhere, verifyAndCleanUp, scenarioPerTest } from "./flow.js";
 
 /** Long enough for an idle child to run its signal handler before the answer arrives. */
 const SIGNAL_GRACE_MS = 800;
@@ -22,15 +22,10 @@ function expectInterruptMessage(stderr: string, batch: string, ids: string[]): v
 
 describe("fault suite: stopped mid-launch", function () {
   this.timeout(60_000);
-  matrixRowPerTest();
-  let sc: Scenario | undefined;
-  afterEach(async () => {
-    await sc?.close();
-    sc = undefined;
-  });
+  const start = scenarioPerTest();
 
   it("SIGINT while RunInstances is answered (a partial launch): no further launch, exit 130, the 4 that exist are named and cleaned up", async () => {
-    sc = await Scenario.start({ seed: 141, proxy: true });
+    const sc = await start({ seed: 141, proxy: true });
     const s = sc;
     s.sim.setFaults({ azCapacity: { "us-east-1a": s.liveInAz("us-east-1a") + 4 } });
     let child: ChildProcess | undefined;
@@ -59,7 +54,7 @@ describe("fault suite: stopped mid-launch", function () {
   });
 
   it("SIGTERM while RunInstances is in flight and its answer is lost: the batch is found by its tag, named, and terminated by the printed command", async () => {
-    sc = await Scenario.start({ seed: 142, proxy: true });
+    const sc = await start({ seed: 142, proxy: true });
     const s = sc;
     let child: ChildProcess | undefined;
     let signalled = false;

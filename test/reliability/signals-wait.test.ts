@@ -5,21 +5,16 @@ import { expect } from "chai";
 import { TAG } from "../../src/instances/tags.js";
 import { interruptWhen, Scenario, WORKSHOP } from "./harness.js";
 import { fromHuman, fromInterruptMessage, fromJson } from "./invariants.js";
-import { idsWhere, verifyAndCleanUp, matrixRowPerTest } from "./flow.js";
+import { idsWhere, verifyAndCleanUp, scenarioPerTest } from "./flow.js";
 
 describe("fault suite: stopped mid-wait", function () {
   this.timeout(60_000);
-  matrixRowPerTest();
-  let sc: Scenario | undefined;
-  afterEach(async () => {
-    await sc?.close();
-    sc = undefined;
-  });
+  const start = scenarioPerTest();
 
   const polling = (s: Scenario) => () => s.sim.log.some((e) => e.action === "DescribeInstanceStatus");
 
   it("SIGINT while status checks are polled (--json): exit 130, the report covers the whole batch, all cleaned up", async () => {
-    sc = await Scenario.start({ seed: 151 });
+    const sc = await start({ seed: 151 });
     const s = sc;
     const r = await interruptWhen((on) => s.create(["--count", "12", "--json"], on), polling(s), "status polling", "SIGINT");
     const createdUntil = s.mark();
@@ -38,7 +33,7 @@ describe("fault suite: stopped mid-wait", function () {
   });
 
   it("SIGTERM once some are ready: exit 143, ready ones shown with their addresses, the rest named", async () => {
-    sc = await Scenario.start({ seed: 152, faults: { capacityAzs: ["us-east-1a"] } });
+    const sc = await start({ seed: 152, faults: { capacityAzs: ["us-east-1a"] } });
     const s = sc;
     const someReady = () => {
       const seen = s.launched().filter((i) => i.firstReportedReadyAt !== undefined).length;
@@ -65,7 +60,7 @@ describe("fault suite: stopped mid-wait", function () {
   });
 
   it("SIGKILL mid-wait (no handler runs): list and destroy still find every instance by its tags", async () => {
-    sc = await Scenario.start({ seed: 153 });
+    const sc = await start({ seed: 153 });
     const s = sc;
     const r = await interruptWhen((on) => s.create(["--count", "12"], on), polling(s), "status polling", "SIGKILL");
     const createdUntil = s.mark();

@@ -1,21 +1,15 @@
 // Fault suite: instances that launch but are not usable: 10% with an impaired status check,
 // and instances that stop on their own while their checks are still running.
 import { expect } from "chai";
-import { Scenario } from "./harness.js";
 import { fromHuman, fromJson } from "./invariants.js";
-import { idsWhere, verifyAndCleanUp, matrixRowPerTest } from "./flow.js";
+import { idsWhere, verifyAndCleanUp, scenarioPerTest } from "./flow.js";
 
 describe("fault suite: unhealthy instances", function () {
   this.timeout(60_000);
-  matrixRowPerTest();
-  let sc: Scenario | undefined;
-  afterEach(async () => {
-    await sc?.close();
-    sc = undefined;
-  });
+  const start = scenarioPerTest();
 
   it("10% impaired: exactly those are failed with the check that failed, the rest ready, exit 3", async () => {
-    sc = await Scenario.start({ seed: 121, faults: { impairedRate: 0.1 } });
+    const sc = await start({ seed: 121, faults: { impairedRate: 0.1 } });
     const r = await sc.create(["--count", "30", "--json"]);
     const createdUntil = sc.mark();
     const run = fromJson("create", 30, r.stdout);
@@ -35,7 +29,7 @@ describe("fault suite: unhealthy instances", function () {
 
   it("instances stopping during their checks: reported with EC2's reason; the printed clean-up command terminates exactly them", async () => {
     // Stops come 5-15 s after running, checks take 20-40 s: every stop happens mid-check.
-    sc = await Scenario.start({ seed: 125, faults: { stopRate: 0.2 }, timings: { faultStopAfterMs: [5_000, 15_000] } });
+    const sc = await start({ seed: 125, faults: { stopRate: 0.2 }, timings: { faultStopAfterMs: [5_000, 15_000] } });
     const r = await sc.create(["--count", "20"]);
     const createdUntil = sc.mark();
     const run = fromHuman("create", 20, r.stdout);

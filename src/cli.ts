@@ -4,8 +4,7 @@ import { setFlagsFromString } from "node:v8";
 import { Builtins, Cli } from "clipanion";
 import type { AppContext } from "./commands/base.js";
 import { commands } from "./commands/index.js";
-import { renderOverview } from "./ui/overview.js";
-import { colorEnabled, styleFor } from "./ui/style.js";
+import { colorEnabled } from "./ui/style.js";
 import { VERSION } from "./version.js";
 
 export function buildCli(enableColors = false): Cli<AppContext> {
@@ -28,18 +27,16 @@ export interface RunOptions {
   env?: AppContext["env"];
 }
 
-/** Runs one command line; returns the exit code (0 ok, 1 error, 2 usage, 3 partial launch). */
+/**
+ * Runs one command line through clipanion; returns the exit code (0 ok, 1 error, 2 usage,
+ * 3 partial launch). The binary enters through entry.ts, which answers the top-level help itself.
+ */
 export async function main(argv: string[], options: RunOptions = {}): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  if (!options.stdout) quietOnClosedPipe();
   const env = options.env ?? process.env;
   const colored = colorEnabled(stdout, env);
   const context: AppContext = { stdin: options.stdin ?? process.stdin, stdout, stderr, env, colorDepth: colored ? 8 : 1 };
-  if (argv.length === 0 || (argv.length === 1 && (argv[0] === "--help" || argv[0] === "-h"))) {
-    stdout.write(renderOverview(commands, VERSION, styleFor(stdout, env)));
-    return 0;
-  }
   // Every command from here on waits on the network far more than it computes, while holding
   // the AWS SDK's large EC2 model and parsing pages of up to 1,000 instances: asking V8 to favour
   // memory over speed cuts the peak of `instances create` at N = 1,000 from about 210 MB to about
@@ -58,12 +55,3 @@ export async function main(argv: string[], options: RunOptions = {}): Promise<nu
   return cli.run(command, context);
 }
 
-/** `ec2-workshop instances list | head`: when the reader goes away, stop quietly (no EPIPE trace). */
-function quietOnClosedPipe(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on("error", (err: NodeJS.ErrnoException) => {
-      if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
-      throw err;
-    });
-  }
-}

@@ -1,13 +1,14 @@
 import { Command, Option } from "clipanion";
 import type { SetupPrompter } from "../setup/prompts.js";
 import { BaseCommand, EXIT } from "./base.js";
+import { CATALOG } from "./catalog.js";
 
 export class SetupCommand extends BaseCommand {
-  static override paths = [["setup"]];
+  static override paths = CATALOG.setup.paths.map((p) => [...p]);
 
   static override usage = Command.Usage({
-    category: "Setup",
-    description: "Find and check AWS credentials and region, the Pulumi CLI, Node.js and the workshop directory",
+    category: CATALOG.setup.category,
+    description: CATALOG.setup.description,
     details: `
       Finds credentials the way every AWS tool does (environment variables, AWS_PROFILE / --profile, the shared config and credentials files, IAM Identity Center (SSO), credential_process), and proves they work: STS GetCallerIdentity prints the account and ARN, and an EC2 DescribeInstances dry run checks the EC2 permission.
 

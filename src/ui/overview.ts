@@ -1,37 +1,33 @@
 // The top-level help (`ec2-workshop`, `--help`, `-h`): every command with its one-line
-// description, grouped as the instructor's day goes. Rendered from the command classes'
-// own `paths` and `usage`, without building clipanion's parser: the first thing a newcomer
-// types answers at once. Each command's `--help` still comes from clipanion, in full.
-import type { Usage } from "clipanion";
+// description, grouped as the instructor's day goes. Rendered from src/commands/catalog.ts
+// alone, without loading clipanion or any command, so the first thing a newcomer types answers
+// at once. Each command's own `--help` still comes from clipanion, in full.
+import { CATALOG, type CatalogEntry } from "../commands/catalog.js";
 import type { Style } from "./style.js";
 
-export interface CommandInfo {
-  paths?: string[][];
-  usage?: Usage;
+const CATEGORY_ORDER: readonly CatalogEntry["category"][] = ["Setup", "Workshops", "Instances"];
+
+/** Is this command line a request for the overview? */
+export function wantsOverview(argv: readonly string[]): boolean {
+  return argv.length === 0 || (argv.length === 1 && (argv[0] === "--help" || argv[0] === "-h"));
 }
 
-const CATEGORY_ORDER = ["Setup", "Workshops", "Instances"];
-
-export function renderOverview(commands: readonly CommandInfo[], version: string, style: Style): string {
-  const groups = new Map<string, { line: string; description: string }[]>();
-  for (const c of commands) {
-    const [main, ...aliases] = c.paths ?? [];
-    if (!main) continue;
-    const category = c.usage?.category ?? "Other";
-    const alias = aliases.length ? ` (also: ${aliases.map((a) => a.join(" ")).join(", ")})` : "";
-    const entry = { line: `ec2-workshop ${main.join(" ")}`, description: `${c.usage?.description ?? ""}${alias}` };
-    groups.set(category, [...(groups.get(category) ?? []), entry]);
-  }
-  const width = Math.max(...[...groups.values()].flat().map((e) => e.line.length));
-  const categories = [...groups.keys()].sort((a, b) => rank(a) - rank(b));
+export function renderOverview(version: string, style: Style): string {
+  const entries: readonly CatalogEntry[] = Object.values(CATALOG);
+  const line = (e: CatalogEntry): string => `ec2-workshop ${e.paths[0]!.join(" ")}${e.args ? ` ${e.args}` : ""}`;
+  const width = Math.max(...entries.map((e) => line(e).length));
   const out = [
     `${style.bold("EC2 Workshop Manager")} ${version}: launch identical EC2 instances for a hands-on workshop, hand out one address per attendee, clean up.`,
     "",
     `${style.bold("Usage:")} ec2-workshop <command> [options]`,
   ];
-  for (const category of categories) {
+  for (const category of CATEGORY_ORDER) {
     out.push("", style.bold(category));
-    for (const e of groups.get(category)!) out.push(`  ${e.line.padEnd(width)}  ${style.dim(e.description)}`);
+    for (const e of entries.filter((x) => x.category === category)) {
+      const aliases = e.paths.slice(1).map((p) => p.join(" "));
+      const also = aliases.length ? ` (also: ${aliases.join(", ")})` : "";
+      out.push(`  ${line(e).padEnd(width)}  ${style.dim(e.description + also)}`);
+    }
   }
   out.push(
     "",
@@ -42,9 +38,4 @@ export function renderOverview(commands: readonly CommandInfo[], version: string
     "",
   );
   return out.join("\n");
-}
-
-function rank(category: string): number {
-  const i = CATEGORY_ORDER.indexOf(category);
-  return i === -1 ? CATEGORY_ORDER.length : i;
 }

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { Cli, Option, UsageError } from "clipanion";
 import { PassThrough, Readable, Writable } from "node:stream";
-import { buildCli, main } from "../../src/cli.js";
+import { buildCli } from "../../src/cli.js";
+import { main } from "../../src/entry.js";
 import { BaseCommand, type AppContext } from "../../src/commands/base.js";
 import { commands } from "../../src/commands/index.js";
 import { SetupCommand } from "../../src/commands/setup.js";

@@ -23,8 +23,10 @@ describe("start-up", () => {
     it(`\`${args.join(" ")}\` loads neither the AWS SDK nor Pulumi`, async () => {
       const { modules, code } = await loadedBy(args);
       expect(code).to.equal(0);
-      expect(modules.length, "the recorder saw the CLI's own modules").to.be.greaterThan(5);
-      expect(modules.some((m) => m.includes("clipanion")), "clipanion was seen, so recording works").to.equal(true);
+      expect(modules.some((m) => m.includes("/dist/src/entry.js")), "the recorder saw the CLI's entry, so recording works").to.equal(true);
+      // The top-level help comes from the command catalog alone: not even the CLI framework loads.
+      if (args[0] === "--help") expect(modules.filter((m) => /clipanion|typanion/.test(m))).to.deep.equal([]);
+      else expect(modules.some((m) => m.includes("clipanion"))).to.equal(true);
       const heavy = modules.filter((m) => /@aws-sdk|@smithy|@pulumi/.test(m));
       expect(heavy).to.deep.equal([]);
     });

@@ -5,13 +5,14 @@ import { InputError } from "../../errors.js";
 import type { BatchReport } from "../../instances/create-batch.js";
 import type { Style } from "../../ui/style.js";
 import { renderTable } from "../../ui/table.js";
+import { CATALOG } from "../catalog.js";
 
 export class InstancesCreateCommand extends BaseCommand {
-  static override paths = [["instances", "create"], ["create-instances"]];
+  static override paths = CATALOG.instancesCreate.paths.map((p) => [...p]);
 
   static override usage = Command.Usage({
-    category: "Instances",
-    description: "Launch a batch of instances, wait until usable, print one address per attendee",
+    category: CATALOG.instancesCreate.category,
+    description: CATALOG.instancesCreate.description,
     details: `
       Launches \`--count\` instances from the workshop's launch template (read from
       \`stacks/Pulumi.<workshop>.yaml\`; the Pulumi engine is not started), spread over the workshop's

@@ -4,17 +4,18 @@ import { BaseCommand, EXIT } from "../base.js";
 import { UserError } from "../../errors.js";
 import { isDone, parseStatesOption, type Row } from "../../instances/listing.js";
 import { parseSelection, SORT_KEYS, type SortKey } from "../../instances/select.js";
+import { CATALOG } from "../catalog.js";
 
 type Selection = "rows" | "ids" | "all" | "failed" | "state";
 
 const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
 
 export class InstancesDestroyCommand extends BaseCommand {
-  static override paths = [["instances", "destroy"], ["destroy-instances"]];
+  static override paths = CATALOG.instancesDestroy.paths.map((p) => [...p]);
 
   static override usage = Command.Usage({
-    category: "Instances",
-    description: "Select and terminate a workshop's instances",
+    category: CATALOG.instancesDestroy.category,
+    description: CATALOG.instancesDestroy.description,
     details: `
       In a terminal, without a selection, shows the original's interactive table: type rows to terminate
       (\`1,2,3\`, \`1-4\`, \`1,2,4-6\`), \`fr\`/\`fs\`/\`ft\`/\`fp\`/\`fa\` to filter (running, stopped, terminated,

@@ -3,13 +3,14 @@ import * as t from "typanion";
 import { BaseCommand } from "../base.js";
 import { SORT_KEYS, type SortKey } from "../../instances/select.js";
 import { parseStatesOption } from "../../instances/listing.js";
+import { CATALOG } from "../catalog.js";
 
 export class InstancesListCommand extends BaseCommand {
-  static override paths = [["instances", "list"]];
+  static override paths = CATALOG.instancesList.paths.map((p) => [...p]);
 
   static override usage = Command.Usage({
-    category: "Instances",
-    description: "List a workshop's instances",
+    category: CATALOG.instancesList.category,
+    description: CATALOG.instancesList.description,
     details: `
       Shows every instance tagged \`Workshop=<workshop>\`: row number, instance id, Name, public IP, launch time
       (in TZ, else the system's zone), state, status checks of the running ones, and the batch (one per

@@ -7,15 +7,16 @@ import { DEFAULTS, PROJECT, checkBuildable, checkWorkshopName, formatPortRange }
 import { EXIT } from "../base.js";
 import { describeOutputs, pulumiOrInstall, upWithProgress, type Io } from "./deploy.js";
 import { WorkshopSettingsCommand } from "./settings-flags.js";
+import { CATALOG } from "../catalog.js";
 
 type Clack = typeof import("@clack/prompts");
 
 export class WorkshopCreateCommand extends WorkshopSettingsCommand {
-  static override paths = [["workshop", "create"]];
+  static override paths = CATALOG.workshopCreate.paths.map((p) => [...p]);
 
   static override usage = Command.Usage({
-    category: "Workshops",
-    description: "Build a workshop: network and launch template, as a Pulumi stack",
+    category: CATALOG.workshopCreate.category,
+    description: CATALOG.workshopCreate.description,
     details: `
       Builds what every instance of the workshop needs: a VPC, one public subnet in each of up to three
       Availability Zones that offer the instance type, an internet gateway and routes, a security group

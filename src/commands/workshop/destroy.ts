@@ -6,16 +6,17 @@ import { stackConfigPath, workshopHome } from "../../home.js";
 import { checkWorkshopName, readSettings } from "../../workshops/settings.js";
 import { BaseCommand, EXIT } from "../base.js";
 import { pulumiOrInstall, type Io } from "./deploy.js";
+import { CATALOG } from "../catalog.js";
 
 /** Instances named in the refusal; the rest are counted. */
 const LISTED = 10;
 
 export class WorkshopDestroyCommand extends BaseCommand {
-  static override paths = [["workshop", "destroy"]];
+  static override paths = CATALOG.workshopDestroy.paths.map((p) => [...p]);
 
   static override usage = Command.Usage({
-    category: "Workshops",
-    description: "Tear a workshop's network and template down, and remove its stack",
+    category: CATALOG.workshopDestroy.category,
+    description: CATALOG.workshopDestroy.description,
     details: `
       Refuses while instances tagged with the workshop are not terminated (they hold the network and cost
       money): it lists them and points to \`instances destroy\`. With \`--terminate-instances\` it terminates

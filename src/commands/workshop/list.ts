@@ -3,13 +3,14 @@ import { workshopHome } from "../../home.js";
 import { renderTable } from "../../ui/table.js";
 import { launchTemplateName } from "../../workshops/settings.js";
 import { BaseCommand, EXIT } from "../base.js";
+import { CATALOG } from "../catalog.js";
 
 export class WorkshopListCommand extends BaseCommand {
-  static override paths = [["workshop", "list"]];
+  static override paths = CATALOG.workshopList.paths.map((p) => [...p]);
 
   static override usage = Command.Usage({
-    category: "Workshops",
-    description: "List workshops with region, template, maximum, last update and live instances",
+    category: CATALOG.workshopList.category,
+    description: CATALOG.workshopList.description,
     details: `
       Every workshop with a settings file in \`stacks/\` or a stack in the Pulumi backend. The last update
       needs the Pulumi CLI; the live instance count (every state but terminated) needs AWS credentials:

@@ -2,13 +2,14 @@ import { Command, Option } from "clipanion";
 import { workshopHome } from "../../home.js";
 import { checkWorkshopName, formatPortRange, launchTemplateName, readSettings } from "../../workshops/settings.js";
 import { BaseCommand, EXIT } from "../base.js";
+import { CATALOG } from "../catalog.js";
 
 export class WorkshopShowCommand extends BaseCommand {
-  static override paths = [["workshop", "show"]];
+  static override paths = CATALOG.workshopShow.paths.map((p) => [...p]);
 
   static override usage = Command.Usage({
-    category: "Workshops",
-    description: "Show a workshop's settings, outputs and instances",
+    category: CATALOG.workshopShow.category,
+    description: CATALOG.workshopShow.description,
     details: `
       The settings from \`stacks/Pulumi.<name>.yaml\`, the stack's outputs from the Pulumi backend (VPC,
       subnets by Availability Zone, security group, launch template; needs the Pulumi CLI) and the

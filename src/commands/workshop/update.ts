@@ -5,13 +5,14 @@ import { PROJECT, checkBuildable, checkWorkshopName, readSettings, settingsToCon
 import { EXIT } from "../base.js";
 import { describeOutputs, pulumiOrInstall, upWithProgress, type Io } from "./deploy.js";
 import { WorkshopSettingsCommand } from "./settings-flags.js";
+import { CATALOG } from "../catalog.js";
 
 export class WorkshopUpdateCommand extends WorkshopSettingsCommand {
-  static override paths = [["workshop", "update"]];
+  static override paths = CATALOG.workshopUpdate.paths.map((p) => [...p]);
 
   static override usage = Command.Usage({
-    category: "Workshops",
-    description: "Change a workshop's settings and update its stack",
+    category: CATALOG.workshopUpdate.category,
+    description: CATALOG.workshopUpdate.description,
     details: `
       Applies the given flags to \`stacks/Pulumi.<name>.yaml\` and runs \`pulumi up\` again. Without flags it
       re-applies the current settings (e.g. after fixing what made \`workshop create\` fail).

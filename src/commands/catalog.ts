@@ -1,0 +1,63 @@
+// Every command's path(s), group and one-line description, in one light module: the command
+// classes take theirs from here, and the top-level help (src/ui/overview.ts) renders this list
+// without loading clipanion or any command, so `ec2-workshop --help` answers at once.
+export interface CatalogEntry {
+  /** The first path is the command; the others are aliases (the original tool's names). */
+  paths: string[][];
+  category: "Setup" | "Workshops" | "Instances";
+  description: string;
+  /** Positional arguments, as the top-level help shows them. */
+  args?: string;
+}
+
+export const CATALOG = {
+  setup: {
+    paths: [["setup"]],
+    category: "Setup",
+    description: "Find and check AWS credentials and region, the Pulumi CLI, Node.js and the workshop directory",
+  },
+  workshopCreate: {
+    paths: [["workshop", "create"]],
+    category: "Workshops",
+    args: "[name]",
+    description: "Build a workshop: network and launch template, as a Pulumi stack",
+  },
+  workshopList: {
+    paths: [["workshop", "list"]],
+    category: "Workshops",
+    description: "List workshops with region, template, maximum, last update and live instances",
+  },
+  workshopShow: {
+    paths: [["workshop", "show"]],
+    category: "Workshops",
+    args: "<name>",
+    description: "Show a workshop's settings, outputs and instances",
+  },
+  workshopUpdate: {
+    paths: [["workshop", "update"]],
+    category: "Workshops",
+    args: "<name>",
+    description: "Change a workshop's settings and update its stack",
+  },
+  workshopDestroy: {
+    paths: [["workshop", "destroy"]],
+    category: "Workshops",
+    args: "<name>",
+    description: "Tear a workshop's network and template down, and remove its stack",
+  },
+  instancesCreate: {
+    paths: [["instances", "create"], ["create-instances"]],
+    category: "Instances",
+    description: "Launch a batch of instances, wait until usable, print one address per attendee",
+  },
+  instancesList: {
+    paths: [["instances", "list"]],
+    category: "Instances",
+    description: "List a workshop's instances",
+  },
+  instancesDestroy: {
+    paths: [["instances", "destroy"], ["destroy-instances"]],
+    category: "Instances",
+    description: "Select and terminate a workshop's instances",
+  },
+} as const satisfies Record<string, CatalogEntry>;

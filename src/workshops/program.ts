@@ -47,6 +47,23 @@ export function subnetCidr(vpcCidr: string, index: number, newBits = 2): string 
   return `${octets.join(".")}/${bits}`;
 }
 
+/**
+ * The /64 at `index` inside the VPC's Amazon-provided IPv6 block (a /56):
+ * 2600:1f18:abc:de00::/56 -> 2600:1f18:abc:de00::/64, 2600:1f18:abc:de01::/64, ...
+ */
+export function ipv6SubnetCidr(vpcIpv6Cidr: string, index: number): string {
+  const [address, bitsText] = vpcIpv6Cidr.split("/") as [string, string];
+  const [head = "", tail = ""] = address.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right].map((g) => parseInt(g, 16));
+  const value = groups.reduce((n, g) => (n << 16n) | BigInt(g), 0n) + (BigInt(index) << BigInt(128 - 64));
+  if (Number(bitsText) > 64 || groups.length !== 8 || groups.some((g) => Number.isNaN(g)))
+    throw new UserError(`The VPC's IPv6 block ${vpcIpv6Cidr} cannot hold /64 subnets.`);
+  const hextets = [0, 1, 2, 3].map((i) => ((value >> BigInt(112 - 16 * i)) & 0xffffn).toString(16));
+  return `${hextets.join(":")}::/64`;
+}
+
 /** The AWS provider every resource uses: the workshop's region, its default tags, and an optional endpoint. */
 function workshopProvider(s: WorkshopSettings, o: ProgramOptions): aws.Provider {
   const endpoint = o.endpointUrl?.trim();
@@ -133,16 +150,21 @@ export class Workshop extends pulumi.ComponentResource {
     // The AMI's root device name (/dev/xvda, /dev/sda1, ...) is where the root volume settings go.
     const ami = await aws.ec2.getAmi({ filters: [{ name: "image-id", values: [s.ami!] }] }, child);
 
-    const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: s.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: name } }, child);
+    // An IPv6 CIDR in the settings needs IPv6 on the network too: without it the IPv6 rules open
+    // nothing (instances would have no IPv6 address). The VPC then gets an Amazon-provided /56
+    // and each subnet a /64 that gives every instance an address.
+    const ipv6 = s.cidrs.some((c) => cidrFamily(c) === 6);
+    const vpc = new aws.ec2.Vpc(
+      `${name}-vpc`,
+      { cidrBlock: s.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, ...(ipv6 ? { assignGeneratedIpv6CidrBlock: true } : {}), tags: { Name: name } },
+      child,
+    );
     const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { Name: name } }, child);
     const routes = new aws.ec2.RouteTable(
       `${name}-public`,
       {
         vpcId: vpc.id,
-        routes: [
-          { cidrBlock: "0.0.0.0/0", gatewayId: igw.id },
-          { ipv6CidrBlock: "::/0", gatewayId: igw.id },
-        ],
+        routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }, ...(ipv6 ? [{ ipv6CidrBlock: "::/0", gatewayId: igw.id }] : [])],
         tags: { Name: `${name}-public` },
       },
       child,
@@ -150,7 +172,14 @@ export class Workshop extends pulumi.ComponentResource {
     const subnets = azs.map((az, i) => {
       const subnet = new aws.ec2.Subnet(
         `${name}-${az}`,
-        { vpcId: vpc.id, availabilityZone: az, cidrBlock: subnetCidr(s.vpcCidr, i), mapPublicIpOnLaunch: true, tags: { Name: `${name}-${az}` } },
+        {
+          vpcId: vpc.id,
+          availabilityZone: az,
+          cidrBlock: subnetCidr(s.vpcCidr, i),
+          mapPublicIpOnLaunch: true,
+          ...(ipv6 ? { ipv6CidrBlock: vpc.ipv6CidrBlock.apply((block) => ipv6SubnetCidr(block, i)), assignIpv6AddressOnCreation: true } : {}),
+          tags: { Name: `${name}-${az}` },
+        },
         child,
       );
       new aws.ec2.RouteTableAssociation(`${name}-${az}`, { subnetId: subnet.id, routeTableId: routes.id }, child);

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { ingressRules, subnetCidr, workshopProgram, type WorkshopOutputs } from "../../src/workshops/program.js";
+import { ingressRules, ipv6SubnetCidr, subnetCidr, workshopProgram, type WorkshopOutputs } from "../../src/workshops/program.js";
 import { settingsFromConfig } from "../../src/workshops/settings.js";
 
 interface Created {
@@ -34,6 +34,7 @@ async function useMocks(stack: string, world: MockWorld = {}): Promise<void> {
         created.push({ type: args.type, name: args.name, inputs: args.inputs });
         const state: Record<string, unknown> = { ...args.inputs };
         if (args.type === "aws:ec2/launchTemplate:LaunchTemplate") state.latestVersion = 1;
+        if (args.type === "aws:ec2/vpc:Vpc" && args.inputs.assignGeneratedIpv6CidrBlock) state.ipv6CidrBlock = "2600:1f18:abc:de00::/56";
         return { id: `${args.name}-id`, state };
       },
       call(args) {
@@ -195,6 +196,29 @@ describe("workshop program (pulumi mocks)", () => {
     expect(sg.egress[0]).to.include({ protocol: "-1", fromPort: 0, toPort: 0 });
     expect(sg.egress[0].cidrBlocks).to.deep.equal(["0.0.0.0/0"]);
     expect(sg.egress[0].ipv6CidrBlocks).to.deep.equal(["::/0"]);
+  });
+
+  it("an IPv6 CIDR puts IPv6 on the VPC and every subnet (else the IPv6 rules open nothing); IPv4-only CIDRs leave it off", async () => {
+    await useMocks("six");
+    await settle(await workshopProgram("six", config(), { home: dir }));
+    expect(one("aws:ec2/vpc:Vpc").inputs.assignGeneratedIpv6CidrBlock).to.equal(true);
+    expect(of("aws:ec2/subnet:Subnet").map((r) => [r.inputs.ipv6CidrBlock, r.inputs.assignIpv6AddressOnCreation])).to.deep.equal([
+      ["2600:1f18:abc:de00::/64", true],
+      ["2600:1f18:abc:de01::/64", true],
+      ["2600:1f18:abc:de02::/64", true],
+    ]);
+
+    await useMocks("four");
+    await settle(await workshopProgram("four", config({ "ec2-workshop:cidrs": "203.0.113.0/24" }), { home: dir }));
+    expect(one("aws:ec2/vpc:Vpc").inputs).to.not.have.property("assignGeneratedIpv6CidrBlock");
+    expect(of("aws:ec2/subnet:Subnet").map((r) => r.inputs.ipv6CidrBlock)).to.deep.equal([undefined, undefined, undefined]);
+    expect(one("aws:ec2/routeTable:RouteTable").inputs.routes).to.deep.equal([{ cidrBlock: "0.0.0.0/0", gatewayId: "ec2-workshop-four-igw-id" }]);
+  });
+
+  it("ipv6SubnetCidr carves /64s out of the VPC's /56", () => {
+    expect(ipv6SubnetCidr("2600:1f18:abc:de00::/56", 0)).to.equal("2600:1f18:abc:de00::/64");
+    expect(ipv6SubnetCidr("2600:1f18:abc:de00::/56", 2)).to.equal("2600:1f18:abc:de02::/64");
+    expect(ipv6SubnetCidr("2a05:d018:0:ff00::/56", 1)).to.equal("2a05:d018:0:ff01::/64");
   });
 
   it("default ports and CIDRs: SSH from anywhere, IPv4 and IPv6; IPv4-only CIDRs give no IPv6 rule", () => {

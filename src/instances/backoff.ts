@@ -144,6 +144,8 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, o: Retry
     try {
       return await fn(attempt);
     } catch (err) {
+      // An attempt the signal cut short (the SDK's AbortError) is a stop on request, not a failure.
+      if (o.signal?.aborted) throw new AbortedError();
       if (!retryIf(err) || attempt >= maxAttempts) throw err;
       let delay = backoffDelay(attempt, random, o.policy);
       if (o.deadline !== undefined) {

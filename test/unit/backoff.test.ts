@@ -105,4 +105,17 @@ describe("backoff", () => {
     expect(err).to.be.instanceOf(AbortedError);
     expect(calls).to.equal(2);
   });
+
+  it("reports an attempt the signal cut short (the SDK's AbortError) as AbortedError", async () => {
+    const clock = virtualClock();
+    const ac = new AbortController();
+    const err = await withRetry(
+      async () => {
+        ac.abort();
+        throw Object.assign(new Error("Request aborted"), { name: "AbortError" });
+      },
+      { clock, deadline: 60_000, signal: ac.signal },
+    ).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(AbortedError);
+  });
 });

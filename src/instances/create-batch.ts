@@ -10,6 +10,7 @@ import { readLaunchTemplate, type LaunchTemplateInfo } from "./template.js";
 import { BatchWaiter, type PollTiming, type TrackedInstance, type WaitEvents, type WaitStats } from "./wait.js";
 import { terminateWorkshopInstances } from "./terminate.js";
 import { withRetry } from "./backoff.js";
+import { describeError } from "../errors.js";
 
 export const DEFAULT_PHASE_TIMEOUT_MS = 5 * 60_000;
 /** Replacement rounds `--replace-failed` may use. */
@@ -153,15 +154,23 @@ export async function createBatch(ec2: EC2Client, o: CreateBatchOptions): Promis
     if (failedNow.length === 0 || wanted <= 0) break;
     if (launchStops.some((s) => s.kind === "quota")) break;
     o.events?.phase?.("replace", `Replacing ${failedNow.length} failed instance(s) (round ${r} of ${rounds})`);
-    // Terminates only instances still tagged with this workshop (re-read just before).
-    const result = await terminateWorkshopInstances(ec2, o.settings.name, failedNow.map((t) => t.instanceId), { clock: o.clock, signal: o.signal });
-    for (const t of result.terminated) replacedIds.add(t.instanceId);
-    for (const s of result.skipped) {
-      // Already gone (e.g. failed on launch): nothing to clean up, replaced all the same.
-      if (/already (terminated|shutting down)|no longer exists/.test(s.reason)) replacedIds.add(s.instanceId);
-      else o.events?.note?.(`Not terminated: ${s.instanceId} (${s.reason}).`);
+    try {
+      // Terminates only instances still tagged with this workshop (re-read just before).
+      const result = await terminateWorkshopInstances(ec2, o.settings.name, failedNow.map((t) => t.instanceId), { clock: o.clock, signal: o.signal });
+      for (const t of result.terminated) replacedIds.add(t.instanceId);
+      for (const s of result.skipped) {
+        // Already gone (e.g. failed on launch): nothing to clean up, replaced all the same.
+        if (/already (terminated|shutting down)|no longer exists/.test(s.reason)) replacedIds.add(s.instanceId);
+        else o.events?.note?.(`Not terminated: ${s.instanceId} (${s.reason}).`);
+      }
+      await launch(Math.min(wanted, failedNow.length));
+    } catch (err) {
+      // The ready instances are already there: a replacement that cannot go on (e.g. no
+      // ec2:TerminateInstances permission) ends the replacing, not the run and its report.
+      if (o.signal?.aborted) break;
+      launchStops.push({ kind: "error", message: `Replacing the failed instances stopped: ${describeError(err)}` });
+      break;
     }
-    await launch(Math.min(wanted, failedNow.length));
     await waiter.run();
   }
 

@@ -1,0 +1,71 @@
+import { expect } from "chai";
+import {
+  DescribeInstancesCommand,
+  DescribeInstanceStatusCommand,
+  EC2Client,
+  RunInstancesCommand,
+  TerminateInstancesCommand,
+} from "@aws-sdk/client-ec2";
+import { scaledClock } from "../../src/clock.js";
+import { createBatch } from "../../src/instances/create-batch.js";
+import type { WorkshopSettings } from "../../src/workshops/settings.js";
+
+const READY = "i-0aaaaaaaaaaaaaaa1";
+const STOPPED = "i-0bbbbbbbbbbbbbbb2";
+
+function awsError(name: string, status: number): Error {
+  return Object.assign(new Error(`${name}: not allowed`), { name, $metadata: { httpStatusCode: status } });
+}
+
+/** EC2 where one instance runs fine, one stops, and TerminateInstances is not allowed. */
+function fakeEc2(): EC2Client {
+  const tags = [
+    { Key: "Workshop", Value: "demo" },
+    { Key: "ec2-workshop:batch", Value: "b1" },
+  ];
+  const send = (command: unknown): Promise<unknown> => {
+    if (command instanceof RunInstancesCommand)
+      return Promise.resolve({ Instances: [{ InstanceId: READY, AmiLaunchIndex: 0 }, { InstanceId: STOPPED, AmiLaunchIndex: 1 }] });
+    if (command instanceof DescribeInstancesCommand)
+      return Promise.resolve({
+        Reservations: [
+          {
+            Instances: [
+              { InstanceId: READY, State: { Name: "running" }, PublicIpAddress: "203.0.113.1", Tags: tags },
+              { InstanceId: STOPPED, State: { Name: "stopped" }, Tags: tags },
+            ],
+          },
+        ],
+      });
+    if (command instanceof DescribeInstanceStatusCommand)
+      return Promise.resolve({
+        InstanceStatuses: [
+          { InstanceId: READY, InstanceState: { Name: "running" }, InstanceStatus: { Status: "ok" }, SystemStatus: { Status: "ok" } },
+        ],
+      });
+    if (command instanceof TerminateInstancesCommand) return Promise.reject(awsError("UnauthorizedOperation", 403));
+    return Promise.reject(new Error(`unexpected command ${String(command)}`));
+  };
+  return Object.assign(Object.create(EC2Client.prototype) as EC2Client, { send });
+}
+
+describe("createBatch --replace-failed", () => {
+  it("keeps the report (the ready instances) when the failed ones cannot be terminated", async () => {
+    const settings = { name: "demo", region: "eu-west-1", maximum: 10, instructions: "" } as WorkshopSettings;
+    const { report } = await createBatch(fakeEc2(), {
+      settings,
+      count: 2,
+      batch: "b1",
+      prep: { template: { id: "lt-0123456789abcdef0", name: "ec2-workshop-demo", version: "1" }, subnets: [], launchedBy: "tester" },
+      clock: scaledClock(1000),
+      replaceRounds: 2,
+      random: () => 0,
+      timing: { firstMs: 10, checkMs: 10, launchMaxMs: 10, jitterMs: 0 },
+    });
+    expect(report.ready.map((r) => r.instanceId)).to.deep.equal([READY]);
+    expect(report.ready[0]?.publicIp).to.equal("203.0.113.1");
+    expect(report.failed.map((f) => f.instanceId)).to.deep.equal([STOPPED]);
+    expect(report.failed[0]?.replaced).to.equal(undefined);
+    expect(report.launchStops.map((s) => s.message).join(" ")).to.match(/Replacing the failed instances stopped: .*IAM/);
+  });
+});

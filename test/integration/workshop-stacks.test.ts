@@ -3,7 +3,8 @@
 // live instances. A real Pulumi CLI is not needed; see the last block for the one that is.
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Simulator } from "../../src/sim/index.js";
 import { runBin, type RunResult } from "../helpers/cli.js";
@@ -188,6 +189,23 @@ describe("workshop commands (stand-in pulumi + simulator)", function () {
       const bad = await run(["workshop", "update", "up1", "--volume-type", "ssd"]);
       expect(bad.code).to.equal(2);
       expect(readFileSync(configFile("up1"), "utf8")).to.equal(file);
+    });
+
+    it("update --user-data-file: relative to where it runs (as in create), stored absolute; a missing file is exit 2", async () => {
+      expect((await create("ud1")).code).to.equal(0);
+      const cwd = mkdtempSync(join(tmpdir(), "ec2ws-cwd-"));
+      try {
+        writeFileSync(join(cwd, "boot.sh"), "#!/bin/sh\n");
+        const missing = await runBin(["workshop", "update", "ud1", "--user-data-file", "nope.sh"], { env: env(), cwd });
+        expect(missing.code).to.equal(2);
+        expect(oneLine(missing)).to.contain(`Invalid --user-data-file: ${join(cwd, "nope.sh")} does not exist.`);
+        const r = await runBin(["workshop", "update", "ud1", "--user-data-file", "boot.sh"], { env: env(), cwd });
+        expect(r.code, r.stderr).to.equal(0);
+        const { readSettings } = await import("../../src/workshops/settings.js");
+        expect((await readSettings(home.dir, "ud1")).userDataFile).to.equal(join(cwd, "boot.sh"));
+      } finally {
+        rmSync(cwd, { recursive: true, force: true });
+      }
     });
 
     it("update of a workshop the backend does not know: StackNotFoundError as one line, file unchanged", async () => {

@@ -1,5 +1,4 @@
 import { existsSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
 import { Command, Option } from "clipanion";
 import { InputError, UserError } from "../../errors.js";
 import { hasPulumiProject, stackConfigPath, workshopHome } from "../../home.js";
@@ -94,12 +93,6 @@ export class WorkshopCreateCommand extends WorkshopSettingsCommand {
     const file = stackConfigPath(home, name);
     if (existsSync(file))
       throw new UserError(`Workshop "${name}" already exists (${file}). Change it with \`ec2-workshop workshop update ${name}\`, or choose another name.`);
-  }
-
-  private checkUserDataFile(path: string): string {
-    const file = isAbsolute(path) ? path : resolve(process.cwd(), path);
-    if (!existsSync(file)) throw new InputError(`Invalid --user-data-file: ${file} does not exist.`);
-    return file;
   }
 
   private async askName(clack: Clack | undefined): Promise<string> {

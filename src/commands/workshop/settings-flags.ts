@@ -1,5 +1,7 @@
 // The setting flags `workshop create` and `workshop update` share, and their mapping onto the
 // stack config keys (validated with the same typanion rules as the config file and the program).
+import { existsSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
 import { Option } from "clipanion";
 import { InputError } from "../../errors.js";
 import { BaseCommand } from "../base.js";
@@ -77,6 +79,16 @@ export abstract class WorkshopSettingsCommand extends BaseCommand {
       throw new InputError(
         "--launch-template adopts a template as it is: --ports, --cidrs, --vpc-cidr, --azs, --key-pair, --volume-* and --user-data-file do not apply.",
       );
+  }
+
+  /**
+   * --user-data-file as the user means it: relative to where the command runs (the program
+   * would read a relative path from the workshop directory), and existing.
+   */
+  protected checkUserDataFile(path: string): string {
+    const file = isAbsolute(path) ? path : resolve(process.cwd(), path);
+    if (!existsSync(file)) throw new InputError(`Invalid --user-data-file: ${file} does not exist.`);
+    return file;
   }
 
   /** Validates a complete config; flag-named errors, exit 2. */

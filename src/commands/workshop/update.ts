@@ -41,6 +41,8 @@ export class WorkshopUpdateCommand extends WorkshopSettingsCommand {
         `Workshop "${this.name}" lives in ${current.region}; it cannot move. Destroy it (\`ec2-workshop workshop destroy ${this.name}\`) and create it again in the other region.`,
       );
     delete given["aws:region"];
+    const userDataKey = `${PROJECT}:userDataFile`;
+    if (typeof given[userDataKey] === "string") given[userDataKey] = this.checkUserDataFile(given[userDataKey]);
     const settings = this.toSettings(this.name, { ...settingsToConfig(current), ...given });
     if (given[`${PROJECT}:launchTemplate`] === undefined && current.launchTemplate && Object.keys(given).some((k) => /ami|instanceType/.test(k)))
       throw new UserError(`Workshop "${this.name}" adopts ${current.launchTemplate}; change that template in EC2, not here.`);

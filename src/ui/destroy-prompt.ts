@@ -237,7 +237,13 @@ export async function runDestroyPrompt(o: DestroyPromptOptions): Promise<Destroy
           terminating = false;
           const byId = new Map(all.map((i) => [i.instanceId, i]));
           out.write(`\n${renderOutcome(result, byId, style)}\n`);
-          const fresh = await load();
+          let fresh: ListedInstance[] | undefined;
+          try {
+            fresh = await load();
+          } catch (err) {
+            // The termination went through: a failed re-read must not turn it into an error.
+            out.write(`${style.red("✗")} Could not reload the table: ${describeError(err)}\n`);
+          }
           if (fresh) draw(fresh, buildRows(fresh, { states: [], sort: view.sort }), { states: [], sort: view.sort }, false);
           return { result };
         }

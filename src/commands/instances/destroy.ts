@@ -212,10 +212,20 @@ export class InstancesDestroyCommand extends BaseCommand {
       out.write(`${JSON.stringify({ workshop: session.name, ...result }, null, 2)}\n`);
     } else {
       out.write(`${renderOutcome(result, new Map(listed.map((i) => [i.instanceId, i])), style)}\n`);
-      const fresh = buildRows(await session.load(), { sort });
-      const now = time.now();
-      out.write(`\n${style.bold(`Workshop "${session.name}"`)} now:\n\n${renderInstanceTable(fresh, { style, time, sort, now })}\n\n`);
-      out.write(`${tableFooter({ time, now, style, terminatedNote: true })}\n`);
+      let reloaded;
+      try {
+        reloaded = await session.load();
+      } catch (err) {
+        // The termination went through: a failed re-read must not turn it into an error.
+        const { describeError } = await import("../../errors.js");
+        this.context.stderr.write(`${this.errStyle.yellow("Warning:")} could not reload the table: ${describeError(err)}\n`);
+      }
+      if (reloaded) {
+        const fresh = buildRows(reloaded, { sort });
+        const now = time.now();
+        out.write(`\n${style.bold(`Workshop "${session.name}"`)} now:\n\n${renderInstanceTable(fresh, { style, time, sort, now })}\n\n`);
+        out.write(`${tableFooter({ time, now, style, terminatedNote: true })}\n`);
+      }
     }
     const { isAlreadyGone } = await import("../../instances/terminate.js");
     for (const s of result.skipped) {

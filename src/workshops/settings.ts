@@ -321,7 +321,8 @@ function parseStackFile(yamlText: string, file: string): Record<string, unknown>
 
 /**
  * Writes stacks/Pulumi.<name>.yaml. Keys Pulumi itself keeps in that file (`encryptionsalt`,
- * `secretsprovider`, `encryptedkey`, `environment`) survive; only `config:` is replaced.
+ * `secretsprovider`, `encryptedkey`, `environment`) survive, and so do config keys of other
+ * namespaces; the `aws:region` and `ec2-workshop:*` keys are replaced.
  * Written to a temporary file first, then renamed: a crash never leaves half a file.
  */
 export async function writeSettings(home: string, s: WorkshopSettings): Promise<string> {
@@ -333,8 +334,12 @@ export async function writeSettings(home: string, s: WorkshopSettings): Promise<
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
   }
-  const { config: _old, ...kept } = doc;
-  const text = yaml().dump({ ...kept, config: settingsToConfig(s) }, { lineWidth: -1, noRefs: true });
+  const { config: old, ...kept } = doc;
+  // Config of other namespaces (set with `pulumi config set`, e.g. a secure value) is not ours to drop.
+  const foreign = Object.entries(old && typeof old === "object" ? (old as Record<string, unknown>) : {}).filter(
+    ([k]) => k !== "aws:region" && !k.startsWith(`${PROJECT}:`),
+  );
+  const text = yaml().dump({ ...kept, config: { ...settingsToConfig(s), ...Object.fromEntries(foreign) } }, { lineWidth: -1, noRefs: true });
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, text, { mode: 0o644 });

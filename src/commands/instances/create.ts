@@ -65,13 +65,21 @@ export class InstancesCreateCommand extends BaseCommand {
 
     // No AWS call (nor the SDK's load) before the workshop and the count are chosen: the
     // prompts come up at once.
+    const menuClients: { destroy(): void }[] = [];
     const choice = await chooseWorkshop({
       home,
       given: this.workshop,
       interactive,
       stdin: this.context.stdin,
       stdout: ui,
-      ec2For: async (region) => (await import("../../aws/clients.js")).createEc2Client(this.awsTarget(region)),
+      ec2For: async (region) => {
+        const client = (await import("../../aws/clients.js")).createEc2Client(this.awsTarget(region));
+        menuClients.push(client);
+        return client;
+      },
+    }).finally(() => {
+      // The menu's template checks are done with (an unfinished one just ends): free their sockets.
+      for (const c of menuClients) c.destroy();
     });
     const settings = choice.settings;
     const count = await this.resolveCount(settings.maximum, settings.name, interactive, ui);

@@ -1,16 +1,17 @@
 import { Command, Option, UsageError } from "clipanion";
 import * as t from "typanion";
-import { BaseCommand, EXIT } from "../base.js";
+import { EXIT } from "../base.js";
 import { UserError } from "../../errors.js";
 import { isDone, parseStatesOption, type Row } from "../../instances/listing.js";
 import { parseSelection, SORT_KEYS, type SortKey } from "../../instances/select.js";
 import { CATALOG } from "../catalog.js";
+import { WorkshopInstancesCommand } from "./workshop-instances.js";
 
 type Selection = "rows" | "ids" | "all" | "failed" | "state";
 
 const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
 
-export class InstancesDestroyCommand extends BaseCommand {
+export class InstancesDestroyCommand extends WorkshopInstancesCommand {
   static override paths = CATALOG.instancesDestroy.paths.map((p) => [...p]);
 
   static override usage = Command.Usage({
@@ -38,7 +39,6 @@ export class InstancesDestroyCommand extends BaseCommand {
     ],
   });
 
-  workshop = Option.String("--workshop,-w", { description: "The workshop (default: ask, when in a terminal)" });
   rows = Option.String("--rows", { description: "Rows to terminate, as `instances list` numbers them: 1,2,4-6" });
   ids = Option.Array("--ids", { description: "Instance ids to terminate: i-...,i-... (repeatable)" });
   all = Option.Boolean("--all", false, { description: "Terminate all the workshop's instances (in --state, if given)" });
@@ -96,15 +96,7 @@ export class InstancesDestroyCommand extends BaseCommand {
         );
     }
 
-    const { openWorkshop } = await import("../../instances/session.js");
-    const session = await openWorkshop({
-      given: this.workshop,
-      target: (region) => this.awsTarget(region),
-      env: this.env,
-      stdin: this.context.stdin,
-      stdout: this.context.stdout,
-      interactive: this.interactive && !this.json,
-    });
+    const session = await this.openSession();
     try {
       const { timeFormatter } = await import("../../ui/time.js");
       const time = timeFormatter(this.env);

@@ -1,11 +1,11 @@
 import { Command, Option } from "clipanion";
 import * as t from "typanion";
-import { BaseCommand } from "../base.js";
 import { SORT_KEYS, type SortKey } from "../../instances/select.js";
 import { parseStatesOption } from "../../instances/listing.js";
 import { CATALOG } from "../catalog.js";
+import { WorkshopInstancesCommand } from "./workshop-instances.js";
 
-export class InstancesListCommand extends BaseCommand {
+export class InstancesListCommand extends WorkshopInstancesCommand {
   static override paths = CATALOG.instancesList.paths.map((p) => [...p]);
 
   static override usage = Command.Usage({
@@ -26,7 +26,6 @@ export class InstancesListCommand extends BaseCommand {
     ],
   });
 
-  workshop = Option.String("--workshop,-w", { description: "The workshop (default: ask, when in a terminal)" });
   state = Option.Array("--state", {
     description: "Only instances in this state: pending, running, stopping, stopped, shutting-down, terminated (repeatable)",
   });
@@ -38,15 +37,7 @@ export class InstancesListCommand extends BaseCommand {
 
   protected async run(): Promise<number> {
     const states = parseStatesOption(this.state);
-    const { openWorkshop } = await import("../../instances/session.js");
-    const session = await openWorkshop({
-      given: this.workshop,
-      target: (region) => this.awsTarget(region),
-      env: this.env,
-      stdin: this.context.stdin,
-      stdout: this.context.stdout,
-      interactive: this.interactive && !this.json,
-    });
+    const session = await this.openSession();
     try {
       const { buildRows } = await import("../../instances/listing.js");
       const rows = buildRows(await session.load(states), { sort: this.sort as SortKey });

@@ -220,6 +220,28 @@ export interface WriteResult {
 }
 
 /**
+ * The shared part of every profile edit: checked names and values, a careful rewrite, and a new
+ * section at the end when the profile has none; `onExisting` decides what happens to one that exists.
+ */
+function editProfile(
+  path: string,
+  kind: AwsFileKind,
+  profile: string,
+  values: Record<string, string>,
+  onExisting: (text: string, section: IniSection) => { text: string; outcome: WriteOutcome },
+): Promise<WriteResult> {
+  checkProfileName(profile);
+  checkValues(values);
+  return rewrite(path, (text) => {
+    const found = findSections(parseIni(text), kind, profile);
+    if (found.length > 1) throw duplicateError(path, profile);
+    const section = found[0];
+    if (!section) return { text: appendSection(text, sectionName(kind, profile), values), outcome: text ? "added" : "created" };
+    return onExisting(text, section);
+  });
+}
+
+/**
  * Adds `[profile]` with `values` (e.g. aws_access_key_id, aws_secret_access_key) to a credentials
  * (or config) file. An existing section of that name is an error unless `replace` is set, in
  * which case only that section's lines are rewritten.
@@ -231,13 +253,7 @@ export async function addProfile(
   values: Record<string, string>,
   options: { replace?: boolean } = {},
 ): Promise<WriteResult> {
-  checkProfileName(profile);
-  checkValues(values);
-  return rewrite(path, (text) => {
-    const found = findSections(parseIni(text), kind, profile);
-    if (found.length > 1) throw duplicateError(path, profile);
-    const section = found[0];
-    if (!section) return { text: appendSection(text, sectionName(kind, profile), values), outcome: text ? "added" : "created" };
+  return editProfile(path, kind, profile, values, (text, section) => {
     if (!options.replace) throw new ProfileExistsError(path, profile);
     const eol = eolOf(text);
     const body = renderSection(section.name, values, eol);
@@ -258,13 +274,7 @@ export async function setProfileValues(
   profile: string,
   values: Record<string, string>,
 ): Promise<WriteResult> {
-  checkProfileName(profile);
-  checkValues(values);
-  return rewrite(path, (text) => {
-    const found = findSections(parseIni(text), kind, profile);
-    if (found.length > 1) throw duplicateError(path, profile);
-    const section = found[0];
-    if (!section) return { text: appendSection(text, sectionName(kind, profile), values), outcome: text ? "added" : "created" };
+  return editProfile(path, kind, profile, values, (text, section) => {
     const eol = eolOf(text);
     // Edits from the end of the text backwards, so earlier offsets stay valid.
     const edits: { at: number; to: number; insert: string }[] = [];

@@ -9,6 +9,8 @@ import type { ListedInstance } from "./listing.js";
 export interface LoadOptions {
   /** Only these states (asked of EC2 as an instance-state-name filter). */
   states?: readonly string[];
+  /** Only this batch (one `instances create` run; asked of EC2 as a tag filter). */
+  batch?: string;
   clock: Clock;
   signal?: AbortSignal;
 }
@@ -16,7 +18,7 @@ export interface LoadOptions {
 export async function loadInstances(ec2: EC2Client, workshop: string, o: LoadOptions): Promise<ListedInstance[]> {
   const retry = <T>(fn: () => Promise<T>): Promise<T> => withRetry(fn, { clock: o.clock, signal: o.signal, maxAttempts: 6 });
   const instances = await retry(() =>
-    describeWorkshopInstances(ec2, { workshop, states: o.states, abortSignal: o.signal }),
+    describeWorkshopInstances(ec2, { workshop, states: o.states, batch: o.batch, abortSignal: o.signal }),
   );
   const running = instances.filter((i) => i.state === "running").map((i) => i.instanceId);
   const checks = running.length ? await describeStatusChecks(ec2, running, { abortSignal: o.signal, retry }) : new Map();

@@ -30,6 +30,8 @@ export interface OpenOptions {
   stdin: Readable;
   stdout: Writable;
   interactive: boolean;
+  /** Only this batch's instances are listed (and so can be selected). */
+  batch?: string;
 }
 
 export async function openWorkshop(o: OpenOptions): Promise<WorkshopSession> {
@@ -63,7 +65,7 @@ export async function openWorkshop(o: OpenOptions): Promise<WorkshopSession> {
     settings: choice.settings,
     ec2,
     clock,
-    load: (states, signal) => loadInstances(ec2, name, { states, clock, signal }),
+    load: (states, signal) => loadInstances(ec2, name, { states, batch: o.batch, clock, signal }),
     terminate: (ids, signal) => terminateWorkshopInstances(ec2, name, ids, { clock, signal }),
     close: () => {
       for (const c of clients.values()) c.destroy();

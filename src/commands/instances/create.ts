@@ -263,8 +263,9 @@ export class InstancesCreateCommand extends BaseCommand {
     err.write(
       `\n${s.yellow("Stopped waiting.")} ${ids.length} instance${ids.length === 1 ? "" : "s"} launched so far keep running, tagged ec2-workshop:batch=${r.batch}` +
         `${ids.length ? `: ${ids.join(", ")}` : ""}.\n` +
-        `  List them:      ec2-workshop instances list --workshop ${r.workshop}   (batch column: ${r.batch})\n` +
-        (ids.length ? `  Terminate them: ${cleanupLine(r.workshop, ids)}\n` : ""),
+        `  List them:      ec2-workshop instances list --workshop ${r.workshop} --batch ${r.batch}\n` +
+        (ids.length ? `  Terminate them: ${cleanupLine(r.workshop, ids)}\n` : "") +
+        `  or the whole batch, ids unknown here included: ec2-workshop instances destroy --workshop ${r.workshop} --batch ${r.batch} --all --yes\n`,
     );
   }
 }

@@ -14,7 +14,7 @@ import { startSimulator, type Simulator } from "../../src/sim/index.js";
 import { BIN, runBin } from "../helpers/cli.js";
 import { simEnv } from "../helpers/sim.js";
 import { makeWorkshopHome } from "../helpers/workshop-home.js";
-import { countByAction, describeInstancesRounds, describeStatusRounds, detectionLags, median, percentile } from "./metrics.js";
+import { countByAction, describeInstancesRounds, describeStatusRounds, detectionLags, median, percentile } from "../helpers/metrics.js";
 
 const WORKSHOP = "bench";
 /** Simulated time runs this much faster; timings and timeouts are all in simulated time. */

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { RequestLogEntry, SimInstanceView } from "../../src/sim/index.js";
-import { countByAction, describeInstancesRounds, describeStatusRounds, detectionLags, percentile } from "../bench/metrics.js";
+import { countByAction, describeInstancesRounds, describeStatusRounds, detectionLags, percentile } from "../helpers/metrics.js";
 
 let seq = 0;
 function entry(action: string, params: Record<string, string> = {}, outcome = "ok"): RequestLogEntry {

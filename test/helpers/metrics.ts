@@ -1,5 +1,5 @@
-// Figures the benchmark derives from the simulator's request log and instance truth.
-// Pure functions, so test/unit/bench-metrics.test.ts can check them.
+// Figures derived from the simulator's request log and instance truth: calls by action, calls
+// per polling round, detection lag. The benchmark and the tests share them; test/unit/bench-metrics.test.ts checks them.
 import type { RequestLogEntry, SimInstanceView } from "../../src/sim/index.js";
 
 export function countByAction(entries: readonly RequestLogEntry[]): Record<string, number> {

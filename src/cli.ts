@@ -1,5 +1,5 @@
-// Entry point: builds the clipanion CLI and runs it. Kept light on purpose: --help and
-// --version must not load the AWS SDK or Pulumi (test/unit/startup.test.ts checks).
+// The full CLI: builds the clipanion Cli from every command and runs one command line. The binary
+// enters through entry.ts; nothing here loads the AWS SDK or Pulumi (test/unit/startup.test.ts).
 import { setFlagsFromString } from "node:v8";
 import { Builtins, Cli } from "clipanion";
 import type { AppContext } from "./commands/base.js";

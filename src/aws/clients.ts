@@ -64,19 +64,3 @@ export function createStsClient(
     ...(extras.credentials ? { credentials: extras.credentials } : {}),
   });
 }
-
-/**
- * The region this target resolves to: explicit, else the SDK's own lookup (AWS_REGION, then
- * the profile's `region` in the shared config file). Undefined when nothing names one.
- */
-export async function resolveRegion(target: AwsTarget): Promise<string | undefined> {
-  if (target.region) return target.region;
-  const probe = new EC2Client(target.profile ? { profile: target.profile } : {});
-  try {
-    return await probe.config.region();
-  } catch {
-    return undefined;
-  } finally {
-    probe.destroy();
-  }
-}

@@ -69,13 +69,3 @@ export abstract class BaseCommand extends Command<AppContext> {
     return exitCodeOf(err);
   }
 }
-
-/** A command that a later release fills in: says so honestly instead of pretending to work. */
-export abstract class NotYetCommand extends BaseCommand {
-  protected run(): Promise<number> {
-    this.context.stderr.write(
-      `${this.errStyle.yellow("Not available yet:")} \`ec2-workshop ${this.path.join(" ")}\` is not built in this version.\n`,
-    );
-    return Promise.resolve(EXIT.error);
-  }
-}

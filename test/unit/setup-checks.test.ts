@@ -52,13 +52,13 @@ describe("setup checks: Node.js and the workshop directory", () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it("compares a Node version with package.json's engines range", () => {
-    expect(satisfiesMinimum("20.19.0", ">=20.19")).to.equal(true);
-    expect(satisfiesMinimum("20.18.3", ">=20.19")).to.equal(false);
-    expect(satisfiesMinimum("22.1.0", ">=20.19")).to.equal(true);
+    expect(satisfiesMinimum("22.0.0", ">=22")).to.equal(true);
+    expect(satisfiesMinimum("20.18.3", ">=22")).to.equal(false);
+    expect(satisfiesMinimum("22.1.0", ">=22")).to.equal(true);
     expect(satisfiesMinimum("18.20.0", ">= 20")).to.equal(false);
     expect(satisfiesMinimum("20.0.0", "^20 || ^22")).to.equal(true); // not judged
     const node = checkNode();
-    expect(node.required).to.equal(">=20.19");
+    expect(node.required).to.equal(">=22");
     expect(node.ok).to.equal(true);
     expect(checkNode("20.10.0").ok).to.equal(false);
   });

@@ -1,6 +1,6 @@
 // What bin/ec2-workshop.js runs. The top-level help needs none of the CLI's machinery, so it is
 // answered here from the light command catalog; everything else goes to the full CLI (cli.ts).
-import { renderOverview, wantsOverview } from "./ui/overview.js";
+import { renderOverview, wantsOverview } from "./commands/overview.js";
 import { styleFor } from "./ui/style.js";
 import { VERSION } from "./version.js";
 import type { RunOptions } from "./cli.js";

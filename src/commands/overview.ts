@@ -2,8 +2,8 @@
 // description, grouped as the instructor's day goes. Rendered from src/commands/catalog.ts
 // alone, without loading clipanion or any command, so the first thing a newcomer types answers
 // at once. Each command's own `--help` still comes from clipanion, in full.
-import { CATALOG, type CatalogEntry } from "../commands/catalog.js";
-import type { Style } from "./style.js";
+import { CATALOG, type CatalogEntry } from "./catalog.js";
+import type { Style } from "../ui/style.js";
 
 const CATEGORY_ORDER: readonly CatalogEntry["category"][] = ["Setup", "Workshops", "Instances"];
 

@@ -1,5 +1,5 @@
 // Every command's path(s), group and one-line description, in one light module: the command
-// classes take theirs from here, and the top-level help (src/ui/overview.ts) renders this list
+// classes take theirs from here, and the top-level help (src/commands/overview.ts) renders this list
 // without loading clipanion or any command, so `ec2-workshop --help` answers at once.
 export interface CatalogEntry {
   /** The first path is the command; the others are aliases (the original tool's names). */

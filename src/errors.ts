@@ -42,6 +42,9 @@ const AWS_HINTS: Record<string, (e: ErrorLike) => string> = {
   UnauthorizedOperation: (e) =>
     `Not allowed by your IAM policy: ${shortAwsMessage(e)} Ask your AWS administrator for the EC2 permissions listed in README.md.`,
   AccessDenied: (e) => `Access denied: ${shortAwsMessage(e)}`,
+  // The request timeouts of src/aws/clients.ts: connected but no answer, or no connection at all.
+  TimeoutError: () =>
+    "The AWS endpoint did not answer in time. Check the network, --region and --endpoint-url, then retry.",
   RequestLimitExceeded: () =>
     "EC2 kept throttling the requests (RequestLimitExceeded) past the retry budget. Wait a minute and run the command again.",
 };

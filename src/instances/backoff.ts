@@ -1,90 +1,47 @@
-// Retry with exponential backoff and full jitter, on the tool's clock, for EC2 throttling
-// (RequestLimitExceeded, HTTP 503), 5xx and dropped connections. One retry loop for the tool:
-// the EC2 clients used with it are made with few SDK attempts, so the two loops never multiply
-// into a storm. Light: no SDK import (errors are recognised by name / HTTP status / code).
+// Retry with exponential backoff and jitter, on the tool's clock, for the paths that need a
+// deadline the scaled clock speeds up, and waits the run's abort signal ends (launch, polling,
+// the instance commands' reads and terminations). Their clients make one HTTP request per call
+// (src/aws/clients.ts, retry "caller"), so this is the only retry layer on those paths.
+// Which errors are worth retrying is the SDK's own classification (@smithy/core/retry).
+import { isThrottlingError, isTransientError } from "@smithy/core/retry";
 import type { Clock } from "../clock.js";
 
-/** EC2/SDK error names that mean "too many requests: slow down and retry". */
-const THROTTLE_NAMES = new Set([
-  "RequestLimitExceeded",
-  "Throttling",
-  "ThrottlingException",
-  "ThrottledException",
-  "TooManyRequestsException",
-  "RequestThrottled",
-  "RequestThrottledException",
-  "SlowDown",
-]);
+/**
+ * EC2's capacity errors (InsufficientInstanceCapacity, InsufficientHostCapacity, ...) come with
+ * HTTP 500 ("Error codes for the Amazon EC2 API", server errors:
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html), which the SDK
+ * counts as transient. Asking the same Availability Zone again does not make room: the launcher
+ * moves the rest of the batch to the next AZ instead, so these are never retried in place.
+ */
+const CAPACITY_ERROR = /^Insufficient\w*Capacity$/;
 
-/** Server-side or transport failures that a later identical request may not hit. */
-const TRANSIENT_NAMES = new Set([
-  "InternalError",
-  "InternalFailure",
-  "ServiceUnavailable",
-  "Unavailable",
-  "RequestTimeout",
-  "RequestTimeoutException",
-  "TimeoutError",
-]);
+type SdkErrorLike = Parameters<typeof isTransientError>[0];
 
-/** Errors EC2 answers with a 5xx status that retrying in place does not fix: the caller decides. */
-const NOT_RETRYABLE_NAMES = new Set([
-  "InsufficientInstanceCapacity",
-  "InsufficientHostCapacity",
-  "InsufficientReservedInstanceCapacity",
-  "VcpuLimitExceeded",
-  "InstanceLimitExceeded",
-]);
-
-const NETWORK_CODES = new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EAI_AGAIN",
-  "ENOTFOUND",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ECONNABORTED",
-  "UND_ERR_SOCKET",
-]);
-
-interface ErrorShape {
-  name?: string;
-  code?: string;
-  message?: string;
-  $metadata?: { httpStatusCode?: number };
-  $response?: { statusCode?: number };
-  cause?: unknown;
+function asSdkError(err: unknown): SdkErrorLike | undefined {
+  return typeof err === "object" && err !== null ? (err as SdkErrorLike) : undefined;
 }
 
-function statusOf(e: ErrorShape): number | undefined {
-  return e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
-}
-
+/** "Too many requests: slow down" (RequestLimitExceeded, HTTP 429, ...), as the SDK judges it. */
 export function isThrottle(err: unknown): boolean {
-  const e = (err ?? {}) as ErrorShape;
-  return THROTTLE_NAMES.has(e.name ?? "") || statusOf(e) === 429;
+  const e = asSdkError(err);
+  return e !== undefined && isThrottlingError(e);
 }
 
-function isNetworkError(err: unknown): boolean {
-  for (let e = err as ErrorShape | undefined, depth = 0; e && depth < 5; e = e.cause as ErrorShape, depth++) {
-    if (e.code && NETWORK_CODES.has(e.code)) return true;
-    if (/socket hang up|ECONNRESET|other side closed/i.test(e.message ?? "")) return true;
-  }
-  return false;
+/** A capacity error: retrying in place does not help (see CAPACITY_ERROR). */
+export function isCapacityError(err: unknown): boolean {
+  return CAPACITY_ERROR.test(asSdkError(err)?.name ?? "");
 }
 
-/** True for errors worth retrying: throttling, 5xx, timeouts and dropped connections. 4xx are not. */
+/**
+ * Worth another identical request: what the SDK's standard retry strategy retries (throttling;
+ * 500/502/503/504; timeouts; reset, refused and unreachable connections), but never a capacity
+ * error nor a stop on request. 4xx are not retried.
+ */
 export function isRetryable(err: unknown): boolean {
   if (err instanceof AbortedError) return false;
-  const e = (err ?? {}) as ErrorShape;
-  if (NOT_RETRYABLE_NAMES.has(e.name ?? "")) return false;
-  if (isThrottle(err) || TRANSIENT_NAMES.has(e.name ?? "")) return true;
-  const status = statusOf(e);
-  if (status !== undefined && status >= 500) return true;
-  if (status !== undefined && status >= 400) return false;
-  return isNetworkError(err);
+  const e = asSdkError(err);
+  if (!e || isCapacityError(e)) return false;
+  return isThrottlingError(e) || isTransientError(e);
 }
 
 /** Thrown by withRetry when its signal aborts (Ctrl-C): not a failure of the call itself. */
@@ -116,7 +73,7 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
 
 export interface RetryOptions {
   clock: Clock;
-  /** Stops waiting between attempts; the pending attempt's result is still awaited. */
+  /** Ends the waits between attempts (give it to each request too, so the one in flight ends). */
   signal?: AbortSignal;
   /** Tool time (clock.now()) after which no new attempt starts: the last error is thrown. */
   deadline?: number;
@@ -158,4 +115,41 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, o: Retry
       if (o.signal?.aborted) throw new AbortedError();
     }
   }
+}
+
+/** An SDK client, as far as who retries goes: its resolved `maxAttempts` (src/aws/clients.ts). */
+export interface RetryingClient {
+  config?: { maxAttempts?: () => Promise<number> };
+}
+
+/**
+ * Runs `call` (one request on `client`) with exactly one retry layer: withRetry on the tool's
+ * clock when the client makes one attempt per call (retry "caller"); the call alone when the
+ * client retries inside `send` itself (the SDK's strategy, retry "sdk"). So a function that takes
+ * whichever client its caller made can never stack the two.
+ */
+export async function withClientRetry<T>(client: RetryingClient, call: (attempt: number) => Promise<T>, o: RetryOptions): Promise<T> {
+  const sdkAttempts = (await client.config?.maxAttempts?.()) ?? 1;
+  return sdkAttempts > 1 ? call(1) : withRetry(call, o);
+}
+
+/** Attempts (for failures other than throttling), and tool time, for one call outside a launch. */
+export const CALL_ATTEMPTS = 4;
+export const CALL_BUDGET_MS = 60_000;
+
+/**
+ * Retries for one call of `instances list` / `destroy` or a replacement's termination.
+ * Throttling asks the caller to slow down, and waiting is the cure: it is retried, with growing
+ * waits, until CALL_BUDGET_MS. Any other failure (a 5xx, a timeout, a reset connection) gets
+ * CALL_ATTEMPTS attempts, so a broken endpoint is reported within seconds, and even one that never
+ * answers ends the command within the budget plus one request timeout.
+ */
+export function callRetry(clock: Clock, signal?: AbortSignal): RetryOptions {
+  let failures = 0;
+  return {
+    clock,
+    signal,
+    deadline: clock.now() + CALL_BUDGET_MS,
+    retryIf: (err) => isThrottle(err) || (isRetryable(err) && ++failures < CALL_ATTEMPTS),
+  };
 }

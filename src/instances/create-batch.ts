@@ -9,7 +9,7 @@ import { launchBatch, findWorkshopSubnets, newBatchId, batchName, type LaunchEve
 import { readLaunchTemplate, type LaunchTemplateInfo } from "./template.js";
 import { BatchWaiter, type PollTiming, type TrackedInstance, type WaitEvents, type WaitStats } from "./wait.js";
 import { terminateWorkshopInstances } from "./terminate.js";
-import { withRetry } from "./backoff.js";
+import { withClientRetry } from "./backoff.js";
 import { describeError } from "../errors.js";
 
 export const DEFAULT_PHASE_TIMEOUT_MS = 5 * 60_000;
@@ -30,12 +30,12 @@ export async function prepareBatch(
   clock: Clock,
   signal?: AbortSignal,
 ): Promise<Preparation> {
-  // Reads only: retried on throttling/5xx for up to a minute (the EC2 client may make one attempt per call).
+  // Reads only: retried on throttling/5xx for up to a minute.
   const retry = { clock, signal, deadline: clock.now() + 60_000 };
   const [template, subnets, identity] = await Promise.all([
-    withRetry(() => readLaunchTemplate(ec2, settings, signal), retry),
-    withRetry(() => findWorkshopSubnets(ec2, settings.name, signal), retry),
-    withRetry(() => sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal }), retry),
+    withClientRetry(ec2, () => readLaunchTemplate(ec2, settings, signal), retry),
+    withClientRetry(ec2, () => findWorkshopSubnets(ec2, settings.name, signal), retry),
+    withClientRetry(sts, () => sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal }), retry),
   ]);
   return { template, subnets, launchedBy: identity.Arn ?? identity.UserId ?? "unknown" };
 }
@@ -219,9 +219,4 @@ export function buildReport(
     interrupted,
     stats: { rounds: 0, describeCalls: 0, statusCalls: 0, retries: 0, throttled: 0 },
   };
-}
-
-/** The command that terminates what needs cleaning up (failed, not yet replaced). */
-export function cleanupCommand(workshop: string, ids: readonly string[]): string {
-  return `ec2-workshop instances destroy --workshop ${workshop} --ids ${ids.join(",")} --yes`;
 }

@@ -7,9 +7,13 @@ import {
   type Filter,
   type Instance,
 } from "@aws-sdk/client-ec2";
+import { withoutMissingIds } from "./instance-id.js";
 import { TAG, tagValue } from "./tags.js";
 
-/** DescribeInstances' largest page (AWS-FACTS.md, "Call limits"). */
+/**
+ * DescribeInstances' largest page: MaxResults 5 to 1000 (Amazon EC2 API Reference,
+ * DescribeInstances: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances.html).
+ */
 export const MAX_PAGE = 1000;
 
 /** The fields the tool shows and decides on, flattened from EC2's Instance. */
@@ -72,6 +76,7 @@ export async function describeWorkshopInstances(ec2: EC2Client, o: DescribeByTag
   const pages = paginateDescribeInstances(
     { client: ec2, pageSize: MAX_PAGE },
     { Filters: workshopFilters(o) },
+    { abortSignal: o.abortSignal },
   );
   for await (const page of pages) {
     let n = 0;
@@ -87,56 +92,38 @@ export async function describeWorkshopInstances(ec2: EC2Client, o: DescribeByTag
   return out;
 }
 
-/** DescribeInstanceStatus accepts at most 100 instance ids per call (AWS-FACTS.md, "Call limits"). */
+/**
+ * DescribeInstanceStatus takes at most 100 instance ids per call (Amazon EC2 API Reference,
+ * DescribeInstanceStatus: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceStatus.html).
+ */
 export const STATUS_CHUNK = 100;
 
-export interface InstanceChecks {
+/** EC2's status checks of a running instance: "ok", "impaired", "initializing", ... */
+export interface StatusChecks {
   instance: string;
   system: string;
 }
 
-/** Ids EC2 names in an InvalidInstanceID.NotFound message ("The instance IDs 'i-1, i-2' do not exist"). */
-export function idsInMessage(message: string | undefined): string[] {
-  return [...new Set((message ?? "").match(/\bi-[0-9a-f]{8,17}\b/g) ?? [])];
-}
-
 /**
  * Status checks of the given (running) instances, in id chunks of 100. An id that vanished since
- * it was listed (InvalidInstanceID.NotFound) is dropped and the chunk asked again, so a race
- * with EC2 never fails the whole listing. Ids EC2 reports nothing for are simply absent.
- * `retry` wraps each call (e.g. backoff.ts withRetry); `onCall` counts attempts made here.
+ * it was listed is dropped and the chunk asked again (withoutMissingIds), so a race with EC2
+ * never fails the whole listing. Ids EC2 reports nothing for are simply absent.
+ * `retry` runs each call with its path's retries.
  */
 export async function describeStatusChecks(
   ec2: EC2Client,
   instanceIds: readonly string[],
-  o: { abortSignal?: AbortSignal; onCall?: () => void; retry?: <T>(fn: () => Promise<T>) => Promise<T> } = {},
-): Promise<Map<string, InstanceChecks>> {
-  const retry = o.retry ?? (<T>(fn: () => Promise<T>) => fn());
-  const out = new Map<string, InstanceChecks>();
+  o: { abortSignal?: AbortSignal; retry?: <T>(call: () => Promise<T>) => Promise<T> } = {},
+): Promise<Map<string, StatusChecks>> {
+  const retry = o.retry ?? (<T>(call: () => Promise<T>) => call());
+  const out = new Map<string, StatusChecks>();
   for (let start = 0; start < instanceIds.length; start += STATUS_CHUNK) {
-    let chunk = instanceIds.slice(start, start + STATUS_CHUNK);
-    while (chunk.length > 0) {
-      try {
-        o.onCall?.();
-        const ids = chunk;
-        const res = await retry(() =>
-          ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: ids }), { abortSignal: o.abortSignal }),
-        );
-        for (const s of res.InstanceStatuses ?? []) {
-          if (!s.InstanceId) continue;
-          out.set(s.InstanceId, {
-            instance: s.InstanceStatus?.Status ?? "unknown",
-            system: s.SystemStatus?.Status ?? "unknown",
-          });
-        }
-        break;
-      } catch (err) {
-        const e = err as { name?: string; message?: string };
-        const gone = e.name === "InvalidInstanceID.NotFound" ? new Set(idsInMessage(e.message)) : new Set<string>();
-        const rest = chunk.filter((id) => !gone.has(id));
-        if (gone.size === 0 || rest.length === chunk.length) throw err;
-        chunk = rest;
-      }
+    const { answer } = await withoutMissingIds(instanceIds.slice(start, start + STATUS_CHUNK), (ids) =>
+      retry(() => ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: ids }), { abortSignal: o.abortSignal })),
+    );
+    for (const s of answer?.InstanceStatuses ?? []) {
+      if (!s.InstanceId) continue;
+      out.set(s.InstanceId, { instance: s.InstanceStatus?.Status ?? "unknown", system: s.SystemStatus?.Status ?? "unknown" });
     }
   }
   return out;

@@ -11,7 +11,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import type { Clock } from "../clock.js";
 import { describeError } from "../errors.js";
-import { AbortedError, withRetry } from "./backoff.js";
+import { AbortedError, withClientRetry } from "./backoff.js";
 import { MANAGED_BY, TAG } from "./tags.js";
 import type { LaunchTemplateInfo } from "./template.js";
 
@@ -213,7 +213,7 @@ export async function launchBatch(ec2: EC2Client, o: LaunchOptions): Promise<Lau
     const input = runInstancesInput({ template: o.template, subnet, maxCount: remaining, token: clientToken(o.batch, attempt++, subnet?.subnetId), tags });
     const where = subnet ? `${subnet.availabilityZone} (${subnet.subnetId})` : "the template's default placement";
     try {
-      const out = await withRetry(() => ec2.send(new RunInstancesCommand(input)), {
+      const out = await withClientRetry(ec2, () => ec2.send(new RunInstancesCommand(input), { abortSignal: o.signal }), {
         clock: o.clock,
         deadline: o.deadline,
         signal: o.signal,

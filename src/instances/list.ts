@@ -2,7 +2,7 @@
 // (paginated, 1000 a page) plus the status checks of the running ones (100 ids a call).
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { Clock } from "../clock.js";
-import { withRetry } from "./backoff.js";
+import { callRetry, withClientRetry } from "./backoff.js";
 import { describeStatusChecks, describeWorkshopInstances } from "./describe.js";
 import type { ListedInstance } from "./listing.js";
 
@@ -15,8 +15,9 @@ export interface LoadOptions {
   signal?: AbortSignal;
 }
 
+/** Every call has one retry layer: the tool's (callRetry) when the client leaves retrying to its caller, else the SDK's. */
 export async function loadInstances(ec2: EC2Client, workshop: string, o: LoadOptions): Promise<ListedInstance[]> {
-  const retry = <T>(fn: () => Promise<T>): Promise<T> => withRetry(fn, { clock: o.clock, signal: o.signal, maxAttempts: 6 });
+  const retry = <T>(call: () => Promise<T>): Promise<T> => withClientRetry(ec2, call, callRetry(o.clock, o.signal));
   const instances = await retry(() =>
     describeWorkshopInstances(ec2, { workshop, states: o.states, batch: o.batch, abortSignal: o.signal }),
   );

@@ -3,13 +3,7 @@
 // `instances list --state X --sort Y` are exactly the ones `destroy --rows` uses.
 import { InputError } from "../errors.js";
 import type { FilterKey, SortKey } from "./select.js";
-import type { WorkshopInstance } from "./describe.js";
-
-/** EC2's status checks for a running instance (DescribeInstanceStatus). */
-export interface StatusChecks {
-  instance: string;
-  system: string;
-}
+import type { StatusChecks, WorkshopInstance } from "./describe.js";
 
 export interface ListedInstance extends WorkshopInstance {
   /** Only for running instances whose status EC2 reported. */
@@ -105,13 +99,6 @@ export function checksLabel(i: ListedInstance): string {
   }
   if (instance === "initializing" || system === "initializing") return "initializing";
   return instance === system ? instance : `${instance}/${system}`;
-}
-
-/** Counts per state, in the original's state order, for a summary line. */
-export function stateCounts(instances: readonly ListedInstance[]): [string, number][] {
-  const counts = new Map<string, number>();
-  for (const i of instances) counts.set(i.state, (counts.get(i.state) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => stateKey(a[0]) - stateKey(b[0]) || a[0].localeCompare(b[0]));
 }
 
 /** `--state` values (repeatable, commas allowed), checked before any AWS call. */

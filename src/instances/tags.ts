@@ -1,4 +1,4 @@
-// Tag keys every launched instance and volume carries (DESIGN.md, "Instances").
+// Tag keys every launched instance and volume carries (README.md, "Create workshop instances").
 // `Workshop` is the original tool's key, kept so its instances are found too.
 export const TAG = {
   workshop: "Workshop",
@@ -18,8 +18,4 @@ export interface TagLike {
 
 export function tagValue(tags: readonly TagLike[] | undefined, key: string): string | undefined {
   return tags?.find((t) => t.Key === key)?.Value;
-}
-
-export function belongsTo(tags: readonly TagLike[] | undefined, workshop: string): boolean {
-  return tagValue(tags, TAG.workshop) === workshop;
 }

@@ -3,8 +3,9 @@
 import { DescribeInstancesCommand, TerminateInstancesCommand, type EC2Client } from "@aws-sdk/client-ec2";
 import { scaledClock, type Clock } from "../clock.js";
 import { describeError, UserError } from "../errors.js";
-import { withRetry } from "./backoff.js";
-import { describeWorkshopInstances, idsInMessage, MAX_PAGE } from "./describe.js";
+import { callRetry, withClientRetry } from "./backoff.js";
+import { describeWorkshopInstances, MAX_PAGE } from "./describe.js";
+import { INSTANCE_ID, withoutMissingIds } from "./instance-id.js";
 import { TAG, tagValue } from "./tags.js";
 
 export interface TerminateOutcome {
@@ -21,14 +22,16 @@ export interface TerminateResult {
 /**
  * Ids per TerminateInstances call. EC2 accepts up to 1000 but recommends smaller batches
  * (API reference, TerminateInstances, InstanceIds); 100 keeps a failing call small and stays
- * far inside the resource-rate bucket (1000 instances, refill 20/s; AWS-FACTS.md).
+ * far inside the resource-rate bucket (1000 instances, refill 20/s: "Request throttling for the
+ * Amazon EC2 API", https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html).
  */
 export const TERMINATE_CHUNK = 100;
 
-/** More than 200 values in one filter fails with FilterLimitExceeded (AWS-FACTS.md). */
+/**
+ * Values per filter: more than 200 in one DescribeInstances filter fails with
+ * FilterLimitExceeded (Amazon EC2 API Reference, DescribeInstances, Filters).
+ */
 export const FILTER_CHUNK = 200;
-
-const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
 
 /**
  * TerminateInstances failed part-way (e.g. UnauthorizedOperation, or throttling past every
@@ -57,17 +60,9 @@ export function isAlreadyGone(reason: string): boolean {
   return reason === ALREADY_TERMINATED || reason === ALREADY_SHUTTING_DOWN;
 }
 
-/** Attempts per call on top of the SDK's own retries, for long throttling storms. */
-const ATTEMPTS = 6;
-
-interface AwsErrorLike {
-  name?: string;
-  message?: string;
-}
-
-/** One EC2 call with throttling / 5xx / dropped connections retried on the tool's clock. */
-function retried<T>(fn: () => Promise<T>, clock: Clock, signal?: AbortSignal): Promise<T> {
-  return withRetry(() => fn(), { clock, signal, maxAttempts: ATTEMPTS });
+/** One EC2 call with its path's single retry layer (the tool's callRetry, or the SDK's own). */
+function retried<T>(ec2: EC2Client, call: () => Promise<T>, clock: Clock, signal?: AbortSignal): Promise<T> {
+  return withClientRetry(ec2, call, callRetry(clock, signal));
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -89,6 +84,7 @@ async function explainMissing(
     let token: string | undefined;
     do {
       const res = await retried(
+        ec2,
         () =>
           ec2.send(
             new DescribeInstancesCommand({
@@ -144,7 +140,7 @@ export async function terminateWorkshopInstances(
   }
   if (wanted.length === 0) return result;
 
-  const current = await retried(() => describeWorkshopInstances(ec2, { workshop, abortSignal: signal }), clock, signal);
+  const current = await retried(ec2, () => describeWorkshopInstances(ec2, { workshop, abortSignal: signal }), clock, signal);
   const byId = new Map(current.map((i) => [i.instanceId, i]));
   const missing = wanted.filter((id) => !byId.has(id));
   const missingReasons = missing.length ? await explainMissing(ec2, workshop, missing, clock, signal) : new Map<string, string>();
@@ -159,37 +155,22 @@ export async function terminateWorkshopInstances(
   }
 
   for (const chunk of chunks(toTerminate, TERMINATE_CHUNK)) {
-    let ids = chunk;
-    while (ids.length > 0) {
-      if (signal?.aborted) throw signal.reason ?? new Error("aborted");
-      try {
-        const res = await retried(
-          () => ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }), { abortSignal: signal }),
-          clock,
-          signal,
-        );
-        for (const c of res.TerminatingInstances ?? []) {
-          if (!c.InstanceId) continue;
-          result.terminated.push({
-            instanceId: c.InstanceId,
-            previousState: c.PreviousState?.Name,
-            currentState: c.CurrentState?.Name,
-          });
-        }
-        break;
-      } catch (err) {
-        // An instance that vanished between the re-read and this call fails the whole call:
-        // drop the ids EC2 names and terminate the rest.
-        const e = err as AwsErrorLike;
-        const gone = e.name === "InvalidInstanceID.NotFound" ? new Set(idsInMessage(e.message)) : new Set<string>();
-        const rest = ids.filter((id) => !gone.has(id));
-        if (gone.size === 0 || rest.length === ids.length) {
-          if (result.terminated.length > 0) throw new PartialTerminationError(result, toTerminate.length, err);
-          throw err;
-        }
-        for (const id of ids.filter((x) => gone.has(x))) result.skipped.push({ instanceId: id, reason: "no longer exists in EC2" });
-        ids = rest;
-      }
+    if (signal?.aborted) throw signal.reason ?? new Error("aborted");
+    let outcome;
+    try {
+      // An instance that vanished between the re-read and this call fails the whole call:
+      // the ids EC2 names are dropped and the rest terminated.
+      outcome = await withoutMissingIds(chunk, (ids) =>
+        retried(ec2, () => ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }), { abortSignal: signal }), clock, signal),
+      );
+    } catch (err) {
+      if (result.terminated.length > 0) throw new PartialTerminationError(result, toTerminate.length, err);
+      throw err;
+    }
+    for (const id of outcome.missing) result.skipped.push({ instanceId: id, reason: "no longer exists in EC2" });
+    for (const c of outcome.answer?.TerminatingInstances ?? []) {
+      if (!c.InstanceId) continue;
+      result.terminated.push({ instanceId: c.InstanceId, previousState: c.PreviousState?.Name, currentState: c.CurrentState?.Name });
     }
   }
   return result;

@@ -8,12 +8,10 @@
 import { DescribeInstanceStatusCommand, type EC2Client, type InstanceStatus } from "@aws-sdk/client-ec2";
 import type { Clock } from "../clock.js";
 import { describeError } from "../errors.js";
-import { AbortedError, isRetryable, isThrottle, withRetry } from "./backoff.js";
-import { describeWorkshopInstances, type WorkshopInstance } from "./describe.js";
+import { AbortedError, isRetryable, isThrottle, withClientRetry } from "./backoff.js";
+import { describeWorkshopInstances, STATUS_CHUNK, type WorkshopInstance } from "./describe.js";
+import { withoutMissingIds } from "./instance-id.js";
 import type { LaunchedInstance } from "./launch.js";
-
-/** DescribeInstanceStatus takes at most 100 ids per call (AWS-FACTS.md, "Call limits"). */
-export const STATUS_CHUNK = 100;
 /** Status chunks in flight at once: few enough to stay far below the Describe* bucket refill. */
 const STATUS_CONCURRENCY = 4;
 
@@ -212,32 +210,35 @@ export class BatchWaiter {
   }
 
   private describeBatch(deadline: number): Promise<WorkshopInstance[]> {
-    return withRetry(() => {
-      this.stats.describeCalls++;
-      return describeWorkshopInstances(this.ec2, {
-        workshop: this.o.workshop,
-        batch: this.o.batch,
-        abortSignal: this.o.signal,
-        onPage: () => undefined,
-      });
-    }, this.retryOptions(deadline));
+    return withClientRetry(
+      this.ec2,
+      () => {
+        this.stats.describeCalls++;
+        return describeWorkshopInstances(this.ec2, { workshop: this.o.workshop, batch: this.o.batch, abortSignal: this.o.signal });
+      },
+      this.retryOptions(deadline),
+    );
   }
 
-  private describeStatus(ids: string[], deadline: number): Promise<InstanceStatus[]> {
-    return withRetry(
-      async () => {
-        this.stats.statusCalls++;
-        const out = await this.ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: ids, IncludeAllInstances: true }), {
-          abortSignal: this.o.signal,
-        });
-        return out.InstanceStatuses ?? [];
-      },
-      {
-        ...this.retryOptions(deadline),
-        // Eventual consistency: an id DescribeInstances just showed may briefly be unknown here.
-        retryIf: (err: unknown) => isRetryable(err) || (err as { name?: string }).name === "InvalidInstanceID.NotFound",
-      },
+  /**
+   * Statuses of `ids`. An id DescribeInstances just showed may be briefly unknown here (eventual
+   * consistency): it is left out of this round (withoutMissingIds) and asked again in the next.
+   */
+  private async describeStatus(ids: string[], deadline: number): Promise<InstanceStatus[]> {
+    const { answer } = await withoutMissingIds(ids, (rest) =>
+      withClientRetry(
+        this.ec2,
+        async () => {
+          this.stats.statusCalls++;
+          const out = await this.ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: rest, IncludeAllInstances: true }), {
+            abortSignal: this.o.signal,
+          });
+          return out.InstanceStatuses ?? [];
+        },
+        this.retryOptions(deadline),
+      ),
     );
+    return answer ?? [];
   }
 
   private applyDescribe(seen: readonly WorkshopInstance[]): void {
@@ -316,10 +317,14 @@ export class BatchWaiter {
   async refresh(deadline: number, signal?: AbortSignal): Promise<void> {
     let seen: WorkshopInstance[];
     try {
-      seen = await withRetry(() => {
-        this.stats.describeCalls++;
-        return describeWorkshopInstances(this.ec2, { workshop: this.o.workshop, batch: this.o.batch, abortSignal: signal });
-      }, { ...this.retryOptions(deadline), signal });
+      seen = await withClientRetry(
+        this.ec2,
+        () => {
+          this.stats.describeCalls++;
+          return describeWorkshopInstances(this.ec2, { workshop: this.o.workshop, batch: this.o.batch, abortSignal: signal });
+        },
+        { ...this.retryOptions(deadline), signal },
+      );
     } catch {
       return;
     }

@@ -19,7 +19,7 @@ import {
   type AwsFilePaths,
 } from "../aws/credentials-file.js";
 import { checkRegion, partitionOfArn, regionChoices, type RegionInfo } from "../aws/regions.js";
-import type { AwsTarget } from "../aws/target.js";
+import { timeScaleOf, type AwsTarget } from "../aws/target.js";
 import { checkAccessKeys, credentialsValues, maskKeyId, type AccessKeys } from "./keys.js";
 import type { CheckLine, SetupOutput } from "./output.js";
 import type { SetupPrompter } from "./prompts.js";
@@ -101,10 +101,12 @@ export async function runSetup(req: SetupRequest, io: SetupIo): Promise<SetupRes
   const region = await resolveRegion(req, io, plan);
   result.region = region.info.name;
   report({ mark: "ok", label: "Region", detail: `${region.info.name}, ${region.info.description} (${region.from})` });
+  const timeScale = timeScaleOf(req.env);
   const target = (profile: string | undefined): AwsTarget => ({
     ...(profile ? { profile } : {}),
     region: region.info.name,
     ...(nonEmpty(req.endpointUrl) ? { endpointUrl: nonEmpty(req.endpointUrl) } : {}),
+    ...(timeScale ? { timeScale } : {}),
   });
 
   const { findCredentials, isMissing } = await import("./credentials.js");

@@ -524,12 +524,3 @@ export function parseCidr(cidr: string): { base: number; size: number; prefix: n
 export function intToIp(n: number): string {
   return [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
 }
-
-export function ipToInt(ip: string): number {
-  const o = ip.split(".").map(Number);
-  return ((o[0]! << 24) >>> 0) + (o[1]! << 16) + (o[2]! << 8) + o[3]!;
-}
-
-export function tagsToRecord(tags: Tags): Record<string, string> {
-  return Object.fromEntries(tags);
-}

@@ -61,17 +61,6 @@ async function templateProblem(entry: WorkshopEntry, ec2For: ChooseWorkshopOptio
   }
 }
 
-/** Every workshop in stacks/, with its settings or the reason it cannot be used (checks templates in EC2). */
-export async function surveyWorkshops(
-  home: string,
-  ec2For: ChooseWorkshopOptions["ec2For"],
-  requireTemplate = true,
-): Promise<WorkshopEntry[]> {
-  const entries = await readWorkshops(home);
-  if (!requireTemplate) return entries;
-  return Promise.all(entries.map(async (e) => ({ ...e, unusable: await templateProblem(e, ec2For) })));
-}
-
 export async function chooseWorkshop(o: ChooseWorkshopOptions): Promise<WorkshopChoice> {
   if (o.given !== undefined) {
     const settings = await readSettings(o.home, o.given.trim());

@@ -2,6 +2,7 @@
 // it, and real SDK clients pointed at it (tests only: this module imports the SDK).
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { STSClient } from "@aws-sdk/client-sts";
+import { createEc2Client, createStsClient, type RetryLayer } from "../../src/aws/clients.js";
 import type { Simulator } from "../../src/sim/index.js";
 import { isolatedEnv } from "./cli.js";
 
@@ -49,6 +50,16 @@ export function ec2For(sim: SimTarget, o: ClientOptions = {}): EC2Client {
 
 export function stsFor(sim: SimTarget, o: ClientOptions = {}): STSClient {
   return new STSClient(clientConfig(sim, o));
+}
+
+/**
+ * The clients the tool itself makes (src/aws/clients.ts: its timeouts, and by default retry
+ * "caller", as the instance commands use them), pointed at the simulator.
+ */
+export function toolClientsFor(sim: SimTarget, retry: RetryLayer = "caller"): { ec2: EC2Client; sts: STSClient } {
+  const target = { region: sim.region, endpointUrl: sim.endpoint, timeScale: sim.scale };
+  const credentials = { accessKeyId: DUMMY_ACCESS_KEY_ID, secretAccessKey: DUMMY_SECRET_ACCESS_KEY };
+  return { ec2: createEc2Client(target, { retry, credentials }), sts: createStsClient(target, {}, { retry, credentials }) };
 }
 
 /**

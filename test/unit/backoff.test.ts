@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { Clock } from "../../src/clock.js";
-import { AbortedError, backoffDelay, isRetryable, isThrottle, withRetry } from "../../src/instances/backoff.js";
+import { AbortedError, backoffDelay, CALL_ATTEMPTS, CALL_BUDGET_MS, callRetry, isCapacityError, isRetryable, isThrottle, withRetry } from "../../src/instances/backoff.js";
 
 /** A clock whose sleeps pass instantly but advance its time: retries can be checked without waiting. */
 function virtualClock(): Clock & { slept: number[] } {
@@ -32,6 +32,13 @@ describe("backoff", () => {
     expect(isRetryable(awsError("InvalidParameterValue", 400))).to.equal(false);
     // EC2 answers capacity errors with a 500, but retrying the same AZ does not help: the launcher moves on.
     expect(isRetryable(awsError("InsufficientInstanceCapacity", 500))).to.equal(false);
+    expect(isCapacityError(awsError("InsufficientHostCapacity", 500))).to.equal(true);
+    // The SDK's own classification: timeouts and throttling by HTTP status, through `cause` too.
+    expect(isRetryable(Object.assign(new Error("no answer"), { name: "TimeoutError" }))).to.equal(true);
+    expect(isThrottle(awsError("SomethingNew", 429))).to.equal(true);
+    expect(isRetryable(Object.assign(new Error("wrapped"), { cause: Object.assign(new Error("x"), { code: "ECONNREFUSED" }) }))).to.equal(true);
+    expect(isRetryable(awsError("NotImplemented", 501))).to.equal(false);
+    expect(isRetryable(undefined)).to.equal(false);
     expect(isRetryable(awsError("UnauthorizedOperation", 403))).to.equal(false);
     expect(isRetryable(new AbortedError())).to.equal(false);
   });
@@ -117,5 +124,36 @@ describe("backoff", () => {
       { clock, deadline: 60_000, signal: ac.signal },
     ).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(AbortedError);
+  });
+
+  it("callRetry: a 5xx gets CALL_ATTEMPTS attempts; throttling is waited out for the whole budget", async () => {
+    const clock = virtualClock();
+    let calls = 0;
+    const failing = await withRetry(async () => {
+      calls++;
+      throw awsError("Unavailable", 503);
+    }, callRetry(clock)).catch((e: unknown) => e);
+    expect((failing as Error).name).to.equal("Unavailable");
+    expect(calls).to.equal(CALL_ATTEMPTS);
+
+    const throttled = virtualClock();
+    calls = 0;
+    await withRetry(async () => {
+      calls++;
+      throw awsError("RequestLimitExceeded", 503);
+    }, callRetry(throttled)).catch(() => undefined);
+    expect(calls).to.be.greaterThan(CALL_ATTEMPTS);
+    expect(throttled.now()).to.equal(CALL_BUDGET_MS);
+
+    // Throttling first does not use up the attempts other failures get.
+    const mixed = virtualClock();
+    calls = 0;
+    const result = await withRetry(async () => {
+      calls++;
+      if (calls <= 6) throw awsError("RequestLimitExceeded", 503);
+      if (calls <= 6 + CALL_ATTEMPTS - 1) throw awsError("InternalError", 500);
+      return "ok";
+    }, callRetry(mixed));
+    expect(result).to.equal("ok");
   });
 });

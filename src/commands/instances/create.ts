@@ -6,6 +6,7 @@ import type { BatchReport } from "../../instances/create-batch.js";
 import type { Style } from "../../ui/style.js";
 import { renderTable } from "../../ui/table.js";
 import { CATALOG } from "../catalog.js";
+import { chooseWorkshopWithClients } from "./workshop-instances.js";
 
 export class InstancesCreateCommand extends BaseCommand {
   static override paths = CATALOG.instancesCreate.paths.map((p) => [...p]);
@@ -61,34 +62,26 @@ export class InstancesCreateCommand extends BaseCommand {
     // With --json, stdout carries only the JSON: questions and progress go to stderr.
     const ui = this.json ? this.context.stderr : this.context.stdout;
     const interactive = this.interactive;
-    const { chooseWorkshop } = await import("../../ui/choose-workshop.js");
 
     // No AWS call (nor the SDK's load) before the workshop and the count are chosen: the
     // prompts come up at once.
-    const menuClients: { destroy(): void }[] = [];
-    const choice = await chooseWorkshop({
+    const choice = await chooseWorkshopWithClients({
       home,
       given: this.workshop,
       interactive,
       stdin: this.context.stdin,
       stdout: ui,
-      ec2For: async (region) => {
-        const client = (await import("../../aws/clients.js")).createEc2Client(this.awsTarget(region));
-        menuClients.push(client);
-        return client;
-      },
-    }).finally(() => {
-      // The menu's template checks are done with (an unfinished one just ends): free their sockets.
-      for (const c of menuClients) c.destroy();
+      targetFor: (region) => this.awsTarget(region),
     });
     const settings = choice.settings;
     const count = await this.resolveCount(settings.maximum, settings.name, interactive, ui);
 
     const target = this.awsTarget(settings.region);
     const { createEc2Client, createStsClient } = await import("../../aws/clients.js");
-    // One SDK attempt per call: launch and polling retry in backoff.ts, within their timeouts.
-    const ec2 = createEc2Client(target, { maxAttempts: 1 });
-    const sts = createStsClient(target, this.env);
+    // One HTTP request per call: launch, polling and the reads before them retry in backoff.ts,
+    // within their deadlines on the tool's clock.
+    const ec2 = createEc2Client(target, { retry: "caller" });
+    const sts = createStsClient(target, this.env, { retry: "caller" });
     try {
       const { prepareBatch, createBatch, REPLACE_ROUNDS } = await import("../../instances/create-batch.js");
       const prep = await prepareBatch(ec2, sts, settings, clock);

@@ -2,14 +2,13 @@ import { Command, Option, UsageError } from "clipanion";
 import * as t from "typanion";
 import { EXIT } from "../base.js";
 import { UserError } from "../../errors.js";
+import { INSTANCE_ID } from "../../instances/instance-id.js";
 import { isDone, parseStatesOption, type Row } from "../../instances/listing.js";
 import { parseSelection, SORT_KEYS, type SortKey } from "../../instances/select.js";
 import { CATALOG } from "../catalog.js";
 import { WorkshopInstancesCommand } from "./workshop-instances.js";
 
 type Selection = "rows" | "ids" | "all" | "failed" | "state";
-
-const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
 
 export class InstancesDestroyCommand extends WorkshopInstancesCommand {
   static override paths = CATALOG.instancesDestroy.paths.map((p) => [...p]);

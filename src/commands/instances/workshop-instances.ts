@@ -2,8 +2,34 @@
 // workshop (the menu when it is not given, at a terminal; its settings and an EC2 client).
 import { Option } from "clipanion";
 import * as t from "typanion";
+import type { AwsTarget } from "../../aws/target.js";
 import type { WorkshopSession } from "../../instances/session.js";
+import type { ChooseWorkshopOptions, WorkshopChoice } from "../../ui/choose-workshop.js";
 import { BaseCommand } from "../base.js";
+
+/**
+ * `--workshop`, or the workshop menu at a terminal. The menu's launch-template checks get EC2
+ * clients made on first use (so the menu shows before the SDK loads), freed once it is answered.
+ */
+export async function chooseWorkshopWithClients(
+  o: Omit<ChooseWorkshopOptions, "ec2For"> & { targetFor(region: string): AwsTarget },
+): Promise<WorkshopChoice> {
+  const { chooseWorkshop } = await import("../../ui/choose-workshop.js");
+  const clients: { destroy(): void }[] = [];
+  try {
+    return await chooseWorkshop({
+      ...o,
+      ec2For: async (region) => {
+        const client = (await import("../../aws/clients.js")).createEc2Client(o.targetFor(region));
+        clients.push(client);
+        return client;
+      },
+    });
+  } finally {
+    // An unfinished check just ends: its socket is freed here.
+    for (const c of clients) c.destroy();
+  }
+}
 
 export abstract class WorkshopInstancesCommand extends BaseCommand {
   workshop = Option.String("--workshop,-w", { description: "The workshop (default: ask, when in a terminal)" });
@@ -16,14 +42,22 @@ export abstract class WorkshopInstancesCommand extends BaseCommand {
   abstract json: boolean;
 
   protected async openSession(): Promise<WorkshopSession> {
-    const { openWorkshop } = await import("../../instances/session.js");
-    return openWorkshop({
+    const { workshopHome } = await import("../../home.js");
+    const choice = await chooseWorkshopWithClients({
+      home: workshopHome(this.env),
       given: this.workshop,
-      target: (region) => this.awsTarget(region),
-      env: this.env,
+      targetFor: (region) => this.awsTarget(region),
       stdin: this.context.stdin,
       stdout: this.context.stdout,
       interactive: this.interactive && !this.json,
+      requireTemplate: false,
+      message: "Which workshop's instances?",
+    });
+    const { openWorkshop } = await import("../../instances/session.js");
+    return openWorkshop({
+      settings: choice.settings,
+      target: this.awsTarget(choice.settings.region),
+      env: this.env,
       ...(this.batch ? { batch: this.batch } : {}),
     });
   }

@@ -1,11 +1,9 @@
 // The AWS regions this tool offers, with their human descriptions, grouped by partition
-// (aws, aws-cn, aws-us-gov, ...). The data is the SDK's own partitions.json, which ships inside
-// @aws-sdk/core (util-endpoints) but is not exported; it is read as data (never executed) on
-// first use, so importing this module costs nothing and --help stays fast.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+// (aws, aws-cn, aws-us-gov, ...). The data is the AWS SDK's own, generated into regions-data.ts
+// by scripts/generate-regions.mjs and checked against the installed SDK by the unit tests; plain
+// data, so importing this module costs nothing and --help stays fast.
 import { InputError } from "../errors.js";
+import { SDK_PARTITIONS } from "./regions-data.js";
 
 export interface RegionInfo {
   /** e.g. "eu-west-1" */
@@ -22,82 +20,16 @@ export interface PartitionInfo {
   regions: RegionInfo[];
 }
 
-interface RawPartitions {
-  partitions: { id: string; regionRegex: string; regions: Record<string, { description?: string }> }[];
-}
-
-/** Where @aws-sdk/core keeps partitions.json (ESM build first; the CommonJS bundle inlines the same data). */
-const DATA_FILES = [
-  { file: "dist-es/submodules/client/util-endpoints/lib/aws/partitions.js", marker: "export const partitionsInfo = " },
-  { file: "dist-cjs/submodules/client/index.js", marker: "const partitionsInfo = " },
-];
-
-/** A region shape for when the SDK's data cannot be found (a future SDK may move it). */
-const REGION_SHAPE = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
-
 let cache: PartitionInfo[] | undefined;
 
-/** Cuts the object literal that follows `marker` out of a JS source file (it is plain JSON). */
-export function extractObjectLiteral(source: string, marker: string): string | undefined {
-  const at = source.indexOf(marker);
-  if (at < 0) return undefined;
-  const start = source.indexOf("{", at + marker.length);
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i >= 0 && i < source.length; i++) {
-    const c = source[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === "{") depth++;
-    else if (c === "}" && --depth === 0) return source.slice(start, i + 1);
-  }
-  return undefined;
-}
-
-/** Turns partitions.json into our shape, dropping the "*-global" pseudo regions (not places you launch in). */
-export function toPartitions(raw: RawPartitions): PartitionInfo[] {
-  return raw.partitions.map((p) => ({
+/** Every partition and its regions. */
+export function partitions(): PartitionInfo[] {
+  cache ??= SDK_PARTITIONS.map((p) => ({
     id: p.id,
     regionRegex: p.regionRegex,
-    regions: Object.entries(p.regions)
-      .filter(([name]) => !name.endsWith("-global"))
-      .map(([name, r]) => ({ name, description: r.description ?? name, partition: p.id }))
-      .sort((a, b) => a.name.localeCompare(b.name)),
+    regions: p.regions.map(([name, description]) => ({ name, description, partition: p.id })),
   }));
-}
-
-function readSdkPartitions(): PartitionInfo[] {
-  const require = createRequire(import.meta.url);
-  let root: string;
-  try {
-    root = dirname(require.resolve("@aws-sdk/core/package.json"));
-  } catch {
-    return [];
-  }
-  for (const { file, marker } of DATA_FILES) {
-    try {
-      const literal = extractObjectLiteral(readFileSync(join(root, file), "utf8"), marker);
-      if (!literal) continue;
-      const partitions = toPartitions(JSON.parse(literal) as RawPartitions);
-      if (partitions.some((p) => p.regions.length > 0)) return partitions;
-    } catch {
-      // Try the next place; an SDK upgrade may have moved or reshaped the file.
-    }
-  }
-  return [];
-}
-
-/** Every partition and its regions, read once. Empty when the SDK's data is not installed. */
-export function partitions(): PartitionInfo[] {
-  cache ??= readSdkPartitions();
   return cache;
-}
-
-/** True when the region list came from the SDK (false: only the shape of a name can be checked). */
-export function regionDataAvailable(): boolean {
-  return partitions().length > 0;
 }
 
 export function allRegions(): RegionInfo[] {
@@ -164,9 +96,6 @@ export function checkRegion(name: string, source = "--region"): RegionInfo {
   const trimmed = name.trim();
   const known = findRegion(trimmed);
   if (known) return known;
-  if (!regionDataAvailable() && REGION_SHAPE.test(trimmed)) {
-    return { name: trimmed, description: trimmed, partition: partitionOfRegion(trimmed) ?? "aws" };
-  }
   const near = suggestRegion(trimmed);
   const hint = near ? `Did you mean ${near.name} (${near.description})?` : "Run `ec2-workshop setup` without it to choose from the list.";
   throw new InputError(`Unknown AWS region "${trimmed}" (${source}): it is not a region the AWS SDK knows. ${hint}`);

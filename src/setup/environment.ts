@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { constants } from "node:fs";
 import { access, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+import semver from "semver";
 import { PACKAGE_ROOT, hasPulumiProject, stacksDir, workshopHome, type Env } from "../home.js";
 
 export interface NodeCheck {
@@ -12,25 +13,19 @@ export interface NodeCheck {
   ok: boolean;
 }
 
-/** package.json's engines.node, e.g. ">=20.19". */
+/** package.json's engines.node, e.g. ">=22". */
 export function requiredNode(): string {
   try {
     const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { engines?: { node?: string } };
-    return pkg.engines?.node ?? ">=20";
+    return pkg.engines?.node ?? ">=22";
   } catch {
-    return ">=20";
+    return ">=22";
   }
 }
 
-/** Does `version` (e.g. "20.19.1") satisfy a ">=X[.Y[.Z]]" range? Other range forms are not judged (true). */
+/** Does `version` (e.g. "22.1.0") satisfy `range` (package.json's engines.node)? A range semver cannot read is not judged (true). */
 export function satisfiesMinimum(version: string, range: string): boolean {
-  const min = /^\s*>=\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?\s*$/.exec(range);
-  const have = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version);
-  if (!min || !have) return true;
-  const want = [min[1], min[2], min[3]].map((n) => Number(n ?? 0));
-  const got = [have[1], have[2], have[3]].map(Number);
-  for (let i = 0; i < 3; i++) if (got[i] !== want[i]) return got[i]! > want[i]!;
-  return true;
+  return semver.validRange(range) === null || semver.satisfies(version, range, { includePrerelease: true });
 }
 
 export function checkNode(version = process.versions.node): NodeCheck {

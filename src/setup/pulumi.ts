@@ -6,6 +6,7 @@ import { constants } from "node:fs";
 import { access, readdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { delimiter, join } from "node:path";
+import semver from "semver";
 import type { Env } from "../home.js";
 
 export interface PulumiCli {
@@ -40,22 +41,16 @@ export function minimumPulumiVersion(): string {
   }
 }
 
-/** Parses "v3.150.0" / "3.150.0-alpha.1+dirty" into comparable parts. */
-export function parseVersion(text: string): { major: number; minor: number; patch: number; pre: string } | undefined {
-  const m = /v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?/.exec(text);
-  return m ? { major: +m[1]!, minor: +m[2]!, patch: +m[3]!, pre: m[4] ?? "" } : undefined;
+/** The version in text like "v3.150.0" or "3.150.0-alpha.1+dirty" (pre-release kept), or undefined. */
+export function parseVersion(text: string): semver.SemVer | undefined {
+  return semver.coerce(text, { includePrerelease: true }) ?? undefined;
 }
 
-/** a >= b by semver precedence (a pre-release sorts before its release). */
+/** a >= b by semver precedence (a pre-release sorts before its release); false when either is not a version. */
 export function versionAtLeast(a: string, b: string): boolean {
   const x = parseVersion(a);
   const y = parseVersion(b);
-  if (!x || !y) return false;
-  for (const k of ["major", "minor", "patch"] as const) if (x[k] !== y[k]) return x[k] > y[k];
-  if (x.pre === y.pre) return true;
-  if (x.pre === "") return true;
-  if (y.pre === "") return false;
-  return x.pre >= y.pre;
+  return x !== undefined && y !== undefined && semver.gte(x, y);
 }
 
 async function isExecutable(path: string): Promise<boolean> {

@@ -8,7 +8,7 @@ export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..
 
 export type Env = Record<string, string | undefined>;
 
-/** EC2_WORKSHOP_HOME when set, else the package root (DESIGN.md, "Command line"). */
+/** EC2_WORKSHOP_HOME when set, else the package root (README.md, "Commands"). */
 export function workshopHome(env: Env = process.env): string {
   const fromEnv = env.EC2_WORKSHOP_HOME?.trim();
   return fromEnv ? resolve(fromEnv) : PACKAGE_ROOT;

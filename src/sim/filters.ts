@@ -4,7 +4,7 @@
 import type { FilterParam } from "./params.js";
 import { SimError } from "./sim-error.js";
 
-/** EC2's limit on filter values in one request (AWS-FACTS.md, "Call limits"). */
+/** EC2's limit on filter values in one request: more fail with FilterLimitExceeded (Amazon EC2 API Reference, DescribeInstances). */
 export const MAX_FILTER_VALUES = 200;
 
 /** The values a resource has for a filter name; undefined = this filter does not exist here. */

@@ -1,6 +1,6 @@
 // AWS-like request throttling: token buckets that refill in SIM time.
-// Sizes and refill rates: AWS EC2 API reference, "Request throttling for the Amazon EC2 API"
-// (copied in /work/shared/reference/AWS-FACTS.md). Each action has its own bucket, sized by
+// Sizes and refill rates: "Request throttling for the Amazon EC2 API"
+// (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html). Each action has its own bucket, sized by
 // its category, as EC2 does; RunInstances/StartInstances/TerminateInstances/StopInstances also
 // draw on a resource bucket counted in instances.
 import type { BucketSpec, ThrottleCategory, ThrottlingSetting } from "./types.js";

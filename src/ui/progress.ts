@@ -5,22 +5,15 @@
 // It draws with clack's symbols so it sits in the same frame as the prompts around it.
 import type { Writable } from "node:stream";
 import type { Clock } from "../clock.js";
+import type { WaitCounts } from "../instances/wait.js";
 import { visibleWidth, type Style } from "./style.js";
-
-export interface ProgressCounts {
-  total: number;
-  pending: number;
-  checking: number;
-  ready: number;
-  failed: number;
-}
 
 export interface ProgressView {
   /** A permanent line (printed above the live area). */
   line(text: string): void;
   /** The current phase (e.g. "Launching", "Waiting for status checks"). */
   phase(label: string): void;
-  counts(c: ProgressCounts): void;
+  counts(c: WaitCounts): void;
   /** Stop drawing (e.g. while a question is asked); resume() draws again. */
   pause(): void;
   resume(): void;
@@ -46,7 +39,7 @@ export function formatElapsed(ms: number): string {
   return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
 }
 
-export function countsLine(c: ProgressCounts, style: Style): string {
+export function countsLine(c: WaitCounts, style: Style): string {
   const parts = [
     `${c.pending} pending`,
     `${c.checking} running (checks)`,
@@ -59,7 +52,7 @@ export function countsLine(c: ProgressCounts, style: Style): string {
 const FRAMES = ["◒", "◐", "◓", "◑"];
 const BAR_WIDTH = 24;
 
-function bar(c: ProgressCounts, style: Style): string {
+function bar(c: WaitCounts, style: Style): string {
   if (c.total === 0) return style.dim("─".repeat(BAR_WIDTH));
   const ok = Math.round((c.ready / c.total) * BAR_WIDTH);
   const bad = Math.min(BAR_WIDTH - ok, Math.round((c.failed / c.total) * BAR_WIDTH));
@@ -75,7 +68,7 @@ function truncate(s: string, width: number): string {
 export function createProgressView(o: ProgressOptions): ProgressView {
   const start = o.clock.now();
   let label = "Starting";
-  let counts: ProgressCounts = { total: 0, pending: 0, checking: 0, ready: 0, failed: 0 };
+  let counts: WaitCounts = { total: 0, pending: 0, checking: 0, ready: 0, failed: 0 };
   const elapsed = (): string => formatElapsed(o.clock.now() - start);
 
   if (!o.live) {

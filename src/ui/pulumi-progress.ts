@@ -3,12 +3,8 @@
 // engine's error diagnostics, so a failure can name the resource and AWS's message.
 import type { Writable } from "node:stream";
 import type { EngineEvent } from "@pulumi/pulumi/automation/index.js";
+import type { Diagnostic } from "../workshops/stacks.js";
 import type { Style } from "./style.js";
-
-export interface Diagnostic {
-  urn?: string;
-  message: string;
-}
 
 export interface PulumiProgress {
   onEvent(e: EngineEvent): void;

@@ -1,4 +1,4 @@
-// A faithful model of the 2018 tool's launch-and-wait strategy (shared/seed/ORIGINAL-BEHAVIOUR.md),
+// A faithful model of the launch-and-wait strategy of the 2018 Python tool this one reimplements,
 // the benchmark's baseline. Run as a child process so its memory is measured on its own:
 //   node dist/test/bench/original.js '{"endpoint":..., "region":..., "n":..., "scale":..., "workshop":..., "seed":...}'
 // It prints one JSON line: { "ids": [...], "errorsSurfaced": n, "createMs": real ms, "destroyMs": real ms }.

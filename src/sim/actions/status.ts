@@ -9,7 +9,10 @@ import { el, isoTime, node, set } from "../xml.js";
 import { type ActionContext, decodeToken, encodeToken, pageSize } from "./context.js";
 import { resolveIds } from "./instances.js";
 
-/** DescribeInstanceStatus takes at most 100 ids (AWS-FACTS.md, "Call limits"). */
+/**
+ * DescribeInstanceStatus takes at most 100 ids (Amazon EC2 API Reference, DescribeInstanceStatus:
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceStatus.html).
+ */
 export const MAX_STATUS_IDS = 100;
 
 const STATUS_FILTERS = new Set([

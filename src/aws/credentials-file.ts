@@ -133,10 +133,13 @@ export async function inspectAwsFile(path: string): Promise<AwsFileState> {
   }
 }
 
-/** The file's text (latin1, byte-exact), or "" when it does not exist; one clear error when unreadable. */
-export async function readAwsFile(path: string): Promise<string> {
+/**
+ * The file's text (latin1, byte-exact), or "" when it does not exist; one clear error when
+ * unreadable. `read` is the file system's (a test gives one that fails as a real one would).
+ */
+export async function readAwsFile(path: string, read: (path: string) => Promise<Buffer> = readFile): Promise<string> {
   try {
-    return (await readFile(path)).toString("latin1");
+    return (await read(path)).toString("latin1");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return "";
     throw fileError(path, "read", err);

@@ -4,12 +4,16 @@ import { expect } from "chai";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { PACKAGE_ROOT } from "../../src/home.js";
 import type { Simulator } from "../../src/sim/index.js";
 import { isolatedEnv, runBin, type RunResult } from "../helpers/cli.js";
 import { makeWorkshopHome, type WorkshopHome } from "../helpers/workshop-home.js";
 
 const KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+/** Preload that makes one file unreadable (EACCES), whoever runs the tests. */
+const DENY_READ = pathToFileURL(join(PACKAGE_ROOT, "test", "fixtures", "deny-read.mjs")).href;
 const OTHER_PROFILE = "# keys of the department, keep\n[dept]\naws_access_key_id = AKIADEPTDEPTDEPTDEPT\naws_secret_access_key = deptsecret\n";
 
 describe("setup against the simulator (no TTY)", function () {
@@ -266,17 +270,18 @@ describe("setup against the simulator (no TTY)", function () {
       });
     });
 
-    it("an unreadable credentials file", function () {
-      if (process.getuid?.() === 0) {
-        console.log("      (skipped: running as root, which can read a chmod 000 file; the unit test covers the error text)");
-        this.skip();
-      }
+    it("an unreadable credentials file", () => {
       mkdirSync(join(dir, "aws"));
       writeFileSync(files.credentials, "[default]\n");
-      chmodSync(files.credentials, 0o000);
-      return setup(["--region", "us-east-1"], withKeys()).then((r) => {
+      // The file system answers EACCES for it (root could read a chmod 000 file).
+      return runBin(["setup", "--region", "us-east-1"], {
+        env: withKeys({ DENY_READ_FILE: files.credentials }),
+        nodeArgs: ["--import", DENY_READ],
+      }).then((r) => {
         expect(r.code).to.equal(1);
-        expect(r.stderr).to.match(/^Error: Cannot read .*credentials: permission denied \(EACCES\)/);
+        expect(r.stderr).to.match(/^Error: Cannot read .*credentials: permission denied \(EACCES\)\. Fix that/);
+        expect(r.stderr.trim().split("\n")).to.have.length(1);
+        expect(sim.log.length).to.equal(0);
       });
     });
 

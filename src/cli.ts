@@ -1,6 +1,5 @@
 // The full CLI: builds the clipanion Cli from every command and runs one command line. The binary
 // enters through entry.ts; nothing here loads the AWS SDK or Pulumi (test/unit/startup.test.ts).
-import { setFlagsFromString } from "node:v8";
 import { Builtins, Cli } from "clipanion";
 import type { AppContext } from "./commands/base.js";
 import { commands } from "./commands/index.js";
@@ -37,11 +36,6 @@ export async function main(argv: string[], options: RunOptions = {}): Promise<nu
   const env = options.env ?? process.env;
   const colored = colorEnabled(stdout, env);
   const context: AppContext = { stdin: options.stdin ?? process.stdin, stdout, stderr, env, colorDepth: colored ? 8 : 1 };
-  // Every command from here on waits on the network far more than it computes, while holding
-  // the AWS SDK's large EC2 model and parsing pages of up to 1,000 instances: asking V8 to favour
-  // memory over speed cuts the peak of `instances create` at N = 1,000 from about 210 MB to about
-  // 150 MB (npm run bench). A heap-sizing heuristic that V8 consults as it runs.
-  setFlagsFromString("--optimize-for-size");
   const cli = buildCli(colored);
   let command;
   try {

@@ -11,7 +11,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { PACKAGE_ROOT } from "../../src/home.js";
 import { startSimulator, type Simulator } from "../../src/sim/index.js";
-import { BIN, runBin } from "../helpers/cli.js";
+import { BIN, LAUNCHER_NODE_ARGS, runBin } from "../helpers/cli.js";
 import { simEnv } from "../helpers/sim.js";
 import { makeWorkshopHome } from "../helpers/workshop-home.js";
 import { countByAction, describeInstancesRounds, describeStatusRounds, detectionLags, median, percentile } from "../helpers/metrics.js";
@@ -224,7 +224,7 @@ function timeToOutput(args: string[], marker: string, env: Record<string, string
 
 async function startup(runs: number): Promise<{ nodeMs: number; helpMs: number; firstPromptMs: number; nodeInPtyMs: number; helpRatio: number; firstPromptRatio: number }> {
   const nodeMs = timeCommand(process.execPath, ["-e", "0"], runs);
-  const helpMs = timeCommand(process.execPath, [BIN, "--help"], runs);
+  const helpMs = timeCommand(process.execPath, [...LAUNCHER_NODE_ARGS, BIN, "--help"], runs);
   const hasScript = spawnSync("script", ["--version"]).status === 0;
   if (!hasScript) return { nodeMs, helpMs, firstPromptMs: NaN, nodeInPtyMs: NaN, helpRatio: helpMs / nodeMs, firstPromptRatio: NaN };
   return withSimulator(async (sim) => {
@@ -235,7 +235,7 @@ async function startup(runs: number): Promise<{ nodeMs: number; helpMs: number; 
       const bare: number[] = [];
       for (let i = 0; i < runs; i++) {
         bare.push(await timeToOutput([process.execPath, "-e", "process.stdout.write('ready')"], "ready", env));
-        prompt.push(await timeToOutput([process.execPath, BIN, "instances", "create"], "Which workshop", env));
+        prompt.push(await timeToOutput([process.execPath, ...LAUNCHER_NODE_ARGS, BIN, "instances", "create"], "Which workshop", env));
       }
       const firstPromptMs = median(prompt);
       const nodeInPtyMs = median(bare);

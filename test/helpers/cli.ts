@@ -1,9 +1,20 @@
 // Runs the real binary (bin/ec2-workshop.js) as a child process, the way a user does.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../../src/home.js";
 
 export const BIN = join(PACKAGE_ROOT, "bin", "ec2-workshop.js");
+
+/** The Node.js flags in a launcher's `#!/usr/bin/env -S node <flags>` line (none for a plain `node`). */
+export function shebangNodeArgs(source: string): string[] {
+  const m = /^#!\/usr\/bin\/env(?: -S)? node((?: +-\S+)*) *$/.exec(source.split("\n", 1)[0] ?? "");
+  if (!m) throw new Error(`not a node launcher's first line: ${source.split("\n", 1)[0]}`);
+  return m[1]!.trim().split(/ +/).filter(Boolean);
+}
+
+/** What the installed command runs (its shebang's flags, then the launcher): tests run it the same way. */
+export const LAUNCHER_NODE_ARGS = shebangNodeArgs(readFileSync(BIN, "utf8"));
 
 export interface RunResult {
   code: number;
@@ -38,7 +49,7 @@ export function isolatedEnv(extra: Record<string, string | undefined> = {}): Rec
 
 export function runBin(args: string[], options: RunBinOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
+    const child = spawn(process.execPath, [...LAUNCHER_NODE_ARGS, ...(options.nodeArgs ?? []), BIN, ...args], {
       env: options.env ?? isolatedEnv(),
       cwd: options.cwd ?? PACKAGE_ROOT,
       stdio: ["pipe", "pipe", "pipe"],

@@ -2,7 +2,7 @@
 // are driven exactly as a person drives them. Waits are bounded and on expected output, never
 // fixed sleeps.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { BIN } from "./cli.js";
+import { BIN, LAUNCHER_NODE_ARGS } from "./cli.js";
 
 /** Is `script` (util-linux) available? Tests that need a terminal skip without it. */
 export function hasScript(): boolean {
@@ -33,7 +33,7 @@ export class PtySession {
   private listeners = new Set<() => void>();
 
   constructor(args: string[], o: PtyOptions) {
-    const cmd = `stty cols ${o.cols ?? 160} rows ${o.rows ?? 50}; exec ${quote(process.execPath)} ${[BIN, ...args].map(quote).join(" ")}`;
+    const cmd = `stty cols ${o.cols ?? 160} rows ${o.rows ?? 50}; exec ${quote(process.execPath)} ${[...LAUNCHER_NODE_ARGS, BIN, ...args].map(quote).join(" ")}`;
     this.child = spawn("script", ["-qfec", cmd, "/dev/null"], { env: o.env, stdio: ["pipe", "pipe", "pipe"] });
     const onData = (d: Buffer): void => {
       this.raw += d.toString("utf8");

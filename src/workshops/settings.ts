@@ -219,7 +219,7 @@ export interface ValidationSource {
 
 /** Splits typanion's `.["ec2-workshop:ports"][1]: message` into the setting key and the message. */
 function splitError(error: string): { key: string; message: string } {
-  const m = /^\.?(?:\["?([^"\]]+)"?\]|([^\[:\s]+(?::[^\[:\s]+)?))(?:\[\d+\])?: (.*)$/s.exec(error);
+  const m = /^\.?(?:\["?([^"\]]+)"?\]|([^[:\s]+(?::[^[:\s]+)?))(?:\[\d+\])?: (.*)$/s.exec(error);
   if (!m) return { key: "", message: error };
   const full = m[1] ?? m[2] ?? "";
   return { key: full.startsWith(`${PROJECT}:`) ? full.slice(PROJECT.length + 1) : full, message: m[3] ?? error };

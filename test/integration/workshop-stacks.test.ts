@@ -296,7 +296,7 @@ describe("workshop commands (stand-in pulumi + simulator)", function () {
 
 describe("workshop end to end with a real Pulumi CLI", () => {
   it("create, list, destroy against the local backend and the simulator", function () {
-    let found = false;
+    let found: boolean;
     try {
       execFileSync("pulumi", ["version"], { stdio: "ignore", timeout: 10_000 });
       found = true;

@@ -13,8 +13,10 @@ const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8"))
   devDependencies: Record<string, string>;
 };
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(join(PACKAGE_ROOT, dir), { recursive: true, withFileTypes: true })
+/** The source files in a folder of the package, or the one file named. */
+function sourceFiles(path: string): string[] {
+  if (/\.(ts|mjs|js)$/.test(path)) return [join(PACKAGE_ROOT, path)];
+  return readdirSync(join(PACKAGE_ROOT, path), { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && /\.(ts|mjs|js)$/.test(e.name) && !e.name.endsWith(".d.ts"))
     .map((e) => join(e.parentPath, e.name));
 }
@@ -76,7 +78,7 @@ describe("declared dependencies", () => {
     expect(undeclared(["src", "bin"], pkg.dependencies)).to.deep.equal([]);
   });
 
-  it("tests and scripts import only declared packages", () => {
-    expect(undeclared(["test", "scripts"], { ...pkg.dependencies, ...pkg.devDependencies })).to.deep.equal([]);
+  it("tests, scripts and the lint config import only declared packages", () => {
+    expect(undeclared(["test", "scripts", "eslint.config.js"], { ...pkg.dependencies, ...pkg.devDependencies })).to.deep.equal([]);
   });
 });

@@ -8,7 +8,7 @@ import { el, isoTime, node, set, tagSet, valueSet } from "../xml.js";
 import { type ActionContext, dryRunGate } from "./context.js";
 
 const LT_ID = /^lt-[0-9a-f]{17}$/;
-const LT_NAME = /^[a-zA-Z0-9().\/_-]{3,128}$/;
+const LT_NAME = /^[a-zA-Z0-9()./_-]{3,128}$/;
 
 export function parseLaunchTemplateData(p: Params): LaunchTemplateData {
   return {

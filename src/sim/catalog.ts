@@ -22,10 +22,14 @@ export function azsFor(region: string): Az[] {
   return ["a", "b", "c", "d"].map((letter, i) => ({ name: `${region}${letter}`, id: `${short}-az${i + 1}` }));
 }
 
-/** Instance types the simulator offers; AZ "d" offers no t3.* (so "AZs that offer the type" matters). */
+/**
+ * Instance types the simulator offers; AZ "d" offers no t3.* (so "AZs that offer the type" matters).
+ * The t4g types are Graviton (arm64), so an AMI of the wrong architecture can be tried.
+ */
 export const INSTANCE_TYPES = [
   "t2.micro", "t2.small", "t2.medium", "t3.nano", "t3.micro", "t3.small", "t3.medium", "t3.large",
   "t3.xlarge", "t3.2xlarge", "m5.large", "m5.xlarge", "m5.2xlarge", "c5.large", "c5.xlarge", "r5.large",
+  "t4g.micro", "t4g.small",
 ];
 
 export function offersType(azName: string, instanceType: string): boolean {
@@ -41,6 +45,11 @@ export function vcpusOf(instanceType: string): number {
   const m = /^(\d+)xlarge$/.exec(size);
   if (m) return 4 * Number(m[1]);
   return 2;
+}
+
+/** The processor architecture of an instance type: Graviton families (a "g" after the generation) are arm64. */
+export function architectureOf(instanceType: string): "x86_64" | "arm64" {
+  return /^[a-z]+\d+g[a-z]*\./.test(instanceType) ? "arm64" : "x86_64";
 }
 
 export const INSTANCE_TYPE_PATTERN = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;

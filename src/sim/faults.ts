@@ -15,6 +15,8 @@ export function noFaults(): Faults {
     vcpuLimit: undefined,
     instanceLimit: undefined,
     unauthorizedActions: [],
+    unofferedTypes: [],
+    deregisteredImages: [],
   };
 }
 
@@ -53,9 +55,13 @@ export const FAULT_SPEC_HELP = `Fault spec: comma-separated key=value pairs; lis
   stuck=RATE                 share that never leave pending
   5xx=RATE                   share of requests answered with InternalError (500) / Unavailable (503)
   drop=RATE                  share of connections closed without a response
-  vcpu=N                     vCPU quota over pending+running instances (VcpuLimitExceeded)
+  vcpu=N                     vCPU quota over pending+running instances (VcpuLimitExceeded); Service
+                             Quotas reports it as L-1216C47A
   instances=N                instance-count quota (InstanceLimitExceeded)
-  unauthorized=ACTION[+ACTION]  actions answering UnauthorizedOperation (also to DryRun)
+  unauthorized=ACTION[+ACTION]  actions answering UnauthorizedOperation (also to DryRun), or
+                             AccessDeniedException for GetServiceQuota / GetProducts
+  unoffered=AZ:TYPE[+AZ:TYPE]   instance type not offered in that AZ (DescribeInstanceTypeOfferings, RunInstances)
+  deregistered=AMI[+AMI]     AMI deregistered: DescribeImages says so, RunInstances refuses it
 Example: capacity=us-east-1a,impaired=0.1,stop=0.05,5xx=0.05,drop=0.02,vcpu=64`;
 
 /** Parse `capacity=us-east-1a,impaired=0.1,...` (see FAULT_SPEC_HELP). Throws RangeError on nonsense. */
@@ -119,8 +125,17 @@ export function parseFaultSpec(spec: string): Partial<Faults> {
       case "unauthorized":
         out.unauthorizedActions = items;
         break;
+      case "unoffered":
+        for (const item of items)
+          if (!/^[a-z0-9-]+[a-z]:[a-z0-9-]+\.[a-z0-9-]+$/.test(item)) throw new RangeError(`unoffered takes AZ:TYPE (e.g. us-east-1b:t3.micro), got "${item}"`);
+        out.unofferedTypes = items;
+        break;
+      case "deregistered":
+        for (const item of items) if (!/^ami-[0-9a-f]{8,17}$/.test(item)) throw new RangeError(`deregistered takes AMI ids (ami-...), got "${item}"`);
+        out.deregisteredImages = items;
+        break;
       default:
-        throw new RangeError(`unknown fault "${key}" (known: capacity, type-capacity, impaired, stop, launchfail, stuck, 5xx, drop, vcpu, instances, unauthorized)`);
+        throw new RangeError(`unknown fault "${key}" (known: capacity, type-capacity, impaired, stop, launchfail, stuck, 5xx, drop, vcpu, instances, unauthorized, unoffered, deregistered)`);
     }
   }
   return out;

@@ -88,8 +88,8 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<Simulato
     setThrottling: (t) => throttler.set(t),
     seedWorkshop: (name, opts = {}) => seedWorkshop(world, name, opts, clock.now()),
     seedInstances: (count, opts = {}) => seedInstances(world, count, opts, clock.now()),
-    seedImage(imageId, name) {
-      if (!world.images.has(imageId)) addImage(world, imageId, name ?? imageId, accountId, clock.now());
+    seedImage(imageId, name, o = {}) {
+      if (!world.images.has(imageId)) addImage(world, imageId, name ?? imageId, accountId, clock.now(), o);
     },
     instances() {
       const now = clock.now();

@@ -1,9 +1,11 @@
-// The HTTP front: EC2 Query protocol (form-encoded POST, XML answers) and STS
-// GetCallerIdentity on one port. Order per request: dropped/5xx faults, throttling,
+// The HTTP front: EC2 Query protocol (form-encoded POST, XML answers), STS GetCallerIdentity,
+// and the JSON-protocol services (Service Quotas, Price List; by their X-Amz-Target header) on
+// one port. Order per request: dropped/5xx faults, throttling (EC2 only),
 // UnauthorizedOperation, DryRun, the action. Every request lands in the request log.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { EC2_ACTIONS, isReadOnly } from "./actions/index.js";
+import { EC2_ACTIONS, isReadOnly, JSON_OPERATIONS } from "./actions/index.js";
+import { JsonError } from "./actions/json.js";
 import { getCallerIdentityXml, stsErrorXml } from "./actions/sts.js";
 import type { SimClock } from "./clock.js";
 import type { Params } from "./params.js";
@@ -34,6 +36,10 @@ interface Outcome {
   requestId: string;
   /** Destroy the socket instead of answering. */
   drop?: boolean;
+  /** A JSON-protocol answer (Service Quotas, Price List). */
+  json?: boolean;
+  /** JSON errors name themselves in a header too. */
+  errorType?: string;
 }
 
 export class SimServer {
@@ -82,22 +88,32 @@ export class SimServer {
       chunks.push(c);
     });
     req.on("end", () => {
-      const query = req.url?.includes("?") ? req.url.slice(req.url.indexOf("?") + 1) : "";
       const body = Buffer.concat(chunks).toString("utf8");
-      const params: Params = {};
-      for (const [k, v] of new URLSearchParams(query)) params[k] = v;
-      for (const [k, v] of new URLSearchParams(body)) params[k] = v;
+      const target = req.headers["x-amz-target"];
       const simTime = this.deps.clock.now();
-      const result = this.handle(params, simTime);
+      let params: Params;
+      let result: Outcome;
+      if (typeof target === "string") {
+        const input = parseJsonBody(body);
+        params = { Action: JSON_OPERATIONS[target]?.action ?? target, ...flatInput(input) };
+        result = this.handleJson(target, input, simTime);
+      } else {
+        const query = req.url?.includes("?") ? req.url.slice(req.url.indexOf("?") + 1) : "";
+        params = {};
+        for (const [k, v] of new URLSearchParams(query)) params[k] = v;
+        for (const [k, v] of new URLSearchParams(body)) params[k] = v;
+        result = this.handle(params, simTime);
+      }
       this.record(params, simTime, result);
       if (result.drop) {
         req.socket.destroy();
         return;
       }
       res.writeHead(result.status, {
-        "Content-Type": "text/xml;charset=UTF-8",
+        "Content-Type": result.json ? "application/x-amz-json-1.1" : "text/xml;charset=UTF-8",
         "Content-Length": Buffer.byteLength(result.body),
-        Server: "AmazonEC2",
+        ...(result.json ? {} : { Server: "AmazonEC2" }),
+        ...(result.errorType ? { "x-amzn-ErrorType": result.errorType } : {}),
         "x-amzn-RequestId": result.requestId,
       });
       res.end(result.body);
@@ -157,6 +173,41 @@ export class SimServer {
     return drop ? { ...result, drop: true } : result;
   }
 
+  /**
+   * One JSON-protocol request: the same 5xx and dropped-connection faults as EC2, and the
+   * `unauthorized` fault as AccessDeniedException. Not throttled (these services have their
+   * own, far looser, limits).
+   */
+  handleJson(target: string, input: Record<string, unknown>, now: number): Outcome {
+    const { world, requestRng } = this.deps;
+    const requestId = requestRng.uuid();
+    const fail = (e: JsonError): Outcome => ({
+      status: e.status,
+      body: JSON.stringify({ __type: e.type, message: e.message }),
+      outcome: e.type,
+      throttled: false,
+      requestId,
+      json: true,
+      errorType: e.type,
+    });
+    if (requestRng.chance(world.faults.errorRate)) return fail(new JsonError("ServiceUnavailableException", "The service is unavailable. Please try again shortly.", 503));
+    const drop = requestRng.chance(world.faults.dropRate);
+    const op = JSON_OPERATIONS[target];
+    let result: Outcome;
+    if (!op) result = fail(new JsonError("UnknownOperationException", `The operation ${target} is not known to this simulator.`));
+    else if (world.faults.unauthorizedActions.includes(op.action))
+      result = fail(new JsonError("AccessDeniedException", `User: arn:aws:iam::${world.accountId}:user/workshop is not authorized to perform: ${op.iamAction}`));
+    else {
+      try {
+        const out = op.handler({ world, input, now });
+        result = { status: 200, body: JSON.stringify(out), outcome: "ok", throttled: false, requestId, json: true };
+      } catch (e) {
+        result = fail(e instanceof JsonError ? e : new JsonError("ServiceException", "An internal error has occurred", 500));
+      }
+    }
+    return drop ? { ...result, drop: true } : result;
+  }
+
   private handleEc2(action: string, params: Params, now: number, requestId: string, fail: (e: SimError, throttled?: boolean) => Outcome): Outcome {
     const { world, throttler } = this.deps;
     const handler = EC2_ACTIONS[action];
@@ -190,6 +241,22 @@ export class SimServer {
       return fail(new SimError("InternalError", "An internal error has occurred", 500));
     }
   }
+}
+
+function parseJsonBody(body: string): Record<string, unknown> {
+  try {
+    const v: unknown = body.trim() ? JSON.parse(body) : {};
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** A JSON input for the request log: scalars as they are, structures as JSON text. */
+function flatInput(input: Record<string, unknown>): Params {
+  const out: Params = {};
+  for (const [k, v] of Object.entries(input)) out[k] = typeof v === "object" ? JSON.stringify(v) : String(v);
+  return out;
 }
 
 /** How many instances a request draws from the resource buckets. */

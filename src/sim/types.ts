@@ -51,8 +51,15 @@ export interface Faults {
   vcpuLimit?: number;
   /** Instance-count quota over pending+running instances (InstanceLimitExceeded, judged on MaxCount); undefined = none. */
   instanceLimit?: number;
-  /** Actions that answer UnauthorizedOperation (also to DryRun), e.g. ["RunInstances"]. */
+  /**
+   * Actions that answer UnauthorizedOperation (also to DryRun), e.g. ["RunInstances"]; for the JSON
+   * services, AccessDeniedException (e.g. ["GetServiceQuota"]).
+   */
   unauthorizedActions: string[];
+  /** Instance types missing from one AZ, as "AZ:TYPE" (e.g. "us-east-1b:t3.micro"): not offered there. */
+  unofferedTypes: string[];
+  /** AMIs deregistered since the workshop was built: listed as `deregistered`, refused by RunInstances. */
+  deregisteredImages: string[];
 }
 
 export type ThrottleCategory =
@@ -143,6 +150,13 @@ export interface SeedWorkshopOptions {
   publicIp?: boolean;
 }
 
+export interface SeedImageOptions {
+  /** Default x86_64; an arm64 image runs only on Graviton types (t4g.*). */
+  architecture?: "x86_64" | "arm64";
+  /** The root snapshot's size in GiB (default 8): a root volume may not be smaller. */
+  rootSnapshotGiB?: number;
+}
+
 export interface SeededWorkshop {
   vpcId: string;
   subnetIds: string[];
@@ -180,7 +194,7 @@ export interface Simulator {
   seedWorkshop(name: string, o?: SeedWorkshopOptions): SeededWorkshop;
   seedInstances(count: number, o?: SeedInstancesOptions): string[];
   /** Register an AMI (e.g. a workshop's prepared image) so RunInstances accepts it. */
-  seedImage(imageId: string, name?: string): void;
+  seedImage(imageId: string, name?: string, o?: SeedImageOptions): void;
   /** The truth, for assertions (terminated instances that have vanished are not included). */
   instances(): SimInstanceView[];
   /** Set (or with undefined, remove) a tag behind the tool's back (race tests). */

@@ -1,7 +1,7 @@
 // The simulated account: VPCs, subnets, security groups, images, launch templates and
 // instances, with the rules that change them. The HTTP layer (server.ts + actions/) reads and
 // writes only through this class; seeding helpers (seed.ts) use it directly.
-import { azsFor, type Az, vcpusOf } from "./catalog.js";
+import { azsFor, type Az, offersType, vcpusOf } from "./catalog.js";
 import type { Faults, Timings } from "./types.js";
 import {
   currentTransition,
@@ -50,6 +50,11 @@ export interface Image {
   ownerId: string;
   creationDate: number;
   tags: Tags;
+  architecture: "x86_64" | "arm64";
+  rootDeviceName: string;
+  /** The root snapshot: a volume launched from the image is at least this big (GiB). */
+  rootSnapshotId: string;
+  rootSnapshotGiB: number;
 }
 
 export interface LtNic {
@@ -246,6 +251,16 @@ export class World {
   findLaunchTemplateByName(name: string): LaunchTemplate | undefined {
     for (const lt of this.launchTemplates.values()) if (lt.name === name) return lt;
     return undefined;
+  }
+
+  /** Whether `azName` offers the type: the static catalog, minus the `unofferedTypes` fault. */
+  offers(azName: string, instanceType: string): boolean {
+    return offersType(azName, instanceType) && !this.faults.unofferedTypes.includes(`${azName}:${instanceType}`);
+  }
+
+  /** An image's state: `available`, or `deregistered` under the `deregisteredImages` fault. */
+  imageState(image: Image): "available" | "deregistered" {
+    return this.faults.deregisteredImages.includes(image.id) ? "deregistered" : "available";
   }
 
   defaultSubnetFor(azName?: string): Subnet | undefined {

@@ -1,35 +1,65 @@
 // DescribeImages, DescribeAvailabilityZones, DescribeRegions, DescribeInstanceTypeOfferings.
-import { INSTANCE_TYPES, OPT_IN_REGIONS, offersType, REGIONS } from "../catalog.js";
+import { INSTANCE_TYPES, OPT_IN_REGIONS, REGIONS } from "../catalog.js";
 import { compileFilters, isTagFilter, matches, tagFilterValues } from "../filters.js";
 import { filters, list } from "../params.js";
 import { SimError } from "../sim-error.js";
 import type { Image, World } from "../world.js";
-import { el, isoTime, set, tagSet } from "../xml.js";
+import { el, isoTime, node, set, tagSet } from "../xml.js";
 import type { ActionContext } from "./context.js";
 
 const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
-export function addImage(world: World, id: string, name: string, ownerId: string, now: number): Image {
+export interface ImageOptions {
+  architecture?: Image["architecture"];
+  /** Size of the root snapshot in GiB (default 8, like Amazon Linux). */
+  rootSnapshotGiB?: number;
+}
+
+export function addImage(world: World, id: string, name: string, ownerId: string, now: number, o: ImageOptions = {}): Image {
   if (!AMI_ID.test(id)) throw new RangeError(`not an AMI id: ${id}`);
-  const image: Image = { id, name, ownerId, creationDate: now, tags: new Map() };
+  const rootSnapshotGiB = o.rootSnapshotGiB ?? 8;
+  if (!(Number.isInteger(rootSnapshotGiB) && rootSnapshotGiB >= 1)) throw new RangeError(`rootSnapshotGiB must be a whole number >= 1, got ${rootSnapshotGiB}`);
+  const image: Image = {
+    id,
+    name,
+    ownerId,
+    creationDate: now,
+    tags: new Map(),
+    architecture: o.architecture ?? "x86_64",
+    rootDeviceName: "/dev/xvda",
+    // Derived from the image id, not drawn from the PRNG: seeding an image shifts no other id.
+    rootSnapshotId: `snap-${id.slice(4)}`,
+    rootSnapshotGiB,
+  };
   world.images.set(id, image);
   return image;
 }
 
-function renderImage(img: Image): string {
+function renderImage(world: World, img: Image): string {
   return (
     el("imageId", img.id) +
     el("imageLocation", `${img.ownerId}/${img.name}`) +
-    el("imageState", "available") +
+    el("imageState", world.imageState(img)) +
     el("imageOwnerId", img.ownerId) +
     el("creationDate", isoTime(img.creationDate)) +
     el("isPublic", img.ownerId !== "self") +
-    el("architecture", "x86_64") +
+    el("architecture", img.architecture) +
     el("imageType", "machine") +
     el("name", img.name) +
     el("description", img.name) +
     el("rootDeviceType", "ebs") +
-    el("rootDeviceName", "/dev/xvda") +
+    el("rootDeviceName", img.rootDeviceName) +
+    set("blockDeviceMapping", [
+      el("deviceName", img.rootDeviceName) +
+        node(
+          "ebs",
+          el("snapshotId", img.rootSnapshotId),
+          el("volumeSize", img.rootSnapshotGiB),
+          el("deleteOnTermination", true),
+          el("volumeType", "gp3"),
+          el("encrypted", false),
+        ),
+    ]) +
     el("virtualizationType", "hvm") +
     el("hypervisor", "xen") +
     el("platformDetails", "Linux/UNIX") +
@@ -52,10 +82,10 @@ export function describeImages(ctx: ActionContext): string {
     pool = pool.filter((img) => owners.some((o) => (o === "self" ? img.ownerId === world.accountId : o === img.ownerId || (o === "amazon" && img.ownerId === "137112412989"))));
   const out = pool.filter((img) =>
     matches(compiled, (n) =>
-      n === "image-id" ? [img.id] : n === "name" ? [img.name] : n === "owner-id" ? [img.ownerId] : n === "state" ? ["available"] : n === "architecture" ? ["x86_64"] : tagFilterValues(img.tags, n),
+      n === "image-id" ? [img.id] : n === "name" ? [img.name] : n === "owner-id" ? [img.ownerId] : n === "state" ? [world.imageState(img)] : n === "architecture" ? [img.architecture] : tagFilterValues(img.tags, n),
     ),
   );
-  return set("imagesSet", out.map(renderImage));
+  return set("imagesSet", out.map((img) => renderImage(world, img)));
 }
 
 export function describeAvailabilityZones(ctx: ActionContext): string {
@@ -115,7 +145,7 @@ export function describeInstanceTypeOfferings(ctx: ActionContext): string {
     if (locationType === "region") rows.push({ type, location: world.region });
     else
       for (const az of world.azs)
-        if (offersType(az.name, type)) rows.push({ type, location: locationType === "availability-zone" ? az.name : az.id });
+        if (world.offers(az.name, type)) rows.push({ type, location: locationType === "availability-zone" ? az.name : az.id });
   }
   const out = rows.filter((r) => matches(compiled, (n) => (n === "instance-type" ? [r.type] : [r.location])));
   return set(

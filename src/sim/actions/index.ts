@@ -1,6 +1,10 @@
-// The action table: EC2 Query action name -> handler.
+// The action tables: EC2 Query action name -> handler, and X-Amz-Target -> JSON operation.
 import { describeAvailabilityZones, describeImages, describeInstanceTypeOfferings, describeRegions } from "./catalog.js";
 import type { ActionHandler } from "./context.js";
+import { describeInstanceTypes } from "./instance-types.js";
+import type { JsonOperation } from "./json.js";
+import { getProducts } from "./pricing.js";
+import { getServiceQuota } from "./quotas.js";
 import { describeInstances, startInstances, stopInstances, terminateInstances } from "./instances.js";
 import { createSecurityGroup, createSubnet, createVpc, describeSecurityGroups, describeSubnets, describeVpcs } from "./network.js";
 import { runInstances } from "./run.js";
@@ -37,6 +41,13 @@ export const EC2_ACTIONS: Record<string, ActionHandler> = {
   DescribeAvailabilityZones: describeAvailabilityZones,
   DescribeRegions: describeRegions,
   DescribeInstanceTypeOfferings: describeInstanceTypeOfferings,
+  DescribeInstanceTypes: describeInstanceTypes,
+};
+
+/** The JSON-protocol operations, by X-Amz-Target. */
+export const JSON_OPERATIONS: Record<string, JsonOperation> = {
+  "ServiceQuotasV20190624.GetServiceQuota": { action: "GetServiceQuota", iamAction: "servicequotas:GetServiceQuota", handler: getServiceQuota },
+  "AWSPriceListService.GetProducts": { action: "GetProducts", iamAction: "pricing:GetProducts", handler: getProducts },
 };
 
 /** Read-only actions: DryRun is answered generically (no parameters change anything). */

@@ -1,7 +1,7 @@
 // RunInstances: launch template (by id or name + version) merged with the request's
 // overrides, network-interface rules as EC2 enforces them, ClientToken idempotency, DryRun,
 // capacity and quota faults with partial launches.
-import { INSTANCE_TYPE_PATTERN, INSTANCE_TYPES, offersType } from "../catalog.js";
+import { architectureOf, INSTANCE_TYPE_PATTERN, INSTANCE_TYPES } from "../catalog.js";
 import { bool, indices, int, list, type Params, sub, tagSpecs } from "../params.js";
 import { renderReservationBody } from "../render.js";
 import { SimError } from "../sim-error.js";
@@ -89,11 +89,18 @@ function resolveLaunch(world: World, params: Params, minCount: number, maxCount:
   const imageId = params.ImageId ?? data?.imageId;
   if (!imageId) throw new SimError("MissingParameter", "The request must contain the parameter ImageId");
   if (!/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/.test(imageId)) throw new SimError("InvalidAMIID.Malformed", `Invalid id: "${imageId}" (expecting "ami-...")`);
-  if (!world.images.has(imageId)) throw new SimError("InvalidAMIID.NotFound", `The image id '[${imageId}]' does not exist`);
+  const image = world.images.get(imageId);
+  if (!image) throw new SimError("InvalidAMIID.NotFound", `The image id '[${imageId}]' does not exist`);
+  if (world.imageState(image) !== "available")
+    throw new SimError("InvalidAMIID.Unavailable", `The image id '[${imageId}]' is no longer available`);
 
   const instanceType = params.InstanceType ?? data?.instanceType ?? DEFAULT_INSTANCE_TYPE;
   if (!INSTANCE_TYPE_PATTERN.test(instanceType) || !INSTANCE_TYPES.includes(instanceType))
     throw SimError.invalidParameterValue(`Invalid value '${instanceType}' for InstanceType.`);
+  if (architectureOf(instanceType) !== image.architecture)
+    throw SimError.invalidParameterValue(
+      `The architecture '${architectureOf(instanceType)}' of the specified instance type does not match the architecture '${image.architecture}' of the specified AMI. Specify an instance type and an AMI that have matching architectures, and try again.`,
+    );
 
   // Network interfaces and instance-level subnet / security groups exclude each other,
   // whether the interfaces come from the request or from the launch template.
@@ -147,8 +154,8 @@ function resolveLaunch(world: World, params: Params, minCount: number, maxCount:
     if (dflt) securityGroups.push(dflt);
   }
 
-  if (!offersType(subnet.az.name, instanceType)) {
-    const others = world.azs.filter((a) => offersType(a.name, instanceType)).map((a) => a.name);
+  if (!world.offers(subnet.az.name, instanceType)) {
+    const others = world.azs.filter((a) => world.offers(a.name, instanceType)).map((a) => a.name);
     throw new SimError(
       "Unsupported",
       `Your requested instance type (${instanceType}) is not supported in your requested Availability Zone (${subnet.az.name}). ` +
@@ -174,8 +181,15 @@ function resolveLaunch(world: World, params: Params, minCount: number, maxCount:
   addTags(data?.tagSpecifications ?? []);
   addTags(tagSpecs(params));
 
+  // The root volume is the image's snapshot unless a mapping for the root device resizes it; EC2
+  // refuses a root volume smaller than the snapshot.
   const volumeSize =
-    int(params, "BlockDeviceMapping.1.Ebs.VolumeSize") ?? data?.blockDeviceMappings[0]?.volumeSize ?? 8;
+    int(params, "BlockDeviceMapping.1.Ebs.VolumeSize") ?? data?.blockDeviceMappings[0]?.volumeSize ?? image.rootSnapshotGiB;
+  if (volumeSize < image.rootSnapshotGiB)
+    throw new SimError(
+      "InvalidBlockDeviceMapping",
+      `Volume of size ${volumeSize}GB is smaller than snapshot '${image.rootSnapshotId}', expect size >= ${image.rootSnapshotGiB}GB`,
+    );
 
   return {
     imageId,

@@ -1,6 +1,8 @@
 // The one place AWS SDK clients are made. Heavy: import this module lazily (`await import(...)`)
 // from inside a command, never from a module that --help loads.
 import { EC2Client } from "@aws-sdk/client-ec2";
+import type { PricingClient } from "@aws-sdk/client-pricing";
+import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { STSClient, type STSClientConfig } from "@aws-sdk/client-sts";
 import { UserError } from "../errors.js";
 import type { AwsTarget } from "./target.js";
@@ -75,15 +77,64 @@ export function createEc2Client(target: AwsTarget, extras: ClientExtras = {}): E
   });
 }
 
+/**
+ * Another service's endpoint: its own AWS_ENDPOINT_URL_<SERVICE> when set (the SDK reads that
+ * itself), else the EC2 endpoint (--endpoint-url / AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL), so
+ * a simulator or an EC2-compatible cloud answers every call and none leaks to AWS.
+ */
+function followEc2Endpoint(target: AwsTarget, env: Record<string, string | undefined>, serviceVariable: string): { endpoint?: string } {
+  return target.endpointUrl && !env[serviceVariable] ? { endpoint: target.endpointUrl } : {};
+}
+
 /** STS follows --endpoint-url too, so a simulator (which also answers GetCallerIdentity) serves both. */
 export function createStsClient(
   target: AwsTarget,
   env: Record<string, string | undefined> = process.env,
   extras: ClientExtras = {},
 ): STSClient {
-  const endpoint = target.endpointUrl && !env.AWS_ENDPOINT_URL_STS ? target.endpointUrl : undefined;
+  const { endpoint } = followEc2Endpoint(target, env, "AWS_ENDPOINT_URL_STS");
   return new STSClient({
     ...commonConfig(target, extras),
     ...(endpoint ? { endpoint } : {}),
+  });
+}
+
+/** Service Quotas (the preflight's vCPU quota), in the workshop's region. Its SDK loads on first use. */
+export async function createServiceQuotasClient(
+  target: AwsTarget,
+  env: Record<string, string | undefined> = process.env,
+  extras: ClientExtras = {},
+): Promise<ServiceQuotasClient> {
+  const { ServiceQuotasClient } = await import("@aws-sdk/client-service-quotas");
+  return new ServiceQuotasClient({
+    ...commonConfig(target),
+    ...followEc2Endpoint(target, env, "AWS_ENDPOINT_URL_SERVICE_QUOTAS"),
+    ...(extras.maxAttempts ? { maxAttempts: extras.maxAttempts } : {}),
+  });
+}
+
+/**
+ * The Price List query API is served from us-east-1, eu-central-1 and ap-south-1 only (the same
+ * prices from each): the one nearest the workshop's region.
+ */
+export function pricingRegionFor(region: string): string {
+  if (/^(eu|me|af|il)-/.test(region)) return "eu-central-1";
+  if (/^ap-/.test(region)) return "ap-south-1";
+  return "us-east-1";
+}
+
+/** The Price List (on-demand prices for the cost estimate). Its SDK loads on first use. */
+export async function createPricingClient(
+  target: AwsTarget,
+  env: Record<string, string | undefined> = process.env,
+  extras: ClientExtras = {},
+): Promise<PricingClient> {
+  const { PricingClient } = await import("@aws-sdk/client-pricing");
+  const config = commonConfig(target);
+  return new PricingClient({
+    ...config,
+    region: pricingRegionFor(config.region),
+    ...followEc2Endpoint(target, env, "AWS_ENDPOINT_URL_PRICING"),
+    ...(extras.maxAttempts ? { maxAttempts: extras.maxAttempts } : {}),
   });
 }

@@ -49,6 +49,10 @@ export interface LaunchTemplateInfo {
   /** The version read (the default one); launches use exactly this version. */
   version: string;
   instanceType?: string;
+  /** The AMI the template launches (the workshop's `ami` when the template names none). */
+  imageId?: string;
+  /** The template's block device mappings (the root volume's size and type, when it sets them). */
+  blockDevices?: { deviceName?: string; volumeSize?: number; volumeType?: string }[];
   /** The template's primary network interface, when it defines one (then a subnet goes there). */
   primaryInterface?: { associatePublicIpAddress?: boolean; groups?: string[]; deleteOnTermination?: boolean };
 }
@@ -72,6 +76,8 @@ export async function readLaunchTemplate(ec2: EC2Client, s: WorkshopSettings, si
     name: v.LaunchTemplateName ?? templateLabel(s),
     version: String(v.VersionNumber ?? "$Default"),
     instanceType: data.InstanceType ?? s.instanceType,
+    imageId: data.ImageId ?? s.ami,
+    blockDevices: (data.BlockDeviceMappings ?? []).map((b) => ({ deviceName: b.DeviceName, volumeSize: b.Ebs?.VolumeSize, volumeType: b.Ebs?.VolumeType })),
     primaryInterface: nic
       ? {
           associatePublicIpAddress: nic.AssociatePublicIpAddress,

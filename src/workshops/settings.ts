@@ -63,6 +63,8 @@ export interface WorkshopSettings {
   vpcCidr: string;
   /** Availability Zones to spread subnets over, 1-3 (default 3; fewer when fewer offer the instance type). */
   azCount: number;
+  /** How long the workshop runs, in hours: the length `workshop check` and the launch confirmation price. */
+  hours?: number;
   /** Anything else under `ec2-workshop:` that this version does not know, kept as written. */
   extra: Record<string, unknown>;
 }
@@ -153,6 +155,14 @@ export const isInstanceType = matching(/^[a-z0-9-]+\.[a-z0-9-]+$/, "an instance 
 export const isLaunchTemplateId = matching(/^lt-[0-9a-f]{8,17}$/, "a launch template id (lt- and 8 or 17 hex digits)");
 const isKeyPairName = matching(/^[\x20-\x7e]{1,255}$/, "a key pair name (1-255 printable ASCII characters)");
 
+/** A workshop's length: more than 0, at most 31 days. */
+export const MAX_HOURS = 744;
+export const isHours = t.makeValidator<unknown, number>({
+  test: (v, state): v is number =>
+    (typeof v === "number" && Number.isFinite(v) && v > 0 && v <= MAX_HOURS) ||
+    fail(state, `"${String(v)}" is not a number of hours (more than 0, at most ${MAX_HOURS}, e.g. 8 or 2.5)`),
+});
+
 const K = (key: string): string => `${PROJECT}:${key}`;
 
 /** The rules for every key of a stack config file (after coerceConfig). */
@@ -172,12 +182,13 @@ const isConfig = t.isObject(
     [K("userDataFile")]: t.isOptional(t.cascade(t.isString(), [t.hasMinLength(1)])),
     [K("vpcCidr")]: t.isOptional(isVpcCidr),
     [K("azCount")]: t.isOptional(t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 3)])),
+    [K("hours")]: t.isOptional(isHours),
   },
   { extra: t.isRecord(t.isUnknown()) },
 );
 
-const KNOWN = ["maximum", "instructions", "ami", "instanceType", "launchTemplate", "ports", "cidrs", "keyPair", "volumeSize", "volumeType", "userDataFile", "vpcCidr", "azCount"];
-const NUMERIC = ["maximum", "volumeSize", "azCount"];
+const KNOWN = ["maximum", "instructions", "ami", "instanceType", "launchTemplate", "ports", "cidrs", "keyPair", "volumeSize", "volumeType", "userDataFile", "vpcCidr", "azCount", "hours"];
+const NUMERIC = ["maximum", "volumeSize", "azCount", "hours"];
 const LISTS = ["ports", "cidrs"];
 
 /**
@@ -189,7 +200,7 @@ export function coerceConfig(config: Record<string, unknown>): Record<string, un
   const out = { ...config };
   for (const key of NUMERIC) {
     const v = out[K(key)];
-    if (typeof v === "string" && /^\s*\d+\s*$/.test(v)) out[K(key)] = Number(v);
+    if (typeof v === "string" && /^\s*\d+(\.\d+)?\s*$/.test(v)) out[K(key)] = Number(v);
   }
   for (const key of LISTS) {
     const v = out[K(key)];
@@ -259,6 +270,7 @@ export function settingsFromConfig(name: string, raw: Record<string, unknown>, s
     userDataFile: get<string>("userDataFile"),
     vpcCidr: get<string>("vpcCidr") ?? DEFAULTS.vpcCidr,
     azCount: get<number>("azCount") ?? DEFAULTS.azCount,
+    ...(get<number>("hours") !== undefined ? { hours: get<number>("hours") } : {}),
     extra,
   };
 }
@@ -285,6 +297,7 @@ export function settingsToConfig(s: WorkshopSettings): Record<string, unknown> {
   };
   if (s.ami) config[K("ami")] = s.ami;
   if (s.instanceType) config[K("instanceType")] = s.instanceType;
+  if (s.hours !== undefined) config[K("hours")] = s.hours;
   if (s.launchTemplate) {
     config[K("launchTemplate")] = s.launchTemplate;
   } else {

@@ -24,6 +24,7 @@ export const FLAG_OF: Record<string, string> = {
   userDataFile: "--user-data-file",
   vpcCidr: "--vpc-cidr",
   azCount: "--azs",
+  hours: "--hours",
 };
 
 export const flagFor = (key: string): string => FLAG_OF[key] ?? `--${key}`;
@@ -42,6 +43,7 @@ export abstract class WorkshopSettingsCommand extends BaseCommand {
   vpcCidr = Option.String("--vpc-cidr", { description: "The VPC's IPv4 CIDR, /16 to /24 (default 10.42.0.0/16)" });
   azs = Option.String("--azs", { description: "Availability Zones to spread over, 1-3 (default 3)" });
   launchTemplate = Option.String("--launch-template", { description: "Adopt an existing launch template (lt-...): no network is built" });
+  hours = Option.String("--hours", { description: "How long the workshop runs, in hours, for the cost estimate (default 8)" });
 
   /** The setting flags given on the command line, as stack config entries (`ec2-workshop:<key>`). */
   protected givenSettings(): Record<string, unknown> {
@@ -61,6 +63,7 @@ export abstract class WorkshopSettingsCommand extends BaseCommand {
       ["vpcCidr", this.vpcCidr],
       ["azCount", this.azs],
       ["launchTemplate", this.launchTemplate],
+      ["hours", this.hours],
     ];
     const out: Record<string, unknown> = {};
     for (const [k, v] of entries) if (v !== undefined) out[`${PROJECT}:${k}`] = v;

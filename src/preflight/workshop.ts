@@ -1,0 +1,124 @@
+// The two ways in: `workshop check` (every check, the DryRun, the cost) and the pre-launch
+// checks of `instances create` (the cheap ones, from the template and subnets it already read).
+// Both open the Service Quotas and Price List clients and the price cache here. Heavy (SDK):
+// import lazily.
+import type { EC2Client } from "@aws-sdk/client-ec2";
+import { createEc2Client, createPricingClient, createServiceQuotasClient } from "../aws/clients.js";
+import type { AwsTarget } from "../aws/target.js";
+import type { Clock } from "../clock.js";
+import { UserError } from "../errors.js";
+import type { Env } from "../home.js";
+import type { Preparation } from "../instances/create-batch.js";
+import { withRetry } from "../instances/backoff.js";
+import { findWorkshopSubnets } from "../instances/launch.js";
+import { readLaunchTemplate, type LaunchTemplateInfo } from "../instances/template.js";
+import type { WorkshopSettings } from "../workshops/settings.js";
+import type { CheckResult } from "./checks.js";
+import { DEFAULT_WORKSHOP_HOURS } from "./cost.js";
+import { PriceCache, priceCacheFile } from "./price-cache.js";
+import { runPreflight, type PreflightReport, type PreflightServices } from "./run.js";
+
+/** `workshop check` waits this long (real ms) for Service Quotas and the Price List. */
+const CHECK_SERVICE_TIMEOUT_MS = 10_000;
+/** Before a launch the room is waiting: a slow quota or price is reported unknown sooner. */
+const LAUNCH_SERVICE_TIMEOUT_MS = 2_500;
+
+/** The workshop's length for the cost: --hours, else the `hours` setting, else 8. */
+export function workshopHours(settings: WorkshopSettings, flag?: number): number {
+  return flag ?? settings.hours ?? DEFAULT_WORKSHOP_HOURS;
+}
+
+async function openServices(ec2: EC2Client, target: AwsTarget, env: Env): Promise<PreflightServices & { close(): void }> {
+  // Few SDK attempts: a denied or unreachable service is "unknown" at once, not after six tries.
+  const [quotas, pricing, priceCache] = await Promise.all([
+    createServiceQuotasClient(target, env, { maxAttempts: 2 }),
+    createPricingClient(target, env, { maxAttempts: 2 }),
+    PriceCache.open(priceCacheFile(env)),
+  ]);
+  return {
+    ec2,
+    quotas,
+    pricing,
+    priceCache,
+    ...(target.endpointUrl ? { endpoint: target.endpointUrl } : {}),
+    close: () => {
+      quotas.destroy();
+      pricing.destroy();
+    },
+  };
+}
+
+export interface WorkshopCheckReport extends PreflightReport {
+  workshop: string;
+  hours: number;
+}
+
+/**
+ * Every check for launching `count` instances of the workshop, the template first. A missing
+ * template is a failed check, not an error: the settings' type and AMI are checked all the same.
+ */
+export async function checkWorkshop(o: {
+  settings: WorkshopSettings;
+  target: AwsTarget;
+  env: Env;
+  count: number;
+  hours: number;
+  clock: Clock;
+}): Promise<WorkshopCheckReport> {
+  const { settings } = o;
+  const ec2 = createEc2Client(o.target, { maxAttempts: 1 });
+  const services = await openServices(ec2, o.target, o.env);
+  try {
+    const retry = { clock: o.clock, deadline: o.clock.now() + 60_000 };
+    const [template, subnets] = await Promise.all([
+      withRetry(() => readLaunchTemplate(ec2, settings), retry).then(
+        (t): LaunchTemplateInfo | UserError => t,
+        (err: unknown) => {
+          if (err instanceof UserError) return err;
+          throw err;
+        },
+      ),
+      withRetry(() => findWorkshopSubnets(ec2, settings.name), retry),
+    ]);
+    const templateCheck: CheckResult =
+      template instanceof UserError
+        ? { id: "template", status: "fail", message: template.message }
+        : { id: "template", status: "ok", message: `${template.name} (${template.id}), version ${template.version}` };
+    const report = await runPreflight(
+      services,
+      { settings, count: o.count, hours: o.hours, template: template instanceof UserError ? undefined : template, subnets },
+      { clock: o.clock, dryRun: true, serviceTimeoutMs: CHECK_SERVICE_TIMEOUT_MS },
+    );
+    return { ...report, checks: [templateCheck, ...report.checks], workshop: settings.name, hours: o.hours };
+  } finally {
+    services.close();
+    ec2.destroy();
+  }
+}
+
+/**
+ * The cheap checks before a launch (quota, offerings, AMI, free addresses) and the cost, all at
+ * once, from what prepareBatch already read. `skipChecks`: only the cost.
+ */
+export async function checkBeforeLaunch(o: {
+  ec2: EC2Client;
+  target: AwsTarget;
+  env: Env;
+  settings: WorkshopSettings;
+  prep: Preparation;
+  count: number;
+  clock: Clock;
+  skipChecks?: boolean;
+}): Promise<PreflightReport> {
+  const services = await openServices(o.ec2, o.target, o.env);
+  try {
+    const report = await runPreflight(
+      services,
+      { settings: o.settings, count: o.count, hours: workshopHours(o.settings), template: o.prep.template, subnets: o.prep.subnets },
+      { clock: o.clock, checks: !o.skipChecks, serviceTimeoutMs: LAUNCH_SERVICE_TIMEOUT_MS, retryWithinMs: 20_000 },
+    );
+    return report;
+  } finally {
+    services.close();
+  }
+}

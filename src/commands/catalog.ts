@@ -39,6 +39,12 @@ export const CATALOG = {
     args: "<name>",
     description: "Change a workshop's settings and update its stack",
   },
+  workshopCheck: {
+    paths: [["workshop", "check"]],
+    category: "Workshops",
+    args: "<name>",
+    description: "Before the day: will N instances launch (quota, AZs, AMI, addresses), and what they cost",
+  },
   workshopDestroy: {
     paths: [["workshop", "destroy"]],
     category: "Workshops",

@@ -5,6 +5,7 @@ import { WorkshopCreateCommand } from "./workshop/create.js";
 import { WorkshopListCommand } from "./workshop/list.js";
 import { WorkshopShowCommand } from "./workshop/show.js";
 import { WorkshopUpdateCommand } from "./workshop/update.js";
+import { WorkshopCheckCommand } from "./workshop/check.js";
 import { WorkshopDestroyCommand } from "./workshop/destroy.js";
 import { InstancesCreateCommand } from "./instances/create.js";
 import { InstancesListCommand } from "./instances/list.js";
@@ -16,6 +17,7 @@ export const commands = [
   WorkshopListCommand,
   WorkshopShowCommand,
   WorkshopUpdateCommand,
+  WorkshopCheckCommand,
   WorkshopDestroyCommand,
   InstancesCreateCommand,
   InstancesListCommand,

@@ -1,6 +1,7 @@
 // Runs the real binary (bin/ec2-workshop.js) as a child process, the way a user does.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../../src/home.js";
 
@@ -31,6 +32,13 @@ export interface RunBinOptions {
   onSpawn?: (child: import("node:child_process").ChildProcess) => void;
 }
 
+/**
+ * The cache directory child processes get (prices, in $XDG_CACHE_HOME/ec2-workshop): one per
+ * test process, never the user's own.
+ */
+export const TEST_CACHE_HOME = join(tmpdir(), `ec2ws-test-cache-${process.pid}`);
+process.on("exit", () => rmSync(TEST_CACHE_HOME, { recursive: true, force: true }));
+
 /** A clean environment: no real AWS credentials or profiles can leak into a test. */
 export function isolatedEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const base: Record<string, string | undefined> = {
@@ -42,6 +50,7 @@ export function isolatedEnv(extra: Record<string, string | undefined> = {}): Rec
     AWS_CONFIG_FILE: "/nonexistent/aws-config",
     AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
     AWS_EC2_METADATA_DISABLED: "true",
+    XDG_CACHE_HOME: TEST_CACHE_HOME,
     ...extra,
   };
   return Object.fromEntries(Object.entries(base).filter((e): e is [string, string] => e[1] !== undefined));

@@ -48,7 +48,9 @@ describe("instances create, interactive (pseudo-terminal, simulator)", function 
     await s.waitFor("Enter a whole number from 1 to 5.");
     s.keys("\x7f"); // backspace, then a valid count
     s.line("2");
-    await s.waitFor(/Launch 2 instances of t3\.micro in us-east-1\?/);
+    // The confirmation names type, AMI and region, and the cost from the simulator's price table:
+    // 2 × ($0.0104 + 8 GiB × $0.08 / 730 + $0.005) = $0.0326/h; × 8 h = $0.26.
+    await s.waitFor(/Launch 2 × t3\.micro \(ami-0123456789abcdef0\) in us-east-1: about \$0\.03\/h, \$0\.26 for 8 h\?/);
     s.line("");
     await s.waitFor("Requested 2, 2 ready", 60_000);
     expect(await s.exit()).to.equal(0);

@@ -144,7 +144,8 @@ describe("instances create (CLI against the simulator)", function () {
 
   it("a vCPU quota error ends the launch with the numbers and what to ask AWS for (exit 3)", async () => {
     s = await setup({ seed: 16, faults: { vcpuLimit: 8 } });
-    const r = await s.run(["--workshop", "demo", "--count", "6", "--yes"]);
+    // --skip-checks: otherwise the pre-launch quota check stops the run before RunInstances.
+    const r = await s.run(["--workshop", "demo", "--count", "6", "--yes", "--skip-checks"]);
     expect(r.code, r.stderr).to.equal(3);
     // 8 vCPUs = four t3.micro. Whatever EC2 placed before refusing is waited for; the quota ends the launch.
     const launched = s.sim.instances().length;

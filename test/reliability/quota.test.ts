@@ -47,7 +47,8 @@ describe("fault suite: quota", function () {
   it("with --json the quota error still says why (on stderr), not just exit 3", async () => {
     const sc = await start({ seed: 112 });
     sc.sim.setFaults({ vcpuLimit: sc.vcpusInUse() + 8 });
-    const r = await sc.create(["--count", "6", "--json"]);
+    // --skip-checks: the pre-launch quota check would stop this run before it launched anything.
+    const r = await sc.create(["--count", "6", "--json", "--skip-checks"]);
     expect(r.code, r.stderr).to.equal(3);
     expect(JSON.parse(r.stdout)).to.include({ requested: 6 });
     expect(r.stderr).to.contain("VcpuLimitExceeded").and.contain("L-1216C47A");

@@ -19,7 +19,7 @@ describe("start-up", () => {
     return { modules: readFileSync(file, "utf8").split("\n").filter(Boolean), stdout: result.stdout, code: result.code };
   }
 
-  for (const args of [["--help"], ["--version"], ["instances", "create", "--help"], ["setup", "--help"]]) {
+  for (const args of [["--help"], ["--version"], ["instances", "create", "--help"], ["setup", "--help"], ["workshop", "check", "--help"]]) {
     it(`\`${args.join(" ")}\` loads neither the AWS SDK nor Pulumi`, async () => {
       const { modules, code } = await loadedBy(args);
       expect(code).to.equal(0);
@@ -41,6 +41,7 @@ describe("start-up", () => {
       "workshop show",
       "workshop update",
       "workshop destroy",
+      "workshop check",
       "instances create",
       "instances list",
       "instances destroy",

@@ -24,6 +24,13 @@ export class InstancesCreateCommand extends BaseCommand {
       \`--check-timeout\` more for EC2's instance and system status checks to pass, and prints one
       address per attendee, the workshop's instructions, and the command to clean up any failures.
 
+      Before it asks to confirm, it checks (in parallel, in well under a second) that the vCPU quota has
+      room, that the type is offered in the workshop's AZs, that the AMI is available and fits, and that
+      the subnets have free addresses: a failed check stops the run with nothing launched
+      (\`--skip-checks\` skips them; \`ec2-workshop workshop check\` runs them all, and a DryRun). The
+      confirmation names the type, AMI and region, and what the batch costs per hour and for the
+      workshop's length (its \`hours\` setting, default 8).
+
       Exit codes: 0 all ready, 3 fewer ready than requested, 1 error, 2 bad input, 130/143 stopped by
       Ctrl-C / SIGTERM (the instances keep running; the message says how to list or terminate them).
       Several runs for the same workshop may go on at once: each waits only for its own batch.
@@ -46,6 +53,9 @@ export class InstancesCreateCommand extends BaseCommand {
   checkTimeout = Option.String("--check-timeout", "5m", { description: "Per instance: time to pass status checks once running (default 5m)" });
   replaceFailed = Option.Boolean("--replace-failed", false, {
     description: "Terminate failed instances of this batch and launch replacements (up to 2 rounds)",
+  });
+  skipChecks = Option.Boolean("--skip-checks", false, {
+    description: "Launch without the pre-launch checks (vCPU quota, AZ offerings, AMI, free addresses)",
   });
 
   protected async run(): Promise<number> {
@@ -85,11 +95,15 @@ export class InstancesCreateCommand extends BaseCommand {
     try {
       const { prepareBatch, createBatch, REPLACE_ROUNDS } = await import("../../instances/create-batch.js");
       const prep = await prepareBatch(ec2, sts, settings, clock);
-      const type = prep.template.instanceType ?? "the template's type";
+      const { preLaunchChecks } = await import("../../ui/pre-launch.js");
+      const launching = await preLaunchChecks({
+        ec2, target, env: this.env, settings, prep, count, clock, skipChecks: this.skipChecks,
+        confirming: interactive && !this.yes, output: ui, style: this.json ? this.errStyle : this.style,
+      });
       if (interactive && !this.yes) {
         const p = await import("@clack/prompts");
         const ok = await p.confirm({
-          message: `Launch ${count} instance${count === 1 ? "" : "s"} of ${type} in ${target.region ?? settings.region}?`,
+          message: `Launch ${launching}?`,
           input: this.context.stdin,
           output: ui,
           initialValue: true,

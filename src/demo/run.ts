@@ -41,6 +41,8 @@ function demoEnv(sim: Simulator, home: string): NodeJS.ProcessEnv {
     AWS_EC2_METADATA_DISABLED: "true",
     EC2_WORKSHOP_TIME_SCALE: String(SCALE),
     EC2_WORKSHOP_TIME_ORIGIN: String(sim.timeOrigin),
+    // The simulator's prices are cached with the demo's folder, and go with it.
+    XDG_CACHE_HOME: join(home, "cache"),
   };
   delete env.AWS_PROFILE;
   delete env.AWS_SESSION_TOKEN;
@@ -70,6 +72,7 @@ export async function demo(): Promise<number> {
         `(simulated time runs ${SCALE}x faster; no AWS account is used). Workshop directory: ${home}\n`,
     );
     const env = demoEnv(sim, home);
+    await run(["workshop", "check", WORKSHOP, "--count", String(COUNT)], env);
     const created = await run(["instances", "create", "--workshop", WORKSHOP, "--count", String(COUNT), "--yes"], env);
     await run(["instances", "list", "--workshop", WORKSHOP], env);
     const destroyed = await run(["instances", "destroy", "--workshop", WORKSHOP, "--all", "--yes"], env);

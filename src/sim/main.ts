@@ -9,7 +9,8 @@ import { writeSimWorkshopHome } from "./workshop-home.js";
 
 const USAGE = `Usage: ec2-workshop-sim [options]
 
-Runs an EC2-compatible simulator (EC2 Query API + STS GetCallerIdentity) on 127.0.0.1.
+Runs an EC2-compatible simulator (EC2 Query API, STS GetCallerIdentity, Service Quotas
+GetServiceQuota and Price List GetProducts) on 127.0.0.1.
 
 Options:
   --port N            port to listen on (default 4566; 0 = any free port)

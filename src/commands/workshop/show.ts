@@ -58,6 +58,7 @@ export class WorkshopShowCommand extends BaseCommand {
       `  region          ${settings.region}`,
       `  maximum         ${settings.maximum} per run`,
     ];
+    if (settings.hours !== undefined) lines.push(`  length          ${settings.hours} h (for the cost estimate)`);
     if (settings.launchTemplate) lines.push(`  template        ${settings.launchTemplate} (adopted)`);
     else {
       lines.push(

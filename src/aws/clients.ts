@@ -99,6 +99,11 @@ export function createStsClient(
   });
 }
 
+/** The config of a service that follows the EC2 endpoint (unless `variable` names its own). */
+function followingConfig(target: AwsTarget, env: Record<string, string | undefined>, variable: string, extras: ClientExtras): CommonConfig & { endpoint?: string } {
+  return { ...commonConfig(target), ...followEc2Endpoint(target, env, variable), ...(extras.maxAttempts ? { maxAttempts: extras.maxAttempts } : {}) };
+}
+
 /** Service Quotas (the preflight's vCPU quota), in the workshop's region. Its SDK loads on first use. */
 export async function createServiceQuotasClient(
   target: AwsTarget,
@@ -106,11 +111,7 @@ export async function createServiceQuotasClient(
   extras: ClientExtras = {},
 ): Promise<ServiceQuotasClient> {
   const { ServiceQuotasClient } = await import("@aws-sdk/client-service-quotas");
-  return new ServiceQuotasClient({
-    ...commonConfig(target),
-    ...followEc2Endpoint(target, env, "AWS_ENDPOINT_URL_SERVICE_QUOTAS"),
-    ...(extras.maxAttempts ? { maxAttempts: extras.maxAttempts } : {}),
-  });
+  return new ServiceQuotasClient(followingConfig(target, env, "AWS_ENDPOINT_URL_SERVICE_QUOTAS", extras));
 }
 
 /**
@@ -130,11 +131,6 @@ export async function createPricingClient(
   extras: ClientExtras = {},
 ): Promise<PricingClient> {
   const { PricingClient } = await import("@aws-sdk/client-pricing");
-  const config = commonConfig(target);
-  return new PricingClient({
-    ...config,
-    region: pricingRegionFor(config.region),
-    ...followEc2Endpoint(target, env, "AWS_ENDPOINT_URL_PRICING"),
-    ...(extras.maxAttempts ? { maxAttempts: extras.maxAttempts } : {}),
-  });
+  const config = followingConfig(target, env, "AWS_ENDPOINT_URL_PRICING", extras);
+  return new PricingClient({ ...config, region: pricingRegionFor(config.region) });
 }

@@ -96,11 +96,8 @@ export async function checkWorkshop(o: {
   }
 }
 
-/**
- * The cheap checks before a launch (quota, offerings, AMI, free addresses) and the cost, all at
- * once, from what prepareBatch already read. `skipChecks`: only the cost.
- */
-export async function checkBeforeLaunch(o: {
+/** What `instances create` has in hand when it checks: its EC2 client and what prepareBatch read. */
+export interface LaunchCheckInput {
   ec2: EC2Client;
   target: AwsTarget;
   env: Env;
@@ -109,15 +106,20 @@ export async function checkBeforeLaunch(o: {
   count: number;
   clock: Clock;
   skipChecks?: boolean;
-}): Promise<PreflightReport> {
+}
+
+/**
+ * The cheap checks before a launch (quota, offerings, AMI, free addresses) and the cost, all at
+ * once, from what prepareBatch already read. `skipChecks`: only the cost.
+ */
+export async function checkBeforeLaunch(o: LaunchCheckInput): Promise<PreflightReport> {
   const services = await openServices(o.ec2, o.target, o.env);
   try {
-    const report = await runPreflight(
+    return await runPreflight(
       services,
       { settings: o.settings, count: o.count, hours: workshopHours(o.settings), template: o.prep.template, subnets: o.prep.subnets },
       { clock: o.clock, checks: !o.skipChecks, serviceTimeoutMs: LAUNCH_SERVICE_TIMEOUT_MS, retryWithinMs: 20_000 },
     );
-    return report;
   } finally {
     services.close();
   }

@@ -5,7 +5,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { EC2_ACTIONS, isReadOnly, JSON_OPERATIONS } from "./actions/index.js";
-import { JsonError } from "./actions/json.js";
 import { getCallerIdentityXml, stsErrorXml } from "./actions/sts.js";
 import type { SimClock } from "./clock.js";
 import type { Params } from "./params.js";
@@ -181,28 +180,28 @@ export class SimServer {
   handleJson(target: string, input: Record<string, unknown>, now: number): Outcome {
     const { world, requestRng } = this.deps;
     const requestId = requestRng.uuid();
-    const fail = (e: JsonError): Outcome => ({
+    const fail = (e: SimError): Outcome => ({
       status: e.status,
-      body: JSON.stringify({ __type: e.type, message: e.message }),
-      outcome: e.type,
+      body: JSON.stringify({ __type: e.code, message: e.message }),
+      outcome: e.code,
       throttled: false,
       requestId,
       json: true,
-      errorType: e.type,
+      errorType: e.code,
     });
-    if (requestRng.chance(world.faults.errorRate)) return fail(new JsonError("ServiceUnavailableException", "The service is unavailable. Please try again shortly.", 503));
+    if (requestRng.chance(world.faults.errorRate)) return fail(new SimError("ServiceUnavailableException", "The service is unavailable. Please try again shortly.", 503));
     const drop = requestRng.chance(world.faults.dropRate);
     const op = JSON_OPERATIONS[target];
     let result: Outcome;
-    if (!op) result = fail(new JsonError("UnknownOperationException", `The operation ${target} is not known to this simulator.`));
+    if (!op) result = fail(new SimError("UnknownOperationException", `The operation ${target} is not known to this simulator.`));
     else if (world.faults.unauthorizedActions.includes(op.action))
-      result = fail(new JsonError("AccessDeniedException", `User: arn:aws:iam::${world.accountId}:user/workshop is not authorized to perform: ${op.iamAction}`));
+      result = fail(new SimError("AccessDeniedException", `User: arn:aws:iam::${world.accountId}:user/workshop is not authorized to perform: ${op.iamAction}`));
     else {
       try {
         const out = op.handler({ world, input, now });
         result = { status: 200, body: JSON.stringify(out), outcome: "ok", throttled: false, requestId, json: true };
       } catch (e) {
-        result = fail(e instanceof JsonError ? e : new JsonError("ServiceException", "An internal error has occurred", 500));
+        result = fail(e instanceof SimError ? e : new SimError("ServiceException", "An internal error has occurred", 500));
       }
     }
     return drop ? { ...result, drop: true } : result;

@@ -1,25 +1,12 @@
 // The pre-launch checks of `instances create`, on screen: runs the cheap checks and the price
 // (src/preflight), prints the warnings and failures, stops the run when one failed, and returns
 // what the confirmation asks about. Heavy (loads the preflight's SDK clients): import lazily.
-import type { EC2Client } from "@aws-sdk/client-ec2";
-import type { AwsTarget } from "../aws/target.js";
-import type { Clock } from "../clock.js";
 import { UserError } from "../errors.js";
-import type { Env } from "../home.js";
-import type { Preparation } from "../instances/create-batch.js";
-import { checkBeforeLaunch } from "../preflight/workshop.js";
-import type { WorkshopSettings } from "../workshops/settings.js";
+import { checkBeforeLaunch, type LaunchCheckInput } from "../preflight/workshop.js";
 import { launchSummary, renderChecks } from "./preflight.js";
 import type { Style } from "./style.js";
 
-export interface PreLaunchOptions {
-  ec2: EC2Client;
-  target: AwsTarget;
-  env: Env;
-  settings: WorkshopSettings;
-  prep: Preparation;
-  count: number;
-  clock: Clock;
+export interface PreLaunchOptions extends LaunchCheckInput {
   skipChecks: boolean;
   /** Whether a confirmation follows (else the summary is printed as the launch begins). */
   confirming: boolean;

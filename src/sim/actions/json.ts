@@ -1,5 +1,7 @@
 // The JSON-protocol services the simulator answers besides EC2 (awsJson1_1: a POST of a JSON
 // body, the operation named by the X-Amz-Target header): Service Quotas and the Price List.
+// Their handlers fail with SimError too: its code is the answer's `__type`.
+import { SimError } from "../sim-error.js";
 import type { World } from "../world.js";
 
 export interface JsonContext {
@@ -10,18 +12,6 @@ export interface JsonContext {
 
 export type JsonHandler = (ctx: JsonContext) => unknown;
 
-/** An error answer: `__type` (the SDK's error name), message, HTTP status. */
-export class JsonError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-    this.name = "JsonError";
-  }
-}
-
 export interface JsonOperation {
   /** The operation's name, as the request log and the `unauthorized` fault call it. */
   action: string;
@@ -30,9 +20,9 @@ export interface JsonOperation {
   handler: JsonHandler;
 }
 
-/** A required string member of the input, or the ValidationException / InvalidParameterException the service gives. */
+/** A required string member of the input, or the ValidationException the service gives. */
 export function stringField(input: Record<string, unknown>, key: string): string {
   const v = input[key];
-  if (typeof v !== "string" || v === "") throw new JsonError("ValidationException", `1 validation error detected: Value null at '${key.charAt(0).toLowerCase()}${key.slice(1)}' failed to satisfy constraint: Member must not be null`);
+  if (typeof v !== "string" || v === "") throw new SimError("ValidationException", `1 validation error detected: Value null at '${key.charAt(0).toLowerCase()}${key.slice(1)}' failed to satisfy constraint: Member must not be null`);
   return v;
 }

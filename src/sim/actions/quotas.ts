@@ -1,8 +1,8 @@
 // Service Quotas GetServiceQuota (a JSON-protocol service): the account's On-Demand vCPU quotas.
 // The Standard quota is the one RunInstances enforces here (the `vcpu` fault); the accelerator
 // families have the default of a new account, 0 vCPUs.
-import type { JsonContext } from "./json.js";
-import { JsonError, stringField } from "./json.js";
+import { SimError } from "../sim-error.js";
+import { stringField, type JsonContext } from "./json.js";
 
 /** Reported when no `vcpu` fault is set: roomy, as the simulator then enforces no vCPU quota. */
 export const UNLIMITED_STANDARD_VCPUS = 5000;
@@ -25,7 +25,7 @@ export function getServiceQuota(ctx: JsonContext): unknown {
   const serviceCode = stringField(ctx.input, "ServiceCode");
   const quotaCode = stringField(ctx.input, "QuotaCode");
   const name = serviceCode === "ec2" ? EC2_QUOTAS[quotaCode] : undefined;
-  if (!name) throw new JsonError("NoSuchResourceException", `The request failed because the specified quota ${serviceCode}/${quotaCode} doesn't exist.`);
+  if (!name) throw new SimError("NoSuchResourceException", `The request failed because the specified quota ${serviceCode}/${quotaCode} doesn't exist.`);
   const standard = quotaCode === "L-1216C47A";
   const value = standard ? (world.faults.vcpuLimit ?? UNLIMITED_STANDARD_VCPUS) : 0;
   return {

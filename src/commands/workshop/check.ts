@@ -13,23 +13,16 @@ export class WorkshopCheckCommand extends BaseCommand {
     category: CATALOG.workshopCheck.category,
     description: CATALOG.workshopCheck.description,
     details: `
-      Answers "will \`--count\` instances launch?" before the day, one line per check, ok / warn / fail,
-      and for warn and fail what to do:
+      Answers "will \`--count\` instances launch?" before the day, one line per check, ok / warn / fail, and for warn and fail what to do:
 
       - the launch template exists;
-      - vCPU quota: the On-Demand quota of the type's family (Service Quotas), minus the vCPUs already
-        running in the region, against \`--count\` × the type's vCPUs; a shortfall names the exact
-        \`aws service-quotas request-service-quota-increase\` command (increases can take a day);
+      - vCPU quota: the On-Demand quota of the type's family (Service Quotas), minus the vCPUs already running in the region, against \`--count\` × the type's vCPUs; a shortfall names the exact \`aws service-quotas request-service-quota-increase\` command (an increase can take a day);
       - the type is offered in every Availability Zone of the workshop's subnets;
-      - the AMI exists, is available, fits the type's architecture, and its root snapshot fits the
-        template's root volume;
+      - the AMI exists, is available, fits the type's architecture, and its root snapshot fits the template's root volume;
       - the subnets have \`--count\` free addresses;
       - a DryRun RunInstances from the template passes (permissions and parameters).
 
-      Then the cost: the on-demand price (AWS Price List) of the instances, their root volumes and
-      public IPv4 addresses, per hour and for the workshop's length (\`--hours\`, else the workshop's
-      \`hours\` setting, else 8). Prices are cached for a day in ~/.cache/ec2-workshop
-      (\$XDG_CACHE_HOME/ec2-workshop); offline or denied, the price is unknown, never an error.
+      Then the cost: the on-demand price (AWS Price List) of the instances, their root volumes and public IPv4 addresses, per hour and for the workshop's length (\`--hours\`, else the workshop's \`hours\` setting, else 8). Prices are cached for a day in ~/.cache/ec2-workshop (\$XDG_CACHE_HOME/ec2-workshop); offline or denied, the price is unknown, never an error.
 
       Exit codes: 0 nothing failed (warnings allowed), 1 a check failed or an error, 2 bad input.
     `,

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { load } from "js-yaml";
-import { readSettings, writeSettings } from "../../src/workshops/settings.js";
+import { readSettings, settingsFromConfig, settingsToConfig, writeSettings } from "../../src/workshops/settings.js";
 import { makeWorkshopHome, type WorkshopHome } from "../helpers/workshop-home.js";
 
 describe("workshop settings file (writeSettings)", () => {
@@ -41,5 +41,19 @@ describe("workshop settings file (writeSettings)", () => {
       "team:token": { secure: "v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBB" },
     });
     expect((await readSettings(home.dir, "keep")).maximum).to.equal(40);
+  });
+});
+
+describe("workshop settings: hours", () => {
+  const base = { "aws:region": "eu-west-1", "ec2-workshop:maximum": 25 };
+
+  it("the workshop's length: optional, a positive number of hours (as Pulumi writes it, text too), written only when set", () => {
+    expect(settingsFromConfig("w", base).hours).to.equal(undefined);
+    expect(settingsFromConfig("w", { ...base, "ec2-workshop:hours": "6.5" }).hours).to.equal(6.5);
+    expect(settingsToConfig(settingsFromConfig("w", { ...base, "ec2-workshop:hours": 8 }))).to.include({ "ec2-workshop:hours": 8 });
+    expect(settingsToConfig(settingsFromConfig("w", base))).to.not.have.property("ec2-workshop:hours");
+    for (const bad of [0, -1, 745, "soon"])
+      expect(() => settingsFromConfig("w", { ...base, "ec2-workshop:hours": bad }), String(bad)).to.throw(/hours/);
+    expect(() => settingsFromConfig("w", { ...base, "ec2-workshop:hours": 0 }, { flagFor: () => "--hours" })).to.throw(/Invalid --hours/);
   });
 });

@@ -86,22 +86,18 @@ function followEc2Endpoint(target: AwsTarget, env: Record<string, string | undef
   return target.endpointUrl && !env[serviceVariable] ? { endpoint: target.endpointUrl } : {};
 }
 
+/** The config of a service that follows the EC2 endpoint (unless `variable` names its own). */
+function followingConfig(target: AwsTarget, env: Record<string, string | undefined>, variable: string, extras: ClientExtras) {
+  return { ...commonConfig(target, extras), ...followEc2Endpoint(target, env, variable) };
+}
+
 /** STS follows --endpoint-url too, so a simulator (which also answers GetCallerIdentity) serves both. */
 export function createStsClient(
   target: AwsTarget,
   env: Record<string, string | undefined> = process.env,
   extras: ClientExtras = {},
 ): STSClient {
-  const { endpoint } = followEc2Endpoint(target, env, "AWS_ENDPOINT_URL_STS");
-  return new STSClient({
-    ...commonConfig(target, extras),
-    ...(endpoint ? { endpoint } : {}),
-  });
-}
-
-/** The config of a service that follows the EC2 endpoint (unless `variable` names its own). */
-function followingConfig(target: AwsTarget, env: Record<string, string | undefined>, variable: string, extras: ClientExtras): CommonConfig & { endpoint?: string } {
-  return { ...commonConfig(target), ...followEc2Endpoint(target, env, variable), ...(extras.maxAttempts ? { maxAttempts: extras.maxAttempts } : {}) };
+  return new STSClient(followingConfig(target, env, "AWS_ENDPOINT_URL_STS", extras));
 }
 
 /** Service Quotas (the preflight's vCPU quota), in the workshop's region. Its SDK loads on first use. */

@@ -6,7 +6,7 @@ import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { PricingClient } from "@aws-sdk/client-pricing";
 import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import type { Clock } from "../clock.js";
-import { withRetry } from "../instances/backoff.js";
+import { withClientRetry } from "../instances/backoff.js";
 import type { WorkshopSubnet } from "../instances/launch.js";
 import type { LaunchTemplateInfo } from "../instances/template.js";
 import type { WorkshopSettings } from "../workshops/settings.js";
@@ -30,7 +30,7 @@ export interface PreflightSubject {
 }
 
 export interface PreflightServices {
-  /** An EC2 client in the workshop's region (few SDK attempts: calls are retried here). */
+  /** An EC2 client in the workshop's region (retry "caller": its reads are retried here, on the tool's clock). */
   ec2: EC2Client;
   /** Undefined: the quota is reported unknown. */
   quotas?: ServiceQuotasClient;
@@ -89,7 +89,7 @@ export async function runPreflight(services: PreflightServices, subject: Preflig
   const retryOptions = { clock: o.clock, signal: o.signal, deadline: o.clock.now() + (o.retryWithinMs ?? 30_000) };
   const checking = o.checks ?? true;
   const ec2Read = <T>(fn: () => Promise<T>): Promise<Got<T>> =>
-    checking ? settle(withRetry(fn, retryOptions)) : Promise.resolve({ ok: false, error: new Error("not checked") });
+    checking ? settle(withClientRetry(ec2, fn, retryOptions)) : Promise.resolve({ ok: false, error: new Error("not checked") });
   const serviceSignal = o.signal ? AbortSignal.any([o.signal, AbortSignal.timeout(o.serviceTimeoutMs)]) : AbortSignal.timeout(o.serviceTimeoutMs);
   const missing = (what: string): Promise<Got<never>> => Promise.resolve({ ok: false, error: new Error(what) });
 

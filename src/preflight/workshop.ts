@@ -9,7 +9,7 @@ import type { Clock } from "../clock.js";
 import { UserError } from "../errors.js";
 import type { Env } from "../home.js";
 import type { Preparation } from "../instances/create-batch.js";
-import { withRetry } from "../instances/backoff.js";
+import { withClientRetry } from "../instances/backoff.js";
 import { findWorkshopSubnets } from "../instances/launch.js";
 import { readLaunchTemplate, type LaunchTemplateInfo } from "../instances/template.js";
 import type { WorkshopSettings } from "../workshops/settings.js";
@@ -29,10 +29,10 @@ export function workshopHours(settings: WorkshopSettings, flag?: number): number
 }
 
 async function openServices(ec2: EC2Client, target: AwsTarget, env: Env): Promise<PreflightServices & { close(): void }> {
-  // Few SDK attempts: a denied or unreachable service is "unknown" at once, not after six tries.
+  // One call each, retried by the SDK (its standard strategy) within the caller's time limit.
   const [quotas, pricing, priceCache] = await Promise.all([
-    createServiceQuotasClient(target, env, { maxAttempts: 2 }),
-    createPricingClient(target, env, { maxAttempts: 2 }),
+    createServiceQuotasClient(target, env),
+    createPricingClient(target, env),
     PriceCache.open(priceCacheFile(env)),
   ]);
   return {
@@ -66,19 +66,20 @@ export async function checkWorkshop(o: {
   clock: Clock;
 }): Promise<WorkshopCheckReport> {
   const { settings } = o;
-  const ec2 = createEc2Client(o.target, { maxAttempts: 1 });
+  // One request per call: the reads retry on the tool's clock (backoff.ts), as a launch's do.
+  const ec2 = createEc2Client(o.target, { retry: "caller" });
   const services = await openServices(ec2, o.target, o.env);
   try {
     const retry = { clock: o.clock, deadline: o.clock.now() + 60_000 };
     const [template, subnets] = await Promise.all([
-      withRetry(() => readLaunchTemplate(ec2, settings), retry).then(
+      withClientRetry(ec2, () => readLaunchTemplate(ec2, settings), retry).then(
         (t): LaunchTemplateInfo | UserError => t,
         (err: unknown) => {
           if (err instanceof UserError) return err;
           throw err;
         },
       ),
-      withRetry(() => findWorkshopSubnets(ec2, settings.name), retry),
+      withClientRetry(ec2, () => findWorkshopSubnets(ec2, settings.name), retry),
     ]);
     const templateCheck: CheckResult =
       template instanceof UserError

@@ -1,7 +1,8 @@
 // The layers of src/, checked on its import graph (static, dynamic and type-only
 // imports alike: a type import still ties one layer to another): the EC2 logic (instances/),
-// the AWS plumbing (aws/) and the Pulumi side (workshops/) run without a terminal, so they never
-// import ui/ or commands/; ui/ renders for the commands and never imports them.
+// the AWS plumbing (aws/), the Pulumi side (workshops/) and the preflight (preflight/) run
+// without a terminal, so they never import ui/ or commands/; ui/ renders for the commands and
+// never imports them.
 import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { expect } from "chai";
@@ -56,8 +57,8 @@ describe("layers: the import graph of src/", () => {
     expect(graph.get("entry.ts")).to.include("cli.ts");
   });
 
-  it("instances/, aws/ and workshops/ never import ui/ or commands/", () => {
-    expect(violations(["instances", "aws", "workshops"], ["ui", "commands"])).to.deep.equal([]);
+  it("instances/, aws/, workshops/ and preflight/ never import ui/ or commands/", () => {
+    expect(violations(["instances", "aws", "workshops", "preflight"], ["ui", "commands"])).to.deep.equal([]);
   });
 
   it("ui/ never imports commands/", () => {

@@ -22,7 +22,7 @@ export class WorkshopCheckCommand extends BaseCommand {
       - the subnets have \`--count\` free addresses;
       - a DryRun RunInstances from the template passes (permissions and parameters).
 
-      Then the cost: the on-demand price (AWS Price List) of the instances, their root volumes and public IPv4 addresses, per hour and for the workshop's length (\`--hours\`, else the workshop's \`hours\` setting, else 8). Prices are cached for a day in ~/.cache/ec2-workshop (\$XDG_CACHE_HOME/ec2-workshop); offline or denied, the price is unknown, never an error.
+      Then the cost: the on-demand price (AWS Price List) of the instances, their root volumes and public IPv4 addresses, per hour and for the workshop's length (\`--hours\`, else the workshop's \`hours\` setting, else 8). Prices are cached for a day in ~/.cache/ec2-workshop ($XDG_CACHE_HOME/ec2-workshop); offline or denied, the price is unknown, never an error.
 
       Exit codes: 0 nothing failed (warnings allowed), 1 a check failed or an error, 2 bad input.
     `,

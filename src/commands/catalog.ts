@@ -59,7 +59,17 @@ export const CATALOG = {
   instancesList: {
     paths: [["instances", "list"]],
     category: "Instances",
-    description: "List a workshop's instances",
+    description: "List a workshop's instances, by seat",
+  },
+  instancesHandout: {
+    paths: [["instances", "handout"]],
+    category: "Instances",
+    description: "Print the hand-out again: one address per seat, as text, CSV, JSON or printable cards",
+  },
+  instancesReplace: {
+    paths: [["instances", "replace"]],
+    category: "Instances",
+    description: "Give seats a new machine: terminate theirs, launch into the same seats, wait",
   },
   instancesDestroy: {
     paths: [["instances", "destroy"], ["destroy-instances"]],

@@ -9,6 +9,8 @@ import { WorkshopCheckCommand } from "./workshop/check.js";
 import { WorkshopDestroyCommand } from "./workshop/destroy.js";
 import { InstancesCreateCommand } from "./instances/create.js";
 import { InstancesListCommand } from "./instances/list.js";
+import { InstancesHandoutCommand } from "./instances/handout.js";
+import { InstancesReplaceCommand } from "./instances/replace.js";
 import { InstancesDestroyCommand } from "./instances/destroy.js";
 
 export const commands = [
@@ -21,5 +23,7 @@ export const commands = [
   WorkshopDestroyCommand,
   InstancesCreateCommand,
   InstancesListCommand,
+  InstancesHandoutCommand,
+  InstancesReplaceCommand,
   InstancesDestroyCommand,
 ];

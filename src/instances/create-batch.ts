@@ -1,6 +1,7 @@
-// One `instances create` run as a service: prepare (template, subnets, caller), launch, wait,
-// optionally replace failures, and report. No terminal here: the command renders the events
-// and the report; the benchmark and the demo call the same functions.
+// One `instances create` run as a service: prepare (template, subnets, caller, seats held),
+// launch into seats, wait, optionally replace failures into their seats, settle seats shared
+// with a concurrent run, and report. No terminal here: the command renders the events and the
+// report; `instances replace`, the benchmark and the demo call the same functions.
 import { GetCallerIdentityCommand, type STSClient } from "@aws-sdk/client-sts";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { Clock } from "../clock.js";
@@ -11,6 +12,11 @@ import { BatchWaiter, type PollTiming, type TrackedInstance, type WaitEvents, ty
 import { terminateWorkshopInstances } from "./terminate.js";
 import { withClientRetry } from "./backoff.js";
 import { describeError } from "../errors.js";
+import { describeWorkshopInstances, type WorkshopInstance } from "./describe.js";
+import { HOLDING_STATES, type SeatEviction, type SeatMove } from "./seat-assignment.js";
+import { SeatNamer } from "./seat-names.js";
+import { settleSeats } from "./seat-repair.js";
+import { compareSeats, seatName } from "./seats.js";
 
 export const DEFAULT_PHASE_TIMEOUT_MS = 5 * 60_000;
 /** Replacement rounds `--replace-failed` may use. */
@@ -20,9 +26,11 @@ export interface Preparation {
   template: LaunchTemplateInfo;
   subnets: WorkshopSubnet[];
   launchedBy: string;
+  /** The workshop's seat-holding instances, read with the rest: which seats are free. */
+  holders: WorkshopInstance[];
 }
 
-/** Everything read before spending money: the template, the subnets, who is launching. */
+/** Everything read before spending money: the template, the subnets, who is launching, the seats held. */
 export async function prepareBatch(
   ec2: EC2Client,
   sts: STSClient,
@@ -32,16 +40,17 @@ export async function prepareBatch(
 ): Promise<Preparation> {
   // Reads only: retried on throttling/5xx for up to a minute.
   const retry = { clock, signal, deadline: clock.now() + 60_000 };
-  const [template, subnets, identity] = await Promise.all([
+  const [template, subnets, identity, holders] = await Promise.all([
     withClientRetry(ec2, () => readLaunchTemplate(ec2, settings, signal), retry),
     withClientRetry(ec2, () => findWorkshopSubnets(ec2, settings.name, signal), retry),
     withClientRetry(sts, () => sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal }), retry),
+    withClientRetry(ec2, () => describeWorkshopInstances(ec2, { workshop: settings.name, states: HOLDING_STATES, abortSignal: signal }), retry),
   ]);
-  return { template, subnets, launchedBy: identity.Arn ?? identity.UserId ?? "unknown" };
+  return { template, subnets, launchedBy: identity.Arn ?? identity.UserId ?? "unknown", holders };
 }
 
 export interface ReadyInstance {
-  row: number;
+  seat?: number;
   instanceId: string;
   name: string;
   publicIp?: string;
@@ -50,22 +59,32 @@ export interface ReadyInstance {
 }
 
 export interface FailedInstance {
-  instanceId: string;
+  seat?: number;
+  /** Undefined for a seat that was never launched. */
+  instanceId?: string;
   reason: string;
-  /** Already terminated by --replace-failed (no cleanup needed). */
+  /** Already terminated (replaced, or left without a seat): no cleanup needed. */
   replaced?: boolean;
+  /** EC2 terminated it (or is): it holds no seat, nothing to clean up. */
+  gone?: boolean;
 }
 
 export interface BatchReport {
   workshop: string;
   batch: string;
+  /** The workshop's maximum (seat labels are padded to its width). */
+  maximum: number;
   requested: number;
+  /** By seat. */
   ready: ReadyInstance[];
+  /** By seat: instances that failed, and seats that were never launched. */
   failed: FailedInstance[];
   /** Instances launched but neither ready nor failed (interrupted runs). */
-  unfinished: string[];
+  unfinished: { instanceId: string; seat?: number }[];
   /** Why fewer than requested were launched, when that happened. */
   launchStops: LaunchStop[];
+  /** Seats a concurrent run had taken first: this run's instances moved (or were terminated). */
+  seatMoves: SeatMove[];
   interrupted: boolean;
   stats: WaitStats;
 }
@@ -77,7 +96,8 @@ export interface CreateBatchEvents extends LaunchEvents, WaitEvents {
 
 export interface CreateBatchOptions {
   settings: WorkshopSettings;
-  count: number;
+  /** The seats to launch into (seat-assignment.ts assignSeats): one instance each. */
+  seats: readonly number[];
   prep: Preparation;
   clock: Clock;
   batch?: string;
@@ -85,19 +105,37 @@ export interface CreateBatchOptions {
   checkTimeoutMs?: number;
   /** Replacement rounds for failed instances (0 = none). */
   replaceRounds?: number;
+  /** Readable per-seat Names in the background (default true). */
+  nameSeats?: boolean;
   signal?: AbortSignal;
   random?: () => number;
   timing?: Partial<PollTiming>;
   events?: CreateBatchEvents;
 }
 
-/** Launch, wait, (replace), report. Never throws for capacity/quota/timeouts: those are in the report. */
-export async function createBatch(ec2: EC2Client, o: CreateBatchOptions): Promise<{ report: BatchReport; waiter: BatchWaiter }> {
+const NOT_LAUNCHED: Record<LaunchStop["kind"], string> = {
+  capacity: "not launched: no capacity",
+  quota: "not launched: over the account's quota",
+  error: "not launched: RunInstances failed",
+  interrupted: "not launched: the run was stopped",
+};
+
+/**
+ * Launch, wait, (replace), settle seats, report. Never throws for capacity/quota/timeouts:
+ * those are in the report. `names` is still naming seats in the background: the caller prints
+ * the hand-out first, then gives it a moment (`names.finish`).
+ */
+export async function createBatch(
+  ec2: EC2Client,
+  o: CreateBatchOptions,
+): Promise<{ report: BatchReport; waiter: BatchWaiter; names: SeatNamer }> {
   const batch = o.batch ?? newBatchId();
+  const workshop = o.settings.name;
+  const maximum = o.settings.maximum;
   const launchTimeoutMs = o.launchTimeoutMs ?? DEFAULT_PHASE_TIMEOUT_MS;
   const checkTimeoutMs = o.checkTimeoutMs ?? DEFAULT_PHASE_TIMEOUT_MS;
   const waiter = new BatchWaiter(ec2, {
-    workshop: o.settings.name,
+    workshop,
     batch,
     clock: o.clock,
     launchTimeoutMs,
@@ -107,15 +145,21 @@ export async function createBatch(ec2: EC2Client, o: CreateBatchOptions): Promis
     timing: o.timing,
     events: o.events,
   });
+  const names = new SeatNamer(ec2, { workshop, maximum, clock: o.clock, onProblem: (m) => o.events?.note?.(m) });
+  if (o.nameSeats === false) names.stop();
   const launchStops: LaunchStop[] = [];
   const replacedIds = new Set<string>();
+  const evicted = new Map<string, SeatEviction>();
+  /** Seats that never got an instance, and why. */
+  const unlaunched = new Map<number, string>();
   let attempt = 1;
   const launchedAt = o.clock.wallNow();
 
-  const launch = async (count: number): Promise<void> => {
+  const launch = async (seats: readonly number[]): Promise<void> => {
     const outcome = await launchBatch(ec2, {
-      workshop: o.settings.name,
-      count,
+      workshop,
+      seats,
+      maximum,
       batch,
       launchedBy: o.prep.launchedBy,
       launchedAt,
@@ -126,23 +170,28 @@ export async function createBatch(ec2: EC2Client, o: CreateBatchOptions): Promis
       signal: o.signal,
       deadline: o.clock.now() + launchTimeoutMs,
       firstAttempt: attempt,
-      firstOrder: waiter.tracked.size,
       random: o.random,
       events: {
         launched: (got, subnet, wanted) => {
           waiter.add(got);
+          // A call of one seat was named at launch; the others get their seat's Name now.
+          if (got.length > 1 || seats.length > 1) names.add(got);
           o.events?.launched?.(got, subnet, wanted);
         },
         note: (m) => o.events?.note?.(m),
       },
     });
     // Next round's tokens must differ from every token used so far.
-    attempt += Math.max(1, o.prep.subnets.length);
-    if (outcome.stop) launchStops.push(outcome.stop);
+    attempt = outcome.nextAttempt;
+    for (const s of seats) unlaunched.delete(s);
+    if (outcome.stop) {
+      launchStops.push(outcome.stop);
+      for (const s of outcome.unlaunched) unlaunched.set(s, NOT_LAUNCHED[outcome.stop.kind]);
+    }
   };
 
-  o.events?.phase?.("launch", `Launching ${o.count} × ${o.prep.template.instanceType ?? "instance"} (batch ${batch})`);
-  await launch(o.count);
+  o.events?.phase?.("launch", `Launching ${o.seats.length} × ${o.prep.template.instanceType ?? "instance"} (batch ${batch})`);
+  await launch(o.seats);
   o.events?.phase?.("wait", `Waiting for ${waiter.tracked.size} instance(s) to start and pass status checks`);
   await waiter.run();
 
@@ -150,20 +199,23 @@ export async function createBatch(ec2: EC2Client, o: CreateBatchOptions): Promis
   for (let r = 1; r <= rounds && !o.signal?.aborted; r++) {
     const counts = waiter.counts();
     const failedNow = [...waiter.tracked.values()].filter((t) => t.phase === "failed" && !replacedIds.has(t.instanceId));
-    const wanted = o.count - counts.ready;
+    const wanted = o.seats.length - counts.ready;
     if (failedNow.length === 0 || wanted <= 0) break;
     if (launchStops.some((s) => s.kind === "quota")) break;
     o.events?.phase?.("replace", `Replacing ${failedNow.length} failed instance(s) (round ${r} of ${rounds})`);
     try {
       // Terminates only instances still tagged with this workshop (re-read just before).
-      const result = await terminateWorkshopInstances(ec2, o.settings.name, failedNow.map((t) => t.instanceId), { clock: o.clock, signal: o.signal });
-      for (const t of result.terminated) replacedIds.add(t.instanceId);
+      const result = await terminateWorkshopInstances(ec2, workshop, failedNow.map((t) => t.instanceId), { clock: o.clock, signal: o.signal });
+      const freed = new Set(result.terminated.map((t) => t.instanceId));
       for (const s of result.skipped) {
         // Already gone (e.g. failed on launch): nothing to clean up, replaced all the same.
-        if (/already (terminated|shutting down)|no longer exists/.test(s.reason)) replacedIds.add(s.instanceId);
+        if (/already (terminated|shutting down)|no longer exists/.test(s.reason)) freed.add(s.instanceId);
         else o.events?.note?.(`Not terminated: ${s.instanceId} (${s.reason}).`);
       }
-      await launch(Math.min(wanted, failedNow.length));
+      for (const id of freed) replacedIds.add(id);
+      // Each replacement goes into the seat of the machine it replaces.
+      const seats = failedNow.filter((t) => freed.has(t.instanceId) && t.seat !== undefined).map((t) => t.seat!);
+      await launch(seats.sort((a, b) => a - b).slice(0, wanted));
     } catch (err) {
       // The ready instances are already there: a replacement that cannot go on (e.g. no
       // ec2:TerminateInstances permission) ends the replacing, not the run and its report.
@@ -174,49 +226,111 @@ export async function createBatch(ec2: EC2Client, o: CreateBatchOptions): Promis
     await waiter.run();
   }
 
-  await waiter.refresh(o.clock.now() + 60_000, undefined);
-  const report = buildReport(o.settings.name, batch, o.count, [...waiter.tracked.values()], replacedIds, launchStops, Boolean(o.signal?.aborted));
+  // The last look reads the whole workshop: this batch's news, and any seat a concurrent run shares.
+  const deadline = o.clock.now() + 60_000;
+  const read = (): Promise<WorkshopInstance[]> => waiter.describeWorkshop(deadline);
+  const seatMoves: SeatMove[] = [];
+  try {
+    const seen = await read();
+    waiter.absorb(seen);
+    const settled = await settleSeats(ec2, seen, {
+      workshop,
+      maximum,
+      mine: new Set(waiter.tracked.keys()),
+      clock: o.clock,
+      read,
+      beforeMove: async (moves) => {
+        names.forget(moves.map((m) => m.instanceId));
+        await names.idle();
+      },
+      evict: async (evictions) => {
+        await terminateWorkshopInstances(ec2, workshop, evictions.map((e) => e.instanceId), { clock: o.clock });
+        for (const e of evictions) evicted.set(e.instanceId, e);
+      },
+      note: (m) => o.events?.note?.(m),
+    });
+    waiter.absorb(settled.seen);
+    seatMoves.push(...settled.moves);
+  } catch (err) {
+    // Best effort: the report keeps the last known data; a seat check that could not finish is said.
+    o.events?.note?.(`Could not finish checking seats against concurrent runs: ${describeError(err)}`);
+  }
+  const report = buildReport({
+    workshop,
+    batch,
+    maximum,
+    requested: o.seats.length,
+    tracked: [...waiter.tracked.values()],
+    replacedIds,
+    evicted,
+    unlaunched,
+    launchStops,
+    seatMoves,
+    interrupted: Boolean(o.signal?.aborted),
+  });
   report.stats = { ...waiter.stats };
-  return { report, waiter };
+  return { report, waiter, names };
 }
 
-export function buildReport(
-  workshop: string,
-  batch: string,
-  requested: number,
-  tracked: readonly TrackedInstance[],
-  replacedIds: ReadonlySet<string>,
-  launchStops: LaunchStop[],
-  interrupted: boolean,
-): BatchReport {
-  const byOrder = [...tracked].sort((a, b) => a.order - b.order);
-  const ready = byOrder
-    .filter((t) => t.phase === "ready")
-    .map((t, i) => ({
-      row: i + 1,
+export interface ReportInput {
+  workshop: string;
+  batch: string;
+  maximum: number;
+  requested: number;
+  tracked: readonly TrackedInstance[];
+  replacedIds: ReadonlySet<string>;
+  evicted?: ReadonlyMap<string, SeatEviction>;
+  unlaunched?: ReadonlyMap<number, string>;
+  launchStops: LaunchStop[];
+  seatMoves?: SeatMove[];
+  interrupted: boolean;
+}
+
+export function buildReport(i: ReportInput): BatchReport {
+  const bySeat = [...i.tracked].sort((a, b) => compareSeats(a.seat, b.seat));
+  const ready = bySeat
+    .filter((t) => t.phase === "ready" && !i.evicted?.has(t.instanceId))
+    .map((t) => ({
+      seat: t.seat,
       instanceId: t.instanceId,
-      name: t.info?.name || batchName(workshop, batch),
+      name: t.seat !== undefined ? seatName(i.workshop, t.seat, i.maximum) : t.info?.name || batchName(i.workshop, i.batch),
       publicIp: t.info?.publicIp,
       privateIp: t.info?.privateIp,
       availabilityZone: t.info?.availabilityZone,
     }));
-  const failed = byOrder
-    .filter((t) => t.phase === "failed")
-    .map((t) => ({
-      instanceId: t.instanceId,
-      reason: replacedIds.has(t.instanceId) ? `${t.failure ?? "failed"}; terminated and replaced` : (t.failure ?? "failed"),
-      ...(replacedIds.has(t.instanceId) ? { replaced: true } : {}),
-    }));
-  const unfinished = byOrder.filter((t) => t.phase === "pending" || t.phase === "checking").map((t) => t.instanceId);
+  const failedInstances: FailedInstance[] = bySeat.flatMap((t): FailedInstance[] => {
+    const eviction = i.evicted?.get(t.instanceId);
+    if (eviction)
+      return [{ seat: eviction.seat, instanceId: t.instanceId, reason: `seat ${eviction.seat} was taken first by another run and no seat was free: terminated`, replaced: true }];
+    if (t.phase !== "failed") return [];
+    const replaced = i.replacedIds.has(t.instanceId);
+    const gone = t.info?.state === "terminated" || t.info?.state === "shutting-down";
+    return [
+      {
+        seat: t.seat,
+        instanceId: t.instanceId,
+        reason: replaced ? `${t.failure ?? "failed"}; terminated and replaced` : (t.failure ?? "failed"),
+        ...(replaced ? { replaced: true } : {}),
+        ...(gone ? { gone: true } : {}),
+      },
+    ];
+  });
+  const notLaunched: FailedInstance[] = [...(i.unlaunched ?? [])].map(([seat, reason]) => ({ seat, reason }));
+  const failed = [...failedInstances, ...notLaunched].sort((a, b) => compareSeats(a.seat, b.seat));
+  const unfinished = bySeat
+    .filter((t) => (t.phase === "pending" || t.phase === "checking") && !i.evicted?.has(t.instanceId))
+    .map((t) => ({ instanceId: t.instanceId, seat: t.seat }));
   return {
-    workshop,
-    batch,
-    requested,
+    workshop: i.workshop,
+    batch: i.batch,
+    maximum: i.maximum,
+    requested: i.requested,
     ready,
     failed,
     unfinished,
-    launchStops,
-    interrupted,
+    launchStops: i.launchStops,
+    seatMoves: i.seatMoves ?? [],
+    interrupted: i.interrupted,
     stats: { rounds: 0, describeCalls: 0, statusCalls: 0, retries: 0, throttled: 0 },
   };
 }

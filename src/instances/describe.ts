@@ -8,6 +8,7 @@ import {
   type Instance,
 } from "@aws-sdk/client-ec2";
 import { withoutMissingIds } from "./instance-id.js";
+import { seatOf } from "./seats.js";
 import { TAG, tagValue } from "./tags.js";
 
 /**
@@ -30,6 +31,8 @@ export interface WorkshopInstance {
   launchTime?: Date;
   batch?: string;
   workshop?: string;
+  /** The attendee's seat (seats.ts); undefined for instances from before seats. */
+  seat?: number;
   tags: Record<string, string>;
 }
 
@@ -48,6 +51,7 @@ export function toWorkshopInstance(i: Instance): WorkshopInstance {
     launchTime: i.LaunchTime,
     batch: tagValue(i.Tags, TAG.batch),
     workshop: tagValue(i.Tags, TAG.workshop),
+    seat: seatOf(tags, i.AmiLaunchIndex),
     tags,
   };
 }

@@ -1,6 +1,7 @@
-// Launching a batch: RunInstances from the workshop's launch template, every instance and volume
-// tagged at launch, one ClientToken per launch attempt (so a retried call never doubles the
-// batch), and capacity errors / partial launches moving the remainder to the next subnet (AZ).
+// Launching a batch into given seats: RunInstances from the workshop's launch template, every
+// instance and volume tagged at launch (its seat included: seats.ts), one ClientToken per launch
+// attempt (so a retried call never doubles the batch), and capacity errors / partial launches
+// moving the remaining seats to the next subnet (AZ).
 import { randomBytes } from "node:crypto";
 import {
   DescribeSubnetsCommand,
@@ -12,6 +13,7 @@ import {
 import type { Clock } from "../clock.js";
 import { describeError } from "../errors.js";
 import { AbortedError, withClientRetry } from "./backoff.js";
+import { formatSeatList, seatName, seatsThatFit } from "./seats.js";
 import { MANAGED_BY, TAG } from "./tags.js";
 import type { LaunchTemplateInfo } from "./template.js";
 
@@ -29,10 +31,9 @@ export function newBatchId(bytes: Buffer = randomBytes(8)): string {
 }
 
 /**
- * The Name tag. EC2 applies a TagSpecification to every instance of one RunInstances call, so
- * per-instance numbers at launch would cost one call per instance (RunInstances refills at 2
- * requests/s: 150 s for 300 instances). So the name is per batch, `<workshop>-<batch>`, unique
- * across concurrent runs; the attendee number is the row in the result table.
+ * The Name tag at launch. EC2 applies a TagSpecification to every instance of one RunInstances
+ * call, so a call of several seats is named after its batch, `<workshop>-<batch>`; the readable
+ * per-seat Name follows in the background (seat-names.ts). A call of one seat is named at once.
  */
 export function batchName(workshop: string, batch: string): string {
   return `${workshop}-${batch}`;
@@ -52,13 +53,19 @@ export interface LaunchTags {
   batch: string;
   launchedBy: string;
   launchedAt: Date;
+  /** The seats of this RunInstances call, in launch-index order (at most what fits one tag). */
+  seats: readonly number[];
+  /** The workshop's maximum: seat names are zero padded to its width. */
+  maximum: number;
 }
 
 export function launchTags(t: LaunchTags): { Key: string; Value: string }[] {
+  const name = t.seats.length === 1 ? seatName(t.workshop, t.seats[0]!, t.maximum) : batchName(t.workshop, t.batch);
   return [
     { Key: TAG.workshop, Value: t.workshop },
-    { Key: TAG.name, Value: batchName(t.workshop, t.batch) },
+    { Key: TAG.name, Value: name },
     { Key: TAG.batch, Value: t.batch },
+    { Key: TAG.seats, Value: formatSeatList(t.seats) },
     { Key: TAG.launchedBy, Value: t.launchedBy },
     { Key: TAG.launchedAt, Value: t.launchedAt.toISOString() },
     { Key: TAG.managedBy, Value: MANAGED_BY },
@@ -128,8 +135,8 @@ export function runInstancesInput(o: {
 
 export interface LaunchedInstance {
   instanceId: string;
-  /** Position in launch order (0-based): the attendee rows follow it. */
-  order: number;
+  /** The seat it was launched into (its call's seat list at its AmiLaunchIndex). */
+  seat: number;
   subnetId?: string;
   availabilityZone?: string;
   /** Tool time (clock.now()) when RunInstances returned it: its launch timeout starts here. */
@@ -146,6 +153,10 @@ export type LaunchStop =
 export interface LaunchOutcome {
   requested: number;
   instances: LaunchedInstance[];
+  /** Seats asked for but not launched (capacity, quota, an error, an interruption). */
+  unlaunched: number[];
+  /** The attempt number a next launch of this batch starts at (its ClientTokens stay distinct). */
+  nextAttempt: number;
   /** Set when fewer than requested were launched. */
   stop?: LaunchStop;
 }
@@ -159,7 +170,10 @@ export interface LaunchEvents {
 
 export interface LaunchOptions {
   workshop: string;
-  count: number;
+  /** The seats to launch into, in order: one instance each. */
+  seats: readonly number[];
+  /** The workshop's maximum (seat names are padded to its width). */
+  maximum: number;
   batch: string;
   launchedBy: string;
   launchedAt: Date;
@@ -174,8 +188,6 @@ export interface LaunchOptions {
   deadline: number;
   /** Launch attempts already used by this batch (replacement rounds continue the numbering). */
   firstAttempt?: number;
-  /** `order` of the first instance launched here. */
-  firstOrder?: number;
   random?: () => number;
   events?: LaunchEvents;
 }
@@ -189,28 +201,29 @@ export function quotaAdvice(region: string | undefined, code: string, awsMessage
 }
 
 /**
- * Launches up to `count` instances: subnet by subnet, MinCount=1 / MaxCount=remaining, so what
- * fits in one AZ launches and the rest moves on. Throttling and 5xx are retried with the same
- * ClientToken. Returns what exists; throws only when nothing at all could be launched because
- * of an error that is not about capacity or quota (e.g. permissions, a bad template).
+ * Launches one instance into each of `seats`: subnet by subnet, MinCount=1 / MaxCount=the seats
+ * left, so what fits in one AZ launches and the remaining seats move on. A seat list too long for
+ * one tag (seats.ts) is split over calls in the same subnet. Throttling and 5xx are retried with
+ * the same ClientToken. Returns what exists; throws only when nothing at all could be launched
+ * because of an error that is not about capacity or quota (e.g. permissions, a bad template).
  */
 export async function launchBatch(ec2: EC2Client, o: LaunchOptions): Promise<LaunchOutcome> {
   const instances: LaunchedInstance[] = [];
   const targets: (WorkshopSubnet | undefined)[] = o.subnets.length ? [...o.subnets] : [undefined];
-  const tags: LaunchTags = { workshop: o.workshop, batch: o.batch, launchedBy: o.launchedBy, launchedAt: o.launchedAt };
   const capacityMisses: string[] = [];
   let attempt = o.firstAttempt ?? 1;
-  let order = o.firstOrder ?? 0;
   let stop: LaunchStop | undefined;
 
-  for (const subnet of targets) {
-    const remaining = o.count - instances.length;
-    if (remaining <= 0) break;
+  for (let t = 0; t < targets.length && instances.length < o.seats.length; ) {
+    const subnet = targets[t];
     if (o.signal?.aborted) {
       stop = { kind: "interrupted", message: "Launching stopped on request." };
       break;
     }
-    const input = runInstancesInput({ template: o.template, subnet, maxCount: remaining, token: clientToken(o.batch, attempt++, subnet?.subnetId), tags });
+    const remaining = o.seats.slice(instances.length);
+    const callSeats = remaining.slice(0, seatsThatFit(remaining));
+    const tags: LaunchTags = { workshop: o.workshop, batch: o.batch, launchedBy: o.launchedBy, launchedAt: o.launchedAt, seats: callSeats, maximum: o.maximum };
+    const input = runInstancesInput({ template: o.template, subnet, maxCount: callSeats.length, token: clientToken(o.batch, attempt++, subnet?.subnetId), tags });
     const where = subnet ? `${subnet.availabilityZone} (${subnet.subnetId})` : "the template's default placement";
     try {
       const out = await withClientRetry(ec2, () => ec2.send(new RunInstancesCommand(input), { abortSignal: o.signal }), {
@@ -224,19 +237,21 @@ export async function launchBatch(ec2: EC2Client, o: LaunchOptions): Promise<Lau
       const got: LaunchedInstance[] = (out.Instances ?? [])
         .filter((i) => i.InstanceId)
         .sort((a, b) => (a.AmiLaunchIndex ?? 0) - (b.AmiLaunchIndex ?? 0))
-        .map((i) => ({
+        .map((i, position) => ({
           instanceId: i.InstanceId!,
-          order: order++,
+          // The seat EC2 will report for it too: its call's list at its launch index.
+          seat: callSeats[i.AmiLaunchIndex ?? position]!,
           subnetId: i.SubnetId ?? subnet?.subnetId,
           availabilityZone: i.Placement?.AvailabilityZone ?? subnet?.availabilityZone,
           launchedAt: now,
         }));
       instances.push(...got);
-      const wanted = o.count - instances.length;
+      const wanted = o.seats.length - instances.length;
       o.events?.launched?.(got, subnet, wanted);
-      if (got.length < remaining) {
+      if (got.length < callSeats.length) {
         capacityMisses.push(subnet?.availabilityZone ?? "default placement");
-        o.events?.note?.(`Only ${got.length} of ${remaining} fit in ${where}; ${wanted > 0 ? "the rest go to the next AZ" : ""}.`.replace(/; \.$/, "."));
+        o.events?.note?.(`Only ${got.length} of ${callSeats.length} fit in ${where}; ${wanted > 0 ? "the rest go to the next AZ" : ""}.`.replace(/; \.$/, "."));
+        t++;
       }
     } catch (err) {
       if (err instanceof AbortedError) {
@@ -247,6 +262,7 @@ export async function launchBatch(ec2: EC2Client, o: LaunchOptions): Promise<Lau
       if (CAPACITY_ERRORS.has(name)) {
         capacityMisses.push(subnet?.availabilityZone ?? "default placement");
         o.events?.note?.(`No capacity for ${o.template.instanceType ?? "this instance type"} in ${where} (${name}); trying the next AZ.`);
+        t++;
         continue;
       }
       if (QUOTA_ERRORS.has(name)) {
@@ -258,16 +274,16 @@ export async function launchBatch(ec2: EC2Client, o: LaunchOptions): Promise<Lau
       break;
     }
   }
-  const missing = o.count - instances.length;
-  if (missing > 0 && !stop) {
+  const unlaunched = o.seats.slice(instances.length);
+  if (unlaunched.length > 0 && !stop) {
     stop = {
       kind: "capacity",
       message:
-        `EC2 had no capacity for ${missing} more ${o.template.instanceType ?? "instances"} in ${capacityMisses.join(", ") || "any workshop subnet"} ` +
+        `EC2 had no capacity for ${unlaunched.length} more ${o.template.instanceType ?? "instances"} in ${capacityMisses.join(", ") || "any workshop subnet"} ` +
         `(InsufficientInstanceCapacity is usually temporary: run the command again in a few minutes, or use another instance type).`,
     };
   }
-  return { requested: o.count, instances, ...(stop ? { stop } : {}) };
+  return { requested: o.seats.length, instances, unlaunched, nextAttempt: attempt, ...(stop ? { stop } : {}) };
 }
 
 function shortName(err: unknown): string {

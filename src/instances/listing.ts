@@ -4,6 +4,8 @@
 import { InputError } from "../errors.js";
 import type { FilterKey, SortKey } from "./select.js";
 import type { StatusChecks, WorkshopInstance } from "./describe.js";
+import { holdsSeat } from "./seat-assignment.js";
+import { compareSeats } from "./seats.js";
 
 export interface ListedInstance extends WorkshopInstance {
   /** Only for running instances whose status EC2 reported. */
@@ -27,7 +29,8 @@ export interface ViewOptions {
   sort: SortKey;
 }
 
-export const DEFAULT_SORT: SortKey = "created";
+/** By seat: the attendee's number; instances without one (from before seats) last. */
+export const DEFAULT_SORT: SortKey = "seat";
 
 /** The states a filter command shows (`fa` = all). */
 export function filterStates(filter: FilterKey): string[] {
@@ -56,6 +59,7 @@ const compareCreated = (a: ListedInstance, b: ListedInstance): number =>
 
 /** Primary order per key; ties fall back to creation time, then id, so the order is total and stable. */
 const COMPARE: Record<SortKey, (a: ListedInstance, b: ListedInstance) => number> = {
+  seat: (a, b) => compareSeats(a.seat, b.seat),
   id: compareId,
   ip: (a, b) => ipKey(a.publicIp) - ipKey(b.publicIp),
   created: compareCreated,
@@ -74,6 +78,17 @@ export function buildRows(instances: readonly ListedInstance[], view: ViewOption
   const states = view.states?.length ? new Set(view.states) : undefined;
   const shown = states ? instances.filter((i) => states.has(i.state)) : instances;
   return sortInstances(shown, view.sort).map((instance, i) => ({ row: i + 1, instance }));
+}
+
+/**
+ * The rows of the machines holding `seats` (seat-assignment.ts: a machine that is shutting down
+ * or terminated holds none), and the seats nobody holds.
+ */
+export function rowsOfSeats(rows: readonly Row[], seats: readonly number[]): { rows: Row[]; free: number[] } {
+  const wanted = new Set(seats);
+  const picked = rows.filter((r) => holdsSeat(r.instance) && wanted.has(r.instance.seat!));
+  const held = new Set(picked.map((r) => r.instance.seat));
+  return { rows: picked, free: seats.filter((s) => !held.has(s)) };
 }
 
 /** Terminated or on its way: nothing left to terminate. */

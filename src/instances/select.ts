@@ -5,10 +5,10 @@
 /** Filters (`fr`, `fs`, ...): which states the table shows. `all` shows every state. */
 export type FilterKey = "all" | "running" | "stopped" | "terminated" | "pending";
 
-/** Sort keys (`si`, `sp`, ...), also the values of `--sort`. */
-export type SortKey = "id" | "ip" | "created" | "state" | "name";
+/** Sort keys (`se`, `si`, `sp`, ...), also the values of `--sort`. */
+export type SortKey = "seat" | "id" | "ip" | "created" | "state" | "name";
 
-export const SORT_KEYS: readonly SortKey[] = ["id", "ip", "created", "state", "name"];
+export const SORT_KEYS: readonly SortKey[] = ["seat", "id", "ip", "created", "state", "name"];
 
 const FILTER_COMMANDS: Record<string, FilterKey> = {
   fa: "all",
@@ -19,6 +19,7 @@ const FILTER_COMMANDS: Record<string, FilterKey> = {
 };
 
 const SORT_COMMANDS: Record<string, SortKey> = {
+  se: "seat",
   si: "id",
   sp: "ip",
   sc: "created",
@@ -28,45 +29,58 @@ const SORT_COMMANDS: Record<string, SortKey> = {
 
 export type SelectionResult = { ok: true; rows: number[] } | { ok: false; error: string };
 
-/** Longest row number we read as a number; anything longer is certainly past the end. */
+/** What a list of numbers selects: rows of a table, or seats. */
+export interface NumberedUnit {
+  noun: string;
+  /** Why a number past `limit` selects nothing. */
+  beyond(token: string, limit: number): string;
+}
+
+export const ROWS: NumberedUnit = {
+  noun: "row",
+  beyond: (token, n) => (n === 0 ? `there are no rows to select` : `there is no row ${token}: the table has ${n} row${n === 1 ? "" : "s"}`),
+};
+
+export const SEATS: NumberedUnit = {
+  noun: "seat",
+  beyond: (token, n) => `there is no seat ${token}: the workshop's seats are 1 to ${n}`,
+};
+
+/** Longest number we read as a number; anything longer is certainly past the end. */
 const MAX_DIGITS = 9;
 
-function rowNumber(token: string, rowCount: number): { ok: true; n: number } | { ok: false; error: string } {
-  if (!/^\d+$/.test(token)) return { ok: false, error: `"${token}" is not a row number` };
+function listNumber(token: string, limit: number, unit: NumberedUnit): { ok: true; n: number } | { ok: false; error: string } {
+  if (!/^\d+$/.test(token)) return { ok: false, error: `"${token}" is not a ${unit.noun} number` };
   const n = token.length > MAX_DIGITS ? Number.POSITIVE_INFINITY : Number(token);
-  if (n === 0) return { ok: false, error: `there is no row 0: rows are numbered from 1` };
-  if (n > rowCount)
-    return {
-      ok: false,
-      error: rowCount === 0 ? `there are no rows to select` : `there is no row ${token}: the table has ${rowCount} row${rowCount === 1 ? "" : "s"}`,
-    };
+  if (n === 0) return { ok: false, error: `there is no ${unit.noun} 0: ${unit.noun}s are numbered from 1` };
+  if (n > limit) return { ok: false, error: unit.beyond(token, limit) };
   return { ok: true, n };
 }
 
 /**
- * Parses a row selection: `1,2,3`, `1-4`, `1,2,4-6`; spaces around numbers are allowed.
- * Returns the selected row numbers (1-based), ascending, without duplicates; or the first
- * problem found. Every returned number is in 1..rowCount.
+ * Parses a selection of rows (or seats): `1,2,3`, `1-4`, `1,2,4-6`; spaces around numbers are
+ * allowed. Returns the selected numbers, ascending, without duplicates; or the first problem
+ * found. Every returned number is in 1..limit.
  */
-export function parseSelection(input: string, rowCount: number): SelectionResult {
+export function parseSelection(input: string, limit: number, unit: NumberedUnit = ROWS): SelectionResult {
   const text = input.trim();
-  if (text === "") return { ok: false, error: "nothing selected: give row numbers like 1,2,4-6" };
+  if (text === "") return { ok: false, error: `nothing selected: give ${unit.noun} numbers like 1,2,4-6` };
   const picked = new Set<number>();
   for (const rawItem of text.split(",")) {
     const item = rawItem.trim();
     if (item === "") return { ok: false, error: `"${text}" has an empty item between commas` };
     const parts = item.split("-").map((p) => p.trim());
     if (parts.length === 1) {
-      const r = rowNumber(parts[0]!, rowCount);
+      const r = listNumber(parts[0]!, limit, unit);
       if (!r.ok) return r;
       picked.add(r.n);
     } else if (parts.length === 2) {
       if (parts[0] === "" || parts[1] === "") return { ok: false, error: `"${item}" is not a range: write it like 4-6` };
-      const from = rowNumber(parts[0]!, rowCount);
+      const from = listNumber(parts[0]!, limit, unit);
       if (!from.ok) return from;
-      const to = rowNumber(parts[1]!, rowCount);
+      const to = listNumber(parts[1]!, limit, unit);
       if (!to.ok) return to;
-      if (from.n > to.n) return { ok: false, error: `"${item}" runs backwards: write the smaller row first (${to.n}-${from.n})` };
+      if (from.n > to.n) return { ok: false, error: `"${item}" runs backwards: write the smaller ${unit.noun} first (${to.n}-${from.n})` };
       for (let n = from.n; n <= to.n; n++) picked.add(n);
     } else {
       return { ok: false, error: `"${item}" is not a range: write it like 4-6` };
@@ -83,6 +97,7 @@ export type PromptCommand =
   | { kind: "filter"; filter: FilterKey }
   | { kind: "sort"; sort: SortKey }
   | { kind: "select"; rows: number[] }
+  | { kind: "seats"; seats: number[] }
   | { kind: "error"; message: string };
 
 /** One answer at the interactive prompt. Commands are case-insensitive; anything else is a selection. */
@@ -97,6 +112,12 @@ export function parseCommand(input: string, rowCount: number): PromptCommand {
   if (filter) return { kind: "filter", filter };
   const sort = SORT_COMMANDS[word];
   if (sort) return { kind: "sort", sort };
+  // `seat 7`, `seats 3,7-9`: by seat rather than by row (the caller finds the seats' machines).
+  const bySeat = /^seats?(?:\s+(.*))?$/.exec(word);
+  if (bySeat) {
+    const seats = parseSelection(bySeat[1] ?? "", Number.MAX_SAFE_INTEGER, SEATS);
+    return seats.ok ? { kind: "seats", seats: seats.rows } : { kind: "error", message: seats.error };
+  }
   if (/^[a-z]+$/.test(word))
     return { kind: "error", message: `"${text}" is not a command: type ? for the list of commands, or rows like 1,2,4-6` };
   const selection = parseSelection(text, rowCount);
@@ -106,8 +127,9 @@ export function parseCommand(input: string, rowCount: number): PromptCommand {
 export const PROMPT_HELP = [
   "Commands:",
   "  1,2,4-6          select rows to terminate (you confirm before anything happens)",
+  "  seats 3,7-9      select by seat instead of by row",
   "  fr fs ft fp fa   show only running / stopped / terminated / pending instances; fa shows all",
-  "  si sp sc ss sn   sort by id / public IP / creation time / state / name",
+  "  se si sp sc ss sn  sort by seat / id / public IP / creation time / state / name",
   "  r                reload from EC2 (resets filter and sort)",
   "  q                quit without terminating anything (also Ctrl-C or Ctrl-D)",
 ].join("\n");

@@ -6,6 +6,12 @@ export const TAG = {
   batch: "ec2-workshop:batch",
   launchedBy: "ec2-workshop:launched-by",
   launchedAt: "ec2-workshop:launched-at",
+  /** The seats of one RunInstances call, in launch-index order ("3,7-9"): see seats.ts. */
+  seats: "ec2-workshop:seats",
+  /** A seat set later by CreateTags (a collision moved the instance): beats `seats`. */
+  seat: "ec2-workshop:seat",
+  /** When `seat` was set (ISO time): the claim's time when seats collide. */
+  seatMovedAt: "ec2-workshop:seat-moved-at",
   managedBy: "ManagedBy",
 } as const;
 

@@ -34,7 +34,8 @@ export type Phase = "pending" | "checking" | "ready" | "failed";
 
 export interface TrackedInstance {
   instanceId: string;
-  order: number;
+  /** Its seat: from the launch, then as EC2 reports it (a moved seat shows here too). */
+  seat?: number;
   phase: Phase;
   /** Tool time the launch phase started (RunInstances returned it). */
   launchedAt: number;
@@ -115,7 +116,7 @@ export class BatchWaiter {
   add(instances: readonly LaunchedInstance[]): void {
     for (const i of instances) {
       if (!this.tracked.has(i.instanceId))
-        this.tracked.set(i.instanceId, { instanceId: i.instanceId, order: i.order, phase: "pending", launchedAt: i.launchedAt });
+        this.tracked.set(i.instanceId, { instanceId: i.instanceId, seat: i.seat, phase: "pending", launchedAt: i.launchedAt });
     }
     this.launchInterval = this.timing.firstMs;
   }
@@ -133,6 +134,12 @@ export class BatchWaiter {
   /** Polls until every tracked instance is ready or failed, or the signal aborts. */
   async run(): Promise<void> {
     const { clock, signal } = this.o;
+    // RunInstances has just said they are pending: a DescribeInstances now would say the same.
+    const unsettled = this.unsettled();
+    if (unsettled.length > 0 && unsettled.every((t) => t.phase === "pending")) {
+      const firstLook = Math.max(...unsettled.map((t) => t.launchedAt)) + this.timing.firstMs;
+      await clock.sleep(firstLook - clock.now(), signal);
+    }
     while (this.unsettled().length > 0 && !signal?.aborted) {
       const roundStart = clock.now();
       this.stats.rounds++;
@@ -165,7 +172,7 @@ export class BatchWaiter {
     if (pending.length > 0) {
       const deadline = Math.max(...pending.map((t) => t.launchedAt + this.o.launchTimeoutMs));
       try {
-        const seen = await this.describeBatch(deadline);
+        const seen = await this.describeWorkshop(deadline, this.o.signal, true);
         this.applyDescribe(seen);
       } catch (err) {
         if (err instanceof AbortedError || !isRetryable(err)) throw err;
@@ -209,17 +216,6 @@ export class BatchWaiter {
     };
   }
 
-  private describeBatch(deadline: number): Promise<WorkshopInstance[]> {
-    return withClientRetry(
-      this.ec2,
-      () => {
-        this.stats.describeCalls++;
-        return describeWorkshopInstances(this.ec2, { workshop: this.o.workshop, batch: this.o.batch, abortSignal: this.o.signal });
-      },
-      this.retryOptions(deadline),
-    );
-  }
-
   /**
    * Statuses of `ids`. An id DescribeInstances just showed may be briefly unknown here (eventual
    * consistency): it is left out of this round (withoutMissingIds) and asked again in the next.
@@ -248,15 +244,13 @@ export class BatchWaiter {
       if (!t) {
         // A batch member this run did not see launched (a RunInstances answer lost to an
         // interruption): it is ours, so it is waited for and reported like the others.
-        t = { instanceId: info.instanceId, order: this.tracked.size, phase: "pending", launchedAt: now };
+        t = { instanceId: info.instanceId, seat: info.seat, phase: "pending", launchedAt: now };
         this.tracked.set(t.instanceId, t);
         this.o.events?.note?.(`Found ${info.instanceId} of this batch by its tags; waiting for it too.`);
       }
-      if (t.phase === "ready" || t.phase === "failed") {
-        t.info = info;
-        continue;
-      }
       t.info = info;
+      t.seat = info.seat ?? t.seat;
+      if (t.phase === "ready" || t.phase === "failed") continue;
       if (t.phase === "pending" && info.state === "running") {
         t.phase = "checking";
         t.runningSince = now;
@@ -317,24 +311,39 @@ export class BatchWaiter {
   async refresh(deadline: number, signal?: AbortSignal): Promise<void> {
     let seen: WorkshopInstance[];
     try {
-      seen = await withClientRetry(
-        this.ec2,
-        () => {
-          this.stats.describeCalls++;
-          return describeWorkshopInstances(this.ec2, { workshop: this.o.workshop, batch: this.o.batch, abortSignal: signal });
-        },
-        { ...this.retryOptions(deadline), signal },
-      );
+      seen = await this.describeWorkshop(deadline, signal, true);
     } catch {
       return;
     }
+    this.absorb(seen);
+  }
+
+  /**
+   * DescribeInstances of the whole workshop (`batchOnly`: of this batch), counted in the stats
+   * and retried like the polling. The final look of a run reads the whole workshop: it carries
+   * this batch's news and every seat another run may share (create-batch.ts).
+   */
+  describeWorkshop(deadline: number, signal?: AbortSignal, batchOnly = false): Promise<WorkshopInstance[]> {
+    return withClientRetry(
+      this.ec2,
+      () => {
+        this.stats.describeCalls++;
+        return describeWorkshopInstances(this.ec2, { workshop: this.o.workshop, ...(batchOnly ? { batch: this.o.batch } : {}), abortSignal: signal });
+      },
+      { ...this.retryOptions(deadline), signal },
+    );
+  }
+
+  /** Takes in a fresh read (other batches' instances are ignored): addresses, seats, state reasons. */
+  absorb(seen: readonly WorkshopInstance[]): void {
     for (const info of seen) {
+      if (info.batch !== this.o.batch) continue;
       const t = this.tracked.get(info.instanceId);
       if (!t) {
         // Launched but never tracked (e.g. interrupted mid-launch): report it as unfinished.
         this.tracked.set(info.instanceId, {
           instanceId: info.instanceId,
-          order: this.tracked.size,
+          seat: info.seat,
           phase: GONE.has(info.state) ? "failed" : "pending",
           launchedAt: this.o.clock.now(),
           info,
@@ -343,6 +352,7 @@ export class BatchWaiter {
         continue;
       }
       t.info = info;
+      t.seat = info.seat ?? t.seat;
       if (t.phase === "failed" && t.failedState && info.stateReason && !t.failure?.includes(info.stateReason)) {
         t.failure = `${info.state}: ${info.stateReason}`;
       }

@@ -143,7 +143,7 @@ export async function dryRunLaunch(
     subnet: o.subnet,
     maxCount: 1,
     token: "",
-    tags: { workshop: o.workshop, batch: newBatchId(), launchedBy: "ec2-workshop workshop check", launchedAt: new Date() },
+    tags: { workshop: o.workshop, batch: newBatchId(), launchedBy: "ec2-workshop workshop check", launchedAt: new Date(), seats: [1], maximum: 1 },
   });
   delete input.ClientToken;
   const out = await ec2.send(new RunInstancesCommand({ ...input, DryRun: true }), { abortSignal: signal });

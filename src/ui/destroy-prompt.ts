@@ -4,7 +4,7 @@
 // never loads the SDK and can be driven by any loader in tests.
 import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import { buildRows, DEFAULT_SORT, filterStates, isDone, type ListedInstance, type Row } from "../instances/listing.js";
+import { buildRows, DEFAULT_SORT, filterStates, isDone, rowsOfSeats, type ListedInstance, type Row } from "../instances/listing.js";
 import { describeError } from "../errors.js";
 import { parseCommand, PROMPT_HELP, type SortKey } from "../instances/select.js";
 import type { TerminateResult } from "../instances/terminate.js";
@@ -122,7 +122,7 @@ export interface DestroyPromptOptions {
   /** Every instance of the workshop, all states (filters are applied here). */
   load(signal?: AbortSignal): Promise<ListedInstance[]>;
   terminate(instanceIds: readonly string[]): Promise<TerminateResult>;
-  /** The sort to start with (and return to on `r`); default creation time. */
+  /** The sort to start with (and return to on `r`); default by seat. */
   sort?: SortKey;
 }
 
@@ -164,7 +164,8 @@ export async function runDestroyPrompt(o: DestroyPromptOptions): Promise<Destroy
     if (rows.length) out.write(`${renderInstanceTable(rows, { style, time, sort: view.sort })}\n\n`);
     else out.write(`${view.states.length ? "No instances match this filter (fa shows all)." : "This workshop has no instances."}\n\n`);
     out.write(`${tableFooter({ time, style, terminatedNote: true })}\n`);
-    if (hint) out.write(style.dim(`Rows to terminate (e.g. 1,2,4-6), fr/fs/ft/fp/fa filter, si/sp/sc/ss/sn sort, r reload, q quit, ? help\n`));
+    if (hint)
+      out.write(style.dim(`Rows to terminate (e.g. 1,2,4-6) or seats (seats 3,7-9), fr/fs/ft/fp/fa filter, se/si/sp/sc/ss/sn sort, r reload, q quit, ? help\n`));
   };
 
   const quit = (): DestroyPromptResult => {
@@ -217,8 +218,18 @@ export async function runDestroyPrompt(o: DestroyPromptOptions): Promise<Destroy
         case "error":
           out.write(`${style.red("✗")} ${cmd.message}\n`);
           continue;
-        case "select": {
-          const picked = cmd.rows.map((n) => rows[n - 1]!);
+        case "select":
+        case "seats": {
+          let picked: Row[];
+          if (cmd.kind === "seats") {
+            const found = rowsOfSeats(rows, cmd.seats);
+            if (found.free.length) {
+              const shown = view.states.length ? " among the rows shown (fa shows all)" : "";
+              out.write(`${style.red("✗")} No machine holds seat${found.free.length === 1 ? "" : "s"} ${found.free.join(", ")}${shown}.\n`);
+              continue;
+            }
+            picked = found.rows;
+          } else picked = cmd.rows.map((n) => rows[n - 1]!);
           const live = picked.filter((r) => !isDone(r.instance.state));
           out.write(`\n${renderSelection(picked, { style, time, sort: view.sort })}\n\n`);
           if (live.length === 0) {

@@ -45,12 +45,13 @@ function checksColor(style: Style, label: string): string {
   return label;
 }
 
-const SORT_COLUMN: Record<SortKey, number> = { id: 1, name: 2, ip: 3, created: 4, state: 5 };
+const SORT_COLUMN: Record<SortKey, number> = { seat: 1, id: 2, name: 3, ip: 4, created: 5, state: 6 };
 
 export function renderInstanceTable(rows: readonly Row[], o: InstanceTableOptions): string {
   const now = o.now ?? o.time.now();
   const columns: Column<Row>[] = [
     { header: "#", value: (r) => String(r.row), align: "right" },
+    { header: "Seat", value: (r) => (r.instance.seat === undefined ? o.style.dim("-") : String(r.instance.seat)), align: "right" },
     { header: "Instance", value: (r) => r.instance.instanceId },
     { header: "Name", value: (r) => r.instance.name },
     { header: "Public IP", value: (r) => r.instance.publicIp ?? o.style.dim("-") },
@@ -78,6 +79,8 @@ export function tableFooter(o: { time: TimeFormatter; now?: Date; style: Style; 
 
 export interface InstanceJson {
   row: number;
+  /** The attendee's seat; null for instances from before seats. */
+  seat: number | null;
   instanceId: string;
   name: string;
   publicIp: string | null;
@@ -93,6 +96,7 @@ export function instanceJson(r: Row): InstanceJson {
   const i: ListedInstance = r.instance;
   return {
     row: r.row,
+    seat: i.seat ?? null,
     instanceId: i.instanceId,
     name: i.name,
     publicIp: i.publicIp ?? null,

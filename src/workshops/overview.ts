@@ -17,6 +17,8 @@ export interface WorkshopRow {
   resourceCount?: number;
   /** Live (not terminated) instances by state; undefined = unknown. */
   live?: Record<string, number>;
+  /** The seats held (seat-assignment.ts), ascending; undefined = unknown. */
+  seats?: number[];
 }
 
 export interface Overview {
@@ -87,6 +89,7 @@ export async function gatherOverview(o: OverviewOptions): Promise<Overview> {
     if (rows.length) {
       try {
         const { openEc2, liveInstances, countByState } = await import("./live.js");
+        const { seatHolders } = await import("../instances/seat-assignment.js");
         const clients = new Map<string, ReturnType<typeof openEc2>>();
         try {
           await withTimeout(
@@ -95,7 +98,9 @@ export async function gatherOverview(o: OverviewOptions): Promise<Overview> {
                 const region = r.settings!.region;
                 let ec2 = clients.get(region);
                 if (!ec2) clients.set(region, (ec2 = openEc2(o.target(region))));
-                r.live = countByState(await liveInstances(ec2, r.name));
+                const live = await liveInstances(ec2, r.name);
+                r.live = countByState(live);
+                r.seats = [...seatHolders(live).keys()].sort((a, b) => a - b);
               }),
             ),
             LIVE_TIMEOUT_MS,

@@ -109,7 +109,8 @@ describe("instances create under pressure", function () {
       const prep = await prepareBatch(ec2, sts, settings, clock);
       const out = await launchBatch(ec2, {
         workshop: "demo",
-        count: 7,
+        seats: [1, 2, 3, 4, 5, 6, 7],
+        maximum: 25,
         batch: "tokentst",
         launchedBy: prep.launchedBy,
         launchedAt: new Date(),

@@ -114,7 +114,8 @@ describe("one retry layer per call path: HTTP requests against an endpoint that 
     try {
       const err = await launchBatch(ec2, {
         workshop: "demo",
-        count: 2,
+        seats: [1, 2],
+        maximum: 25,
         batch: "b1",
         launchedBy: "test",
         launchedAt: new Date(),
@@ -146,7 +147,7 @@ describe("one retry layer per call path: HTTP requests against an endpoint that 
       random: () => 0.5,
     });
     try {
-      waiter.add([{ instanceId: ID, order: 0, launchedAt: clock.now() }]);
+      waiter.add([{ instanceId: ID, seat: 1, launchedAt: clock.now() }]);
       await waiter.run();
     } finally {
       ec2.destroy();

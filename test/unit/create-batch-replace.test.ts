@@ -54,9 +54,9 @@ describe("createBatch --replace-failed", () => {
     const settings = { name: "demo", region: "eu-west-1", maximum: 10, instructions: "" } as WorkshopSettings;
     const { report } = await createBatch(fakeEc2(), {
       settings,
-      count: 2,
+      seats: [1, 2],
       batch: "b1",
-      prep: { template: { id: "lt-0123456789abcdef0", name: "ec2-workshop-demo", version: "1" }, subnets: [], launchedBy: "tester" },
+      prep: { template: { id: "lt-0123456789abcdef0", name: "ec2-workshop-demo", version: "1" }, subnets: [], launchedBy: "tester", holders: [] },
       clock: scaledClock(1000),
       replaceRounds: 2,
       random: () => 0,

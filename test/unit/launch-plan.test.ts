@@ -4,7 +4,14 @@ import { parseDuration } from "../../src/instances/durations.js";
 import { TAG } from "../../src/instances/tags.js";
 import type { LaunchTemplateInfo } from "../../src/instances/template.js";
 
-const tags = { workshop: "demo", batch: "k3f9x2ab", launchedBy: "arn:aws:iam::123456789012:user/ann", launchedAt: new Date("2025-01-11T14:05:00Z") };
+const tags = {
+  workshop: "demo",
+  batch: "k3f9x2ab",
+  launchedBy: "arn:aws:iam::123456789012:user/ann",
+  launchedAt: new Date("2025-01-11T14:05:00Z"),
+  seats: [3, 7, 8, 9],
+  maximum: 25,
+};
 const template: LaunchTemplateInfo = { id: "lt-0123456789abcdef0", name: "ec2-workshop-demo", version: "3", instanceType: "t3.micro" };
 
 describe("launch plan", () => {
@@ -14,7 +21,7 @@ describe("launch plan", () => {
     for (const id of ids) expect(id).to.match(/^[a-z0-9]{8}$/);
   });
 
-  it("tags instances and volumes at launch with workshop, name, batch, launcher and ISO time", () => {
+  it("tags instances and volumes at launch with workshop, name, batch, seats, launcher and ISO time", () => {
     const specs = tagSpecifications(tags);
     expect(specs.map((s) => s.ResourceType)).to.deep.equal(["instance", "volume"]);
     const asMap = Object.fromEntries(specs[0]!.Tags!.map((t) => [t.Key, t.Value]));
@@ -22,11 +29,17 @@ describe("launch plan", () => {
       [TAG.workshop]: "demo",
       [TAG.name]: "demo-k3f9x2ab",
       [TAG.batch]: "k3f9x2ab",
+      [TAG.seats]: "3,7-9",
       [TAG.launchedBy]: tags.launchedBy,
       [TAG.launchedAt]: "2025-01-11T14:05:00.000Z",
     });
     expect(specs[1]!.Tags).to.deep.equal(launchTags(tags));
     expect(batchName("demo", "k3f9x2ab")).to.equal("demo-k3f9x2ab");
+  });
+
+  it("names a call of one seat after its seat at once (no later CreateTags needed)", () => {
+    const one = Object.fromEntries(launchTags({ ...tags, seats: [7] }).map((t) => [t.Key, t.Value]));
+    expect(one).to.include({ [TAG.name]: "demo-07", [TAG.seats]: "7" });
   });
 
   it("gives each attempt and subnet its own ClientToken of at most 64 ASCII characters", () => {

@@ -47,7 +47,7 @@ describe("BatchWaiter and Ctrl-C", () => {
       signal: ac.signal,
       random: () => 0,
     });
-    waiter.add([{ instanceId: "i-0123456789abcdef0", order: 0, launchedAt: 0 }]);
+    waiter.add([{ instanceId: "i-0123456789abcdef0", seat: 1, launchedAt: 0 }]);
     await waiter.run();
     expect(waiter.tracked.get("i-0123456789abcdef0")?.phase).to.equal("checking");
   });

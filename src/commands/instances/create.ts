@@ -1,12 +1,14 @@
-import { Command, Option } from "clipanion";
+import { Command, Option, UsageError } from "clipanion";
 import * as t from "typanion";
 import { BaseCommand, EXIT } from "../base.js";
 import { InputError } from "../../errors.js";
 import type { BatchReport } from "../../instances/create-batch.js";
-import type { Style } from "../../ui/style.js";
-import { renderTable } from "../../ui/table.js";
+import { parseSelection, SEATS } from "../../instances/select.js";
 import { CATALOG } from "../catalog.js";
 import { chooseWorkshopWithClients } from "./workshop-instances.js";
+
+/** After the hand-out, how long (tool time) the background seat Names may still take before exit. */
+const NAME_GRACE_MS = 10_000;
 
 export class InstancesCreateCommand extends BaseCommand {
   static override paths = CATALOG.instancesCreate.paths.map((p) => [...p]);
@@ -15,14 +17,19 @@ export class InstancesCreateCommand extends BaseCommand {
     category: CATALOG.instancesCreate.category,
     description: CATALOG.instancesCreate.description,
     details: `
-      Launches \`--count\` instances from the workshop's launch template (read from
+      Launches one instance per seat from the workshop's launch template (read from
       \`stacks/Pulumi.<workshop>.yaml\`; the Pulumi engine is not started), spread over the workshop's
-      subnets when one Availability Zone runs out of capacity. Every instance and volume is tagged at
-      launch with the workshop, a batch id, who launched it and when, so nothing is ever untraceable.
+      subnets when one Availability Zone runs out of capacity. A seat (1..the workshop's maximum) is an
+      attendee's number: \`--count N\` takes the N lowest free seats, \`--seats 3,7-9\` exactly those (refused
+      while one is taken). Every instance and volume is tagged at launch with the workshop, a batch id, its
+      seat, who launched it and when, so nothing is ever untraceable or without a seat.
 
       It then waits, per instance, up to \`--launch-timeout\` to leave \`pending\` and up to
-      \`--check-timeout\` more for EC2's instance and system status checks to pass, and prints one
-      address per attendee, the workshop's instructions, and the command to clean up any failures.
+      \`--check-timeout\` more for EC2's instance and system status checks to pass, and prints one line per
+      seat (its address), the workshop's instructions (\`{address}\`, \`{seat}\` and \`{name}\` in them are
+      filled per seat), and the commands to replace or clean up any failures. \`--replace-failed\` launches
+      each replacement into the failed machine's seat. If a concurrent run took the same seats, the earlier
+      launch keeps them and this run's machines move to free seats before the hand-out is printed.
 
       Before it asks to confirm, it checks (in parallel, in well under a second) that the vCPU quota has
       room, that the type is offered in the workshop's AZs, that the AMI is available and fits, and that
@@ -37,6 +44,7 @@ export class InstancesCreateCommand extends BaseCommand {
     `,
     examples: [
       ["Launch 25 instances for a workshop, asking for confirmation", "$0 instances create --workshop intro-linux --count 25"],
+      ["Launch exactly seats 3 and 7 to 9 (e.g. the ones missing after a partial launch)", "$0 instances create --workshop intro-linux --seats 3,7-9 --yes"],
       ["Unattended, as JSON", "$0 instances create --workshop intro-linux --count 25 --yes --json"],
       ["Shorter timeouts, replacing instances that fail", "$0 instances create -w intro-linux -n 10 --launch-timeout 3m --check-timeout 4m --replace-failed"],
     ],
@@ -47,6 +55,7 @@ export class InstancesCreateCommand extends BaseCommand {
     description: "How many instances, 1..the workshop's maximum (default: ask, when in a terminal)",
     validator: t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(1)]),
   });
+  seats = Option.String("--seats", { description: "Launch into exactly these free seats instead of --count: 3,7-9" });
   yes = Option.Boolean("--yes,-y", false, { description: "Do not ask for confirmation before launching" });
   json = Option.Boolean("--json", false, { description: "Print the result as JSON on stdout (progress goes to stderr)" });
   launchTimeout = Option.String("--launch-timeout", "5m", { description: "Per instance: time to leave pending, e.g. 90s, 5m (default 5m)" });
@@ -64,6 +73,9 @@ export class InstancesCreateCommand extends BaseCommand {
     if (launchTimeoutMs === undefined) throw new InputError(`--launch-timeout "${this.launchTimeout}" is not a duration: use e.g. 90s, 5m or 1m30s.`);
     const checkTimeoutMs = parseDuration(this.checkTimeout);
     if (checkTimeoutMs === undefined) throw new InputError(`--check-timeout "${this.checkTimeout}" is not a duration: use e.g. 90s, 5m or 1m30s.`);
+    if (this.seats !== undefined && this.count !== undefined) throw new UsageError(`Give --count or --seats, not both.`);
+    const wantedSeats = this.seats === undefined ? undefined : parseSelection(this.seats, Number.MAX_SAFE_INTEGER, SEATS);
+    if (wantedSeats && !wantedSeats.ok) throw new UsageError(`--seats: ${wantedSeats.error}.`);
 
     const { clockFromEnv } = await import("../../clock.js");
     const { workshopHome } = await import("../../home.js");
@@ -84,7 +96,7 @@ export class InstancesCreateCommand extends BaseCommand {
       targetFor: (region) => this.awsTarget(region),
     });
     const settings = choice.settings;
-    const count = await this.resolveCount(settings.maximum, settings.name, interactive, ui);
+    const count = wantedSeats?.ok ? wantedSeats.rows.length : await this.resolveCount(settings.maximum, settings.name, interactive, ui);
 
     const target = this.awsTarget(settings.region);
     const { createEc2Client, createStsClient } = await import("../../aws/clients.js");
@@ -95,6 +107,13 @@ export class InstancesCreateCommand extends BaseCommand {
     try {
       const { prepareBatch, createBatch, REPLACE_ROUNDS } = await import("../../instances/create-batch.js");
       const prep = await prepareBatch(ec2, sts, settings, clock);
+      const { assignSeats } = await import("../../instances/seat-assignment.js");
+      const { formatSeatList } = await import("../../instances/seats.js");
+      const seats = assignSeats(prep.holders, {
+        workshop: settings.name,
+        maximum: settings.maximum,
+        ...(wantedSeats?.ok ? { seats: wantedSeats.rows } : { count }),
+      });
       const { preLaunchChecks } = await import("../../ui/pre-launch.js");
       const launching = await preLaunchChecks({
         ec2, target, env: this.env, settings, prep, count, clock, skipChecks: this.skipChecks,
@@ -103,7 +122,7 @@ export class InstancesCreateCommand extends BaseCommand {
       if (interactive && !this.yes) {
         const p = await import("@clack/prompts");
         const ok = await p.confirm({
-          message: `Launch ${launching}?`,
+          message: `Launch ${launching}, seat${count === 1 ? "" : "s"} ${formatSeatList(seats)}?`,
           input: this.context.stdin,
           output: ui,
           initialValue: true,
@@ -123,7 +142,7 @@ export class InstancesCreateCommand extends BaseCommand {
       try {
         result = await createBatch(ec2, {
           settings,
-          count,
+          seats,
           prep,
           clock,
           launchTimeoutMs,
@@ -147,15 +166,19 @@ export class InstancesCreateCommand extends BaseCommand {
         guard.dispose();
       }
       const report = result.report;
+      const { renderBatchReport, batchReportJson } = await import("../../ui/batch-report.js");
       if (this.json) {
-        this.context.stdout.write(`${JSON.stringify(reportJson(report, settings.instructions), null, 2)}\n`);
+        this.context.stdout.write(`${JSON.stringify(batchReportJson(report, settings.instructions), null, 2)}\n`);
         // The JSON's keys are fixed; why a launch stopped short (quota, capacity) goes to stderr.
         for (const stop of report.launchStops) this.context.stderr.write(`${this.errStyle.yellow("!")} ${stop.message}\n`);
-      } else this.renderReport(report, settings.instructions);
+      } else this.context.stdout.write(`${renderBatchReport(report, settings.instructions, this.style)}\n`);
       if (guard.stoppedBy()) {
+        result.names.stop();
         this.writeInterruptMessage(report, launchedIds);
         return guard.stoppedBy() === "SIGTERM" ? 143 : 130;
       }
+      // The hand-out is out: the readable Names still queued get a short while, then the run ends.
+      await result.names.finish(NAME_GRACE_MS);
       return report.ready.length === count ? EXIT.ok : EXIT.partial;
     } finally {
       ec2.destroy();
@@ -243,30 +266,12 @@ export class InstancesCreateCommand extends BaseCommand {
     };
   }
 
-  private renderReport(r: BatchReport, instructions: string): void {
-    const out = this.context.stdout;
-    const s = this.style;
-    const ok = r.ready.length === r.requested;
-    const headline = r.interrupted
-      ? `Stopped early: requested ${r.requested}, ${r.ready.length} ready so far`
-      : `Requested ${r.requested}, ${r.ready.length} ready`;
-    out.write(`\n${ok ? s.green("✔") : s.yellow("!")} ${s.bold(headline)} ${s.dim(`(workshop ${r.workshop}, batch ${r.batch})`)}\n`);
-    for (const stop of r.launchStops) out.write(`${s.yellow("!")} ${stop.message}\n`);
-    renderReadyTable(r, out, s);
-    if (instructions.trim() && r.ready.length > 0) out.write(`\n${s.bold("Instructions for the attendees:")}\n${instructions.trimEnd().replace(/^/gm, "  ")}\n`);
-    const failures = r.failed;
-    if (failures.length > 0) {
-      out.write(`\n${s.red(`Failed (${failures.length}):`)}\n`);
-      for (const f of failures) out.write(`  ${f.instanceId}  ${f.reason}\n`);
-      const cleanup = failures.filter((f) => !f.replaced).map((f) => f.instanceId);
-      if (cleanup.length > 0) out.write(`\nTo terminate the failed instances:\n  ${cleanupLine(r.workshop, cleanup)}\n`);
-    }
-  }
-
   private writeInterruptMessage(r: BatchReport, launchedIds: readonly string[]): void {
     const err = this.context.stderr;
     const s = this.errStyle;
-    const ids = [...new Set([...launchedIds, ...r.ready.map((x) => x.instanceId), ...r.failed.map((x) => x.instanceId), ...r.unfinished])];
+    const ids = [
+      ...new Set([...launchedIds, ...r.ready.map((x) => x.instanceId), ...r.failed.flatMap((x) => (x.instanceId ? [x.instanceId] : [])), ...r.unfinished.map((u) => u.instanceId)]),
+    ];
     err.write(
       `\n${s.yellow("Stopped waiting.")} ${ids.length} instance${ids.length === 1 ? "" : "s"} launched so far keep running, tagged ec2-workshop:batch=${r.batch}` +
         `${ids.length ? `: ${ids.join(", ")}` : ""}.\n` +
@@ -279,41 +284,4 @@ export class InstancesCreateCommand extends BaseCommand {
 
 function cleanupLine(workshop: string, ids: readonly string[]): string {
   return `ec2-workshop instances destroy --workshop ${workshop} --ids ${ids.join(",")} --yes`;
-}
-
-function renderReadyTable(r: BatchReport, out: NodeJS.WritableStream, s: Style): void {
-  if (r.ready.length === 0) return;
-  const table = renderTable(
-    r.ready,
-    [
-      { header: "#", value: (x) => String(x.row), align: "right" },
-      { header: "Name", value: (x) => x.name },
-      { header: "Address", value: (x) => x.publicIp ?? (x.privateIp ? `${x.privateIp} (private)` : "-") },
-      { header: "AZ", value: (x) => x.availabilityZone ?? "" },
-      { header: "Instance", value: (x) => s.dim(x.instanceId) },
-    ],
-    { style: s, indent: "  " },
-  );
-  out.write(`\n${table}\n`);
-}
-
-/** The --json document: exactly these keys. Unfinished instances (a stopped run) count as failed. */
-export function reportJson(r: BatchReport, instructions: string): unknown {
-  return {
-    workshop: r.workshop,
-    batch: r.batch,
-    requested: r.requested,
-    ready: r.ready.map((x) => ({
-      instanceId: x.instanceId,
-      name: x.name,
-      publicIp: x.publicIp ?? null,
-      privateIp: x.privateIp ?? null,
-      availabilityZone: x.availabilityZone ?? null,
-    })),
-    failed: [
-      ...r.failed.map((f) => ({ instanceId: f.instanceId, reason: f.reason })),
-      ...r.unfinished.map((id) => ({ instanceId: id, reason: "not ready when the run stopped waiting (it keeps running)" })),
-    ],
-    instructions,
-  };
 }

@@ -4,11 +4,11 @@ import { EXIT } from "../base.js";
 import { UserError } from "../../errors.js";
 import { INSTANCE_ID } from "../../instances/instance-id.js";
 import { isDone, parseStatesOption, type Row } from "../../instances/listing.js";
-import { parseSelection, SORT_KEYS, type SortKey } from "../../instances/select.js";
+import { parseSelection, SEATS, SORT_KEYS, type SortKey } from "../../instances/select.js";
 import { CATALOG } from "../catalog.js";
 import { WorkshopInstancesCommand } from "./workshop-instances.js";
 
-type Selection = "rows" | "ids" | "all" | "failed" | "state";
+type Selection = "seats" | "rows" | "ids" | "all" | "failed" | "state";
 
 export class InstancesDestroyCommand extends WorkshopInstancesCommand {
   static override paths = CATALOG.instancesDestroy.paths.map((p) => [...p]);
@@ -17,14 +17,16 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
     category: CATALOG.instancesDestroy.category,
     description: CATALOG.instancesDestroy.description,
     details: `
-      In a terminal, without a selection, shows the original's interactive table: type rows to terminate
-      (\`1,2,3\`, \`1-4\`, \`1,2,4-6\`), \`fr\`/\`fs\`/\`ft\`/\`fp\`/\`fa\` to filter (running, stopped, terminated,
-      pending, all), \`si\`/\`sp\`/\`sc\`/\`ss\`/\`sn\` to sort (id, public IP, creation time, state, name), \`r\` to
-      reload, \`q\` to quit. The selected rows are shown again and you confirm with y/n/q.
+      In a terminal, without a selection, shows the original's interactive table, by seat: type rows to
+      terminate (\`1,2,3\`, \`1-4\`, \`1,2,4-6\`) or seats (\`seats 3,7-9\`), \`fr\`/\`fs\`/\`ft\`/\`fp\`/\`fa\` to filter
+      (running, stopped, terminated, pending, all), \`se\`/\`si\`/\`sp\`/\`sc\`/\`ss\`/\`sn\` to sort (seat, id, public IP,
+      creation time, state, name), \`r\` to reload, \`q\` to quit. The selected rows are shown again and you
+      confirm with y/n/q.
 
-      For scripts, select with exactly one of \`--rows\` (numbered as \`instances list\` numbers them with the
-      same \`--state\` and \`--sort\`), \`--ids\`, \`--all\` or \`--failed\` (stopped, impaired or failing checks);
-      \`--state\` alone selects every instance in those states. Without a terminal, \`--yes\` is required.
+      For scripts, select with exactly one of \`--seats\` (the attendees' numbers, as the hand-out gives them),
+      \`--rows\` (numbered as \`instances list\` numbers them with the same \`--state\` and \`--sort\`), \`--ids\`,
+      \`--all\` or \`--failed\` (stopped, impaired or failing checks); \`--state\` alone selects every instance in
+      those states. Without a terminal, \`--yes\` is required.
 
       Just before terminating, the selected instances are read again from EC2: any that no longer carry this
       workshop's tag, or are gone, are dropped and named. Nothing else is ever terminated. Terminated instances
@@ -32,12 +34,14 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
     `,
     examples: [
       ["Choose interactively", "$0 instances destroy --workshop intro-linux"],
+      ["Terminate the machines of seats 3 and 7 to 9", "$0 instances destroy --workshop intro-linux --seats 3,7-9 --yes"],
       ["Terminate rows 1, 2 and 4 to 6 of `instances list`", "$0 instances destroy --workshop intro-linux --rows 1,2,4-6 --yes"],
       ["Terminate the failed instances", "$0 instances destroy --workshop intro-linux --failed --yes"],
       ["Terminate everything at the end of the day", "$0 instances destroy --workshop intro-linux --all --yes"],
     ],
   });
 
+  seats = Option.String("--seats", { description: "Seats whose machines to terminate: 3,7-9" });
   rows = Option.String("--rows", { description: "Rows to terminate, as `instances list` numbers them: 1,2,4-6" });
   ids = Option.Array("--ids", { description: "Instance ids to terminate: i-...,i-... (repeatable)" });
   all = Option.Boolean("--all", false, { description: "Terminate all the workshop's instances (in --state, if given)" });
@@ -45,17 +49,22 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
   state = Option.Array("--state", {
     description: "Only instances in this state (repeatable); alone, selects them all",
   });
-  sort = Option.String("--sort", "created", {
-    description: "Row order (for --rows, and the interactive table's start): id, ip, created, state or name (default: created)",
+  sort = Option.String("--sort", "seat", {
+    description: "Row order (for --rows, and the interactive table's start): seat, id, ip, created, state or name (default: seat)",
     validator: t.isEnum(SORT_KEYS),
   });
   yes = Option.Boolean("--yes,-y", false, { description: "Do not ask for confirmation (required without a terminal)" });
   json = Option.Boolean("--json", false, { description: "Print the outcome as JSON (needs a selection and --yes)" });
 
+  protected writesData(): boolean {
+    return this.json;
+  }
+
   /** Which selection flag was given; checked before any AWS call. */
   private selection(states: string[]): Selection | undefined {
     const given = (
       [
+        ["seats", this.seats !== undefined],
         ["rows", this.rows !== undefined],
         ["ids", this.ids !== undefined],
         ["all", this.all],
@@ -66,6 +75,7 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
       .map(([name]) => name);
     if (given.length > 1) throw new UsageError(`Choose one selection: ${given.map((g) => `--${g}`).join(", ")} cannot be combined.`);
     if (given[0] === "ids" && states.length) throw new UsageError(`--ids names instances exactly: leave out --state.`);
+    if (given[0] === "seats" && states.length) throw new UsageError(`--seats names machines exactly: leave out --state.`);
     return given[0] ?? (states.length ? "state" : undefined);
   }
 
@@ -86,12 +96,14 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
       const syntax = parseSelection(this.rows!, Number.MAX_SAFE_INTEGER);
       if (!syntax.ok) throw new UsageError(`--rows: ${syntax.error}.`);
     }
+    const seats = selection === "seats" ? parseSelection(this.seats!, Number.MAX_SAFE_INTEGER, SEATS) : undefined;
+    if (seats && !seats.ok) throw new UsageError(`--seats: ${seats.error}.`);
     if (!selection) {
-      if (this.json) throw new UsageError(`--json needs a selection: --rows, --ids, --all, --failed or --state.`);
-      if (this.yes) throw new UsageError(`--yes needs a selection: --rows, --ids, --all, --failed or --state.`);
+      if (this.json) throw new UsageError(`--json needs a selection: --seats, --rows, --ids, --all, --failed or --state.`);
+      if (this.yes) throw new UsageError(`--yes needs a selection: --seats, --rows, --ids, --all, --failed or --state.`);
       if (!this.interactive)
         throw new UsageError(
-          `Nothing selected, and no terminal to ask in: pass --rows, --ids, --all, --failed or --state (with --yes).`,
+          `Nothing selected, and no terminal to ask in: pass --seats, --rows, --ids, --all, --failed or --state (with --yes).`,
         );
     }
 
@@ -113,7 +125,7 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
         });
         return EXIT.ok;
       }
-      return await this.terminateSelected(session, selection, states, ids, time);
+      return await this.terminateSelected(session, selection, states, ids, seats?.ok ? seats.rows : [], time);
     } finally {
       session.close();
     }
@@ -124,6 +136,7 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
     selection: Selection,
     states: string[],
     ids: string[],
+    seats: number[],
     time: import("../../ui/time.js").TimeFormatter,
   ): Promise<number> {
     const { buildRows, isFailed } = await import("../../instances/listing.js");
@@ -137,6 +150,16 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
     const rows = buildRows(listed, { sort });
     let picked: Row[];
     switch (selection) {
+      case "seats": {
+        const { rowsOfSeats } = await import("../../instances/listing.js");
+        const found = rowsOfSeats(rows, seats);
+        if (found.free.length)
+          throw new UserError(
+            `Workshop "${session.name}" has no machine in seat${found.free.length === 1 ? "" : "s"} ${found.free.join(", ")}: nothing was terminated. See \`ec2-workshop instances list --workshop ${session.name}\`.`,
+          );
+        picked = found.rows;
+        break;
+      }
       case "rows": {
         const parsed = parseSelection(this.rows!, rows.length);
         if (!parsed.ok) {

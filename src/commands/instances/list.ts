@@ -12,10 +12,11 @@ export class InstancesListCommand extends WorkshopInstancesCommand {
     category: CATALOG.instancesList.category,
     description: CATALOG.instancesList.description,
     details: `
-      Shows every instance tagged \`Workshop=<workshop>\`: row number, instance id, Name, public IP, launch time
-      (in TZ, else the system's zone), state, status checks of the running ones, and the batch (one per
-      \`instances create\` run). The row numbers are the ones \`instances destroy --rows\` uses with the same
-      \`--state\` and \`--sort\`.
+      Shows every instance tagged \`Workshop=<workshop>\`, by seat: row number, seat (the attendee's number,
+      as the hand-out gives it; \`-\` for instances from before seats, listed last), instance id, Name, public
+      IP, launch time (in TZ, else the system's zone), state, status checks of the running ones, and the batch
+      (one per \`instances create\` run). The row numbers are the ones \`instances destroy --rows\` uses with the
+      same \`--state\` and \`--sort\`; \`instances destroy --seats\` and \`instances replace --seats\` use the seats.
 
       Terminated instances stay listed until EC2 removes them (usually within an hour).
     `,
@@ -29,11 +30,15 @@ export class InstancesListCommand extends WorkshopInstancesCommand {
   state = Option.Array("--state", {
     description: "Only instances in this state: pending, running, stopping, stopped, shutting-down, terminated (repeatable)",
   });
-  sort = Option.String("--sort", "created", {
-    description: "Sort by id, ip, created, state or name (default: created)",
+  sort = Option.String("--sort", "seat", {
+    description: "Sort by seat, id, ip, created, state or name (default: seat)",
     validator: t.isEnum(SORT_KEYS),
   });
   json = Option.Boolean("--json", false, { description: "Print a JSON array (ISO times) instead of the table" });
+
+  protected writesData(): boolean {
+    return this.json;
+  }
 
   protected async run(): Promise<number> {
     const states = parseStatesOption(this.state);

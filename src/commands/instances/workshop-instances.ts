@@ -1,4 +1,4 @@
-// What `instances list` and `instances destroy` share: --workshop and --batch, and opening the
+// What `instances list`, `destroy` and `handout` share: --workshop and --batch, and opening the
 // workshop (the menu when it is not given, at a terminal; its settings and an EC2 client).
 import { Option } from "clipanion";
 import * as t from "typanion";
@@ -38,8 +38,8 @@ export abstract class WorkshopInstancesCommand extends BaseCommand {
     validator: t.cascade(t.isString(), [t.matchesRegExp(/^[a-z0-9]{1,32}$/)]),
   });
 
-  /** --json: no menu (stdout carries only the JSON). */
-  abstract json: boolean;
+  /** Whether stdout carries data (e.g. --json): then no menu is drawn on it. */
+  protected abstract writesData(): boolean;
 
   protected async openSession(): Promise<WorkshopSession> {
     const { workshopHome } = await import("../../home.js");
@@ -49,7 +49,7 @@ export abstract class WorkshopInstancesCommand extends BaseCommand {
       targetFor: (region) => this.awsTarget(region),
       stdin: this.context.stdin,
       stdout: this.context.stdout,
-      interactive: this.interactive && !this.json,
+      interactive: this.interactive && !this.writesData(),
       requireTemplate: false,
       message: "Which workshop's instances?",
     });

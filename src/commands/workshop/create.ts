@@ -32,7 +32,7 @@ export class WorkshopCreateCommand extends WorkshopSettingsCommand {
       ["Answer the questions", "$0 workshop create"],
       [
         "Everything as flags",
-        "$0 workshop create intro-linux --region eu-west-1 --ami ami-0123456789abcdef0 --instance-type t3.micro --maximum 30 --instructions 'ssh student@<address>'",
+        "$0 workshop create intro-linux --region eu-west-1 --ami ami-0123456789abcdef0 --instance-type t3.micro --maximum 30 --instructions 'ssh student@{address}'",
       ],
       ["Open SSH and a web port to one network", "$0 workshop create web101 --ports 22,8080 --cidrs 203.0.113.0/24 --ami ami-0123456789abcdef0 --instance-type t3.small"],
       ["Adopt an existing launch template", "$0 workshop create legacy --region us-east-1 --launch-template lt-0abc12345678def90 --maximum 20"],
@@ -75,7 +75,7 @@ export class WorkshopCreateCommand extends WorkshopSettingsCommand {
 
     const next = `ec2-workshop instances create --workshop ${name} --count <n>`;
     const lines = [
-      `Workshop "${name}" is ready in ${settings.region} (up to ${settings.maximum} instances per run).`,
+      `Workshop "${name}" is ready in ${settings.region} (${settings.maximum} seats).`,
       ...describeOutputs(outputs),
       "",
       `Next: ${next}`,
@@ -147,7 +147,7 @@ export class WorkshopCreateCommand extends WorkshopSettingsCommand {
     }
     if (config[K("maximum")] === undefined) {
       config[K("maximum")] = clack
-        ? this.answered(clack, await clack.text({ message: "Most instances one run may launch", initialValue: String(DEFAULTS.maximum), ...io }))
+        ? this.answered(clack, await clack.text({ message: "Seats (the most instances at once)", initialValue: String(DEFAULTS.maximum), ...io }))
         : DEFAULTS.maximum;
     }
     if (config[K("instructions")] === undefined) {
@@ -155,8 +155,8 @@ export class WorkshopCreateCommand extends WorkshopSettingsCommand {
         ? this.answered(
             clack,
             await clack.multiline({
-              message: "Instructions shown after a launch (how attendees log in; several lines)",
-              placeholder: "ssh student@<address>   password: on the whiteboard",
+              message: "Instructions shown after a launch (how attendees log in; several lines; {address}, {seat}, {name} are filled per seat)",
+              placeholder: "ssh student@{address}   password: on the whiteboard",
               ...io,
             }),
           ) ?? ""

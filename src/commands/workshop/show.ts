@@ -13,7 +13,8 @@ export class WorkshopShowCommand extends BaseCommand {
     details: `
       The settings from \`stacks/Pulumi.<name>.yaml\`, the stack's outputs from the Pulumi backend (VPC,
       subnets by Availability Zone, security group, launch template; needs the Pulumi CLI) and the
-      workshop's instances by state (needs AWS credentials). A source that cannot be read becomes a note.
+      workshop's instances by state and the seats they hold (needs AWS credentials). A source that cannot be
+      read becomes a note.
     `,
     examples: [["Show a workshop", "$0 workshop show intro-linux"]],
   });
@@ -49,14 +50,16 @@ export class WorkshopShowCommand extends BaseCommand {
     }
     const out = this.context.stdout;
     if (this.json) {
-      out.write(`${JSON.stringify({ settings: { ...settings, extra: undefined }, outputs: outputs ?? null, instances: row?.live ?? null, notes }, null, 2)}\n`);
+      out.write(
+        `${JSON.stringify({ settings: { ...settings, extra: undefined }, outputs: outputs ?? null, instances: row?.live ?? null, seats: row?.seats ?? null, notes }, null, 2)}\n`,
+      );
       return EXIT.ok;
     }
     const s = this.style;
     const lines = [
       s.bold(`Workshop ${settings.name}`),
       `  region          ${settings.region}`,
-      `  maximum         ${settings.maximum} per run`,
+      `  maximum         ${settings.maximum} seats`,
     ];
     if (settings.hours !== undefined) lines.push(`  length          ${settings.hours} h (for the cost estimate)`);
     if (settings.launchTemplate) lines.push(`  template        ${settings.launchTemplate} (adopted)`);
@@ -83,6 +86,11 @@ export class WorkshopShowCommand extends BaseCommand {
       const entries = Object.entries(row.live);
       lines.push(entries.length ? `  ${entries.map(([state, n]) => `${n} ${state}`).join(", ")}` : "  none (terminated ones are not counted)");
     } else lines.push("  ?");
+    if (row?.seats) {
+      const { formatSeatList } = await import("../../instances/seats.js");
+      const held = row.seats;
+      lines.push(s.bold("Seats"), `  ${held.length} of ${settings.maximum} taken${held.length ? `: ${formatSeatList(held)}` : ""}`);
+    }
     out.write(`${lines.join("\n")}\n`);
     for (const n of notes) out.write(`${s.dim(n)}\n`);
     return EXIT.ok;

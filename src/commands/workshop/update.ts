@@ -23,7 +23,7 @@ export class WorkshopUpdateCommand extends WorkshopSettingsCommand {
     `,
     examples: [
       ["Use a new image", "$0 workshop update intro-linux --ami ami-0fedcba9876543210"],
-      ["Allow more instances per run and open a web port", "$0 workshop update intro-linux --maximum 40 --ports 22,8080"],
+      ["Allow more seats and open a web port", "$0 workshop update intro-linux --maximum 40 --ports 22,8080"],
       ["Retry after a failed create", "$0 workshop update intro-linux"],
     ],
   });

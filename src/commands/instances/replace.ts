@@ -1,0 +1,101 @@
+import { Command, Option, UsageError } from "clipanion";
+import { BaseCommand, EXIT } from "../base.js";
+import { UserError } from "../../errors.js";
+import { parseSelection, SEATS } from "../../instances/select.js";
+import { CATALOG } from "../catalog.js";
+import { chooseWorkshopWithClients } from "./workshop-instances.js";
+
+/** After the hand-out line, how long (tool time) a background seat Name may still take. */
+const NAME_GRACE_MS = 10_000;
+
+export class InstancesReplaceCommand extends BaseCommand {
+  static override paths = CATALOG.instancesReplace.paths.map((p) => [...p]);
+
+  static override usage = Command.Usage({
+    category: CATALOG.instancesReplace.category,
+    description: CATALOG.instancesReplace.description,
+    details: `
+      For each seat in \`--seats\`: terminates the machine in it (only this workshop's, read again from EC2
+      first), launches a new one into the same seat, waits for it as \`instances create\` does, and prints
+      that seat's hand-out line, so the attendee keeps their number. A seat with no machine gets one.
+
+      Exit codes: 0 every seat has a ready machine, 3 fewer, 1 error, 2 bad input.
+    `,
+    examples: [
+      ["Give seat 7 a new machine", "$0 instances replace --workshop intro-linux --seats 7"],
+      ["Unattended, several seats, as JSON", "$0 instances replace --workshop intro-linux --seats 3,7-9 --yes --json"],
+    ],
+  });
+
+  workshop = Option.String("--workshop,-w", { description: "The workshop (default: ask, when in a terminal)" });
+  seats = Option.String("--seats", { required: true, description: "The seats whose machines to replace: 7, or 3,7-9" });
+  yes = Option.Boolean("--yes,-y", false, { description: "Do not ask for confirmation (required without a terminal)" });
+  json = Option.Boolean("--json", false, { description: "Print the result as JSON on stdout (progress goes to stderr)" });
+
+  protected async run(): Promise<number> {
+    const parsed = parseSelection(this.seats, Number.MAX_SAFE_INTEGER, SEATS);
+    if (!parsed.ok) throw new UsageError(`--seats: ${parsed.error}.`);
+    const ui = this.json ? this.context.stderr : this.context.stdout;
+    const style = this.json ? this.errStyle : this.style;
+    const { workshopHome } = await import("../../home.js");
+    const choice = await chooseWorkshopWithClients({
+      home: workshopHome(this.env),
+      given: this.workshop,
+      targetFor: (region) => this.awsTarget(region),
+      stdin: this.context.stdin,
+      stdout: ui,
+      interactive: this.interactive && !this.json,
+    });
+    const target = this.awsTarget(choice.settings.region);
+    const { openWorkshop } = await import("../../instances/session.js");
+    const session = openWorkshop({ settings: choice.settings, target, env: this.env });
+    const { createStsClient } = await import("../../aws/clients.js");
+    const sts = createStsClient(target, this.env, { retry: "caller" });
+    try {
+      const { prepareBatch } = await import("../../instances/create-batch.js");
+      const { planReplacement, replaceSeats } = await import("../../instances/replace.js");
+      const prep = await prepareBatch(session.ec2, sts, session.settings, session.clock);
+      const plan = planReplacement(prep.holders, parsed.rows, session.settings);
+      const { describeReplacement } = await import("../../ui/batch-report.js");
+      ui.write(`${describeReplacement(plan, session.name, style)}\n`);
+      if (!this.yes) {
+        if (!this.interactive || this.json)
+          throw new UserError(`Refusing to replace without confirmation: there is no terminal to ask in. Add --yes to confirm. Nothing was changed.`);
+        const p = await import("@clack/prompts");
+        const ok = await p.confirm({ message: "Go ahead?", input: this.context.stdin, output: ui, initialValue: false });
+        if (p.isCancel(ok) || ok !== true) {
+          ui.write("Nothing was changed.\n");
+          return EXIT.error;
+        }
+      }
+      const { createProgressView } = await import("../../ui/progress.js");
+      const view = createProgressView({ output: ui, live: this.interactive, style, clock: session.clock });
+      let result;
+      try {
+        result = await replaceSeats(session.ec2, {
+          settings: session.settings,
+          plan,
+          prep,
+          clock: session.clock,
+          events: {
+            phase: (_name, detail) => view.phase(detail),
+            launched: (got) => view.line(`Launched ${got.map((g) => `${g.instanceId} (seat ${g.seat})`).join(", ")}`),
+            note: (m) => view.line(style.yellow(m)),
+            failed: (i) => view.line(`${style.red("✗")} ${i.instanceId}: ${i.failure ?? "failed"}`),
+            update: (c) => view.counts(c),
+          },
+        });
+      } finally {
+        view.stop();
+      }
+      const { renderBatchReport, batchReportJson } = await import("../../ui/batch-report.js");
+      if (this.json) this.context.stdout.write(`${JSON.stringify(batchReportJson(result.report, session.settings.instructions), null, 2)}\n`);
+      else this.context.stdout.write(`${renderBatchReport(result.report, session.settings.instructions, this.style)}\n`);
+      await result.names.finish(NAME_GRACE_MS);
+      return result.report.ready.length === plan.seats.length ? EXIT.ok : EXIT.partial;
+    } finally {
+      sts.destroy();
+      session.close();
+    }
+  }
+}

@@ -50,7 +50,7 @@ describe("instances create, interactive (pseudo-terminal, simulator)", function 
     s.line("2");
     // The confirmation names type, AMI and region, and the cost from the simulator's price table:
     // 2 × ($0.0104 + 8 GiB × $0.08 / 730 + $0.005) = $0.0326/h; × 8 h = $0.26.
-    await s.waitFor(/Launch 2 × t3\.micro \(ami-0123456789abcdef0\) in us-east-1: about \$0\.03\/h, \$0\.26 for 8 h\?/);
+    await s.waitFor(/Launch 2 × t3\.micro \(ami-0123456789abcdef0\) in us-east-1: about \$0\.03\/h, \$0\.26 for 8 h, seats 1-2\?/);
     s.line("");
     await s.waitFor("Requested 2, 2 ready", 60_000);
     expect(await s.exit()).to.equal(0);

@@ -4,6 +4,7 @@ import { expect } from "chai";
 import { startSimulator } from "../../src/sim/index.js";
 import type { Faults, Simulator, SimInstanceView, Timings } from "../../src/sim/types.js";
 import { TAG } from "../../src/instances/tags.js";
+import { formatSeatList } from "../../src/instances/seats.js";
 import { runBin, type RunResult } from "../helpers/cli.js";
 import { simEnv } from "../helpers/sim.js";
 import { makeWorkshopHome, type WorkshopHome } from "../helpers/workshop-home.js";
@@ -38,8 +39,8 @@ interface JsonReport {
   workshop: string;
   batch: string;
   requested: number;
-  ready: { instanceId: string; name: string; publicIp: string | null; privateIp: string | null; availabilityZone: string | null }[];
-  failed: { instanceId: string; reason: string }[];
+  ready: { seat: number | null; instanceId: string; name: string; publicIp: string | null; privateIp: string | null; availabilityZone: string | null; instructions: string }[];
+  failed: { seat: number | null; instanceId: string | null; reason: string }[];
   instructions: string;
 }
 
@@ -64,12 +65,16 @@ describe("instances create (CLI against the simulator)", function () {
     expect(r.stdout).to.contain("ssh student@<address>");
     expect(inst!.tags[TAG.workshop]).to.equal("demo");
     expect(inst!.tags[TAG.batch]).to.match(/^[a-z0-9]{8}$/);
-    expect(inst!.tags[TAG.name]).to.equal(`demo-${inst!.tags[TAG.batch]}`);
+    // One seat in the call: named after its seat at launch, no CreateTags needed.
+    expect(inst!.tags[TAG.name]).to.equal("demo-01");
+    expect(inst!.tags[TAG.seats]).to.equal("1");
+    expect(r.stdout).to.match(/^ +1 +\d+\.\d+\.\d+\.\d+ +demo-01 /m);
     expect(inst!.tags[TAG.launchedBy]).to.match(/^arn:aws:/);
     expect(new Date(inst!.tags[TAG.launchedAt]!).toISOString()).to.equal(inst!.tags[TAG.launchedAt]);
     const calls = s.sim.callsByAction();
     expect(calls.RunInstances).to.equal(1);
     expect(calls.GetCallerIdentity).to.equal(1);
+    expect(calls.CreateTags ?? 0).to.equal(0);
     const tagged = s.sim.log.find((e) => e.action === "RunInstances")!.params;
     expect(Object.values(tagged)).to.include("volume", "volumes are tagged at launch too");
   });
@@ -85,14 +90,22 @@ describe("instances create (CLI against the simulator)", function () {
     expect(doc.failed).to.deep.equal([]);
     expect(doc.instructions).to.contain("whiteboard");
     for (const x of doc.ready) {
-      expect(Object.keys(x)).to.deep.equal(["instanceId", "name", "publicIp", "privateIp", "availabilityZone"]);
+      expect(Object.keys(x)).to.deep.equal(["seat", "instanceId", "name", "publicIp", "privateIp", "availabilityZone", "instructions"]);
       expect(x.publicIp).to.match(/^\d+\.\d+\.\d+\.\d+$/);
+      expect(x.name).to.equal(`demo-${String(x.seat).padStart(2, "0")}`);
     }
+    expect(doc.ready.map((x) => x.seat)).to.deep.equal(Array.from({ length: 25 }, (_, i) => i + 1), "seats 1..25, in order");
     const truth = batchOf(s.sim, doc.batch);
     expect(truth.map((i) => i.instanceId).sort()).to.deep.equal(doc.ready.map((x) => x.instanceId).sort());
+    // The seats are in EC2: one seat-list tag on the call, and each instance's launch index.
+    expect(truth.every((i) => i.tags[TAG.seats] === "1-25")).to.equal(true);
+    // The readable per-seat Names came afterwards, in the background.
+    expect(truth.map((i) => i.tags[TAG.name]).sort()).to.deep.equal(doc.ready.map((x) => x.name).sort());
     const calls = s.sim.callsByAction();
     console.log(`      calls by action, N = 25: ${JSON.stringify(calls)}`);
     expect(calls.RunInstances).to.equal(1);
+    // Only the optional readable Names grow with N: one CreateTags per instance, in the background.
+    expect(calls.CreateTags ?? 0).to.equal(25);
     // ~60 s of sim time polled every 2-2.6 s: a few dozen rounds, one call each, whatever N is.
     expect(calls.DescribeInstanceStatus ?? 0).to.be.within(3, 40);
     expect(calls.DescribeInstances ?? 0).to.be.within(2, 25);
@@ -169,19 +182,29 @@ describe("instances create (CLI against the simulator)", function () {
     expect(truth.size).to.equal(20);
     expect(doc.ready.length + doc.failed.length).to.equal(20);
     expect(doc.failed.length).to.be.greaterThan(0);
+    expect([...doc.ready, ...doc.failed].map((x) => x.seat).sort((a, b) => a! - b!)).to.deep.equal(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+      "every seat once, ready or failed",
+    );
     for (const f of doc.failed) {
-      const fault = truth.get(f.instanceId)!.fault;
+      const fault = truth.get(f.instanceId!)!.fault;
       if (fault === "impaired") expect(f.reason).to.contain("impaired");
       else if (fault === "stop") expect(f.reason).to.match(/^stopp(ing|ed)/);
       else if (fault === "stuck-pending") expect(f.reason).to.contain("timed out in the launch phase");
       else expect.fail(`${f.instanceId} failed without a fault: ${f.reason}`);
     }
     for (const x of doc.ready) expect(truth.get(x.instanceId)!.fault, x.instanceId).to.equal(undefined);
-    // The human output of the same kind of run names the cleanup command with exactly the failures.
-    const plain = await s.run(["--workshop", "demo", "--count", "10", "--yes", "--launch-timeout", "90s", "--check-timeout", "3m"]);
-    const cmd = /ec2-workshop instances destroy --workshop demo --ids (\S+) --yes/.exec(plain.stdout);
-    const failedIds = [...plain.stdout.matchAll(/^ {2}(i-[0-9a-f]+) {2}/gm)].map((m) => m[1]);
-    if (plain.code === 3) expect(cmd?.[1]?.split(",")).to.deep.equal(failedIds);
+    // The human output of the same kind of run names the failed seats, and the commands that give
+    // them a new machine (all of them) or only terminate the failed machines still holding them.
+    const plain = await s.run(["--workshop", "demo", "--count", "5", "--yes", "--launch-timeout", "90s", "--check-timeout", "3m"]);
+    expect(plain.code, plain.stderr).to.equal(3);
+    const failedLines = [...plain.stdout.matchAll(/^ {2}Seat (\d+) {2}(i-[0-9a-f]+) {2}/gm)].map((m) => ({ seat: Number(m[1]), id: m[2]! }));
+    expect(failedLines.map((f) => f.seat), "the five seats after the first run's twenty").to.satisfy((seats: number[]) => seats.every((x) => x >= 21 && x <= 25));
+    const replaceCmd = /ec2-workshop instances replace --workshop demo --seats (\S+) --yes/.exec(plain.stdout);
+    expect(replaceCmd?.[1]).to.equal(formatSeatList(failedLines.map((f) => f.seat)));
+    const holding = failedLines.filter((f) => !["shutting-down", "terminated"].includes(s!.sim.instances().find((i) => i.instanceId === f.id)!.state));
+    const destroyCmd = /ec2-workshop instances destroy --workshop demo --seats (\S+) --yes/.exec(plain.stdout);
+    expect(destroyCmd?.[1]).to.equal(holding.length ? formatSeatList(holding.map((f) => f.seat)) : undefined);
   });
 
   it("no public IP: the private address is given instead", async () => {
@@ -206,6 +229,11 @@ describe("instances create (CLI against the simulator)", function () {
     expect(replaced.length, "the seed makes some fail").to.be.greaterThan(0);
     expect(truth.length).to.equal(10 + replaced.length);
     for (const f of replaced) expect(["shutting-down", "terminated"]).to.include(truth.find((i) => i.instanceId === f.instanceId)!.state);
+    // Each replacement went into the failed machine's seat: the ready ones hold seats 1..10, once each.
+    const readySeats = doc.ready.map((x) => x.seat);
+    expect(new Set(readySeats).size).to.equal(readySeats.length);
+    for (const x of readySeats) expect(x).to.be.within(1, 10);
+    for (const f of replaced) if (doc.ready.length === 10) expect(readySeats).to.include(f.seat);
     expect(r.code).to.equal(doc.ready.length === 10 ? 0 : 3);
     expect(s.sim.callsByAction().RunInstances).to.be.at.least(2);
   });

@@ -39,13 +39,13 @@ describe("instances destroy, interactive (pseudo-terminal, simulator)", function
 
   const state = (id: string): string => sim.instances().find((i) => i.instanceId === id)?.state ?? "gone";
 
-  /** Six fresh instances named <p>1..<p>6 (launch order), rows 3 and 6 stopped. */
+  /** Six fresh instances named <p>1..<p>6 in seats 1..6 (launch order), rows 3 and 6 stopped. */
   function seed(p: string): string[] {
     const ids: string[] = [];
     for (let i = 1; i <= 6; i++) {
       ids.push(
         ...sim.seedInstances(1, {
-          tags: { Workshop: "demo", Name: `${p}${i}` },
+          tags: { Workshop: "demo", Name: `${p}${i}`, "ec2-workshop:seats": String(i) },
           state: i % 3 === 0 ? "stopped" : "running",
           subnetId: subnets[i % 3],
         }),
@@ -66,13 +66,13 @@ describe("instances destroy, interactive (pseudo-terminal, simulator)", function
     return s;
   }
 
-  /** The data rows of the last table drawn in `screen`: [row, id, name, ...]. */
+  /** The data rows of the last table drawn in `screen`: [row, seat, id, name, ...]. */
   function tableRows(screen: string): string[][] {
-    const blocks = screen.split(/^\s*# +Instance/m);
+    const blocks = screen.split(/^\s*# +Seat( ▾)? +Instance/m);
     const last = blocks[blocks.length - 1]!;
     return last
       .split("\n")
-      .filter((l) => /^\s*\d+\s+i-[0-9a-f]+/.test(l))
+      .filter((l) => /^\s*\d+\s+(\d+|-)\s+i-[0-9a-f]+/.test(l))
       .map((l) => l.trim().split(/\s+/));
   }
 
@@ -82,18 +82,19 @@ describe("instances destroy, interactive (pseudo-terminal, simulator)", function
     const s = start();
     let screen = await s.waitFor(PROMPT);
     expect(screen).to.contain(`Workshop "demo": 6 instances`);
-    expect(screen).to.match(/Launched ▾/);
-    expect(tableRows(screen).map((r) => r[1])).to.deep.equal(ids);
+    expect(screen, "by seat").to.match(/Seat ▾/);
+    expect(tableRows(screen).map((r) => r[2])).to.deep.equal(ids);
+    expect(tableRows(screen).map((r) => r[1])).to.deep.equal(["1", "2", "3", "4", "5", "6"]);
 
     s.line("fr");
     screen = await s.waitFor(PROMPT);
     expect(screen).to.contain("(showing running: 4 of 6)");
-    expect(tableRows(screen).map((r) => r[2])).to.deep.equal(["web1", "web2", "web4", "web5"]);
+    expect(tableRows(screen).map((r) => r[3])).to.deep.equal(["web1", "web2", "web4", "web5"]);
 
     s.line("sn");
     screen = await s.waitFor(PROMPT);
     expect(screen).to.match(/Name ▾/);
-    expect(screen).to.not.match(/Launched ▾/);
+    expect(screen).to.not.match(/Seat ▾/);
 
     s.line("ss");
     screen = await s.waitFor(PROMPT);
@@ -102,7 +103,7 @@ describe("instances destroy, interactive (pseudo-terminal, simulator)", function
     s.line("fa");
     screen = await s.waitFor(PROMPT);
     // Sorted by state: running (creation order within) then stopped.
-    expect(tableRows(screen).map((r) => r[2])).to.deep.equal(["web1", "web2", "web4", "web5", "web3", "web6"]);
+    expect(tableRows(screen).map((r) => r[3])).to.deep.equal(["web1", "web2", "web4", "web5", "web3", "web6"]);
 
     for (const [bad, message] of [
       ["0", "there is no row 0"],
@@ -111,6 +112,8 @@ describe("instances destroy, interactive (pseudo-terminal, simulator)", function
       ["1--3", `"1--3" is not a range`],
       ["hello", `"hello" is not a command`],
       ["1,2,x", `"x" is not a row number`],
+      ["seats 9", "No machine holds seat 9"],
+      ["seats 0", "there is no seat 0"],
     ] as const) {
       s.line(bad);
       const answer = await s.waitFor(PROMPT);
@@ -122,7 +125,7 @@ describe("instances destroy, interactive (pseudo-terminal, simulator)", function
     s.line("2,5-6,2");
     screen = await s.waitFor("[y/n/q]");
     expect(screen).to.contain("3 instances will be TERMINATED");
-    expect(tableRows(screen).map((r) => r[2])).to.deep.equal(["web2", "web3", "web6"]);
+    expect(tableRows(screen).map((r) => r[3])).to.deep.equal(["web2", "web3", "web6"]);
     s.line("maybe");
     await s.waitFor("Answer y (terminate), n (back, nothing terminated) or q");
     await s.waitFor("[y/n/q]");
@@ -148,8 +151,10 @@ describe("instances destroy, interactive (pseudo-terminal, simulator)", function
     const back = await s.waitFor(PROMPT);
     expect(back).to.contain("Nothing terminated.");
     expect(back, "the table again").to.contain(`Workshop "demo": 6 instances`);
-    s.line("4");
-    await s.waitFor("[y/n/q]");
+    // By seat: seat 4's machine, whatever row it is on.
+    s.line("seats 4");
+    const picked = await s.waitFor("[y/n/q]");
+    expect(tableRows(picked).map((r) => r[3])).to.deep.equal(["db4"]);
     s.line("q");
     expect(await s.exit()).to.equal(0);
     expect(sim.callsByAction().TerminateInstances ?? 0).to.equal(0);
@@ -196,10 +201,13 @@ describe("instances destroy, interactive (pseudo-terminal, simulator)", function
     s.line("r");
     screen = await s.waitFor(PROMPT);
     expect(screen).to.contain(`Workshop "demo": 7 instances`);
-    expect(screen).to.match(/Launched ▾/);
-    expect(tableRows(screen).map((r) => r[1])).to.include(late[0]);
+    expect(screen).to.match(/Seat ▾/);
+    // Without a seat (from before seats): listed last, seat "-".
+    expect(tableRows(screen).at(-1)?.slice(1, 3)).to.deep.equal(["-", late[0]]);
     s.line("?");
-    expect(await s.waitFor(PROMPT)).to.contain("fr fs ft fp fa");
+    const help = await s.waitFor(PROMPT);
+    expect(help).to.contain("fr fs ft fp fa");
+    expect(help).to.contain("seats 3,7-9");
     // A reload that fails keeps the table and the prompt.
     sim.setFaults({ unauthorizedActions: ["DescribeInstances"] });
     s.line("r");

@@ -14,6 +14,7 @@ import { makeWorkshopHome, type WorkshopHome } from "../helpers/workshop-home.js
 
 interface JsonRow {
   row: number;
+  seat: number | null;
   instanceId: string;
   name: string;
   publicIp: string | null;
@@ -36,7 +37,8 @@ describe("instances list (simulator)", function () {
     subnets = sim.seedWorkshop("demo").subnetIds;
     sim.seedWorkshop("other");
     home = makeWorkshopHome([{ name: "demo" }, { name: "other" }, { name: "empty" }]);
-    // Names out of order, launch times spread over minutes, some stopped.
+    // Names out of order, launch times spread over minutes, some stopped; demo-<n> sits in seat n,
+    // except demo-3, from before seats (no seat tag).
     for (const [n, state] of [
       [10, "running"],
       [2, "stopped"],
@@ -45,7 +47,7 @@ describe("instances list (simulator)", function () {
     ] as const) {
       own.push(
         ...sim.seedInstances(1, {
-          tags: { Workshop: "demo", Name: `demo-${n}`, "ec2-workshop:batch": `batch-${n % 2}` },
+          tags: { Workshop: "demo", Name: `demo-${n}`, "ec2-workshop:batch": `batch-${n % 2}`, ...(n === 3 ? {} : { "ec2-workshop:seats": String(n) }) },
           state,
           subnetId: subnets[n % subnets.length],
         }),
@@ -71,8 +73,10 @@ describe("instances list (simulator)", function () {
     for (const id of foreign) expect(r.stdout).to.not.contain(id);
     const lines = r.stdout.split("\n");
     const header = lines.find((l) => l.includes("Instance"))!;
-    for (const col of ["#", "Instance", "Name", "Public IP", "Launched", "State", "Checks", "Batch"]) expect(header).to.contain(col);
-    expect(header, "default sort is creation time, marked").to.match(/Launched ▾/);
+    for (const col of ["#", "Seat", "Instance", "Name", "Public IP", "Launched", "State", "Checks", "Batch"]) expect(header).to.contain(col);
+    expect(header, "default sort is by seat, marked").to.match(/Seat ▾/);
+    const seatOf = (id: string): string => lines.find((l) => l.includes(id))!.trim().split(/\s+/)[1]!;
+    expect(own.map(seatOf)).to.deep.equal(["10", "2", "1", "-"]);
     expect(r.stdout).to.match(/Now \w{3}, \w{3} \d{1,2} \d\d:\d\d; times are UTC\./);
     expect(r.stdout).to.contain("2/2 ok");
     expect(r.stdout).to.contain("stopped");
@@ -84,7 +88,8 @@ describe("instances list (simulator)", function () {
     expect(r.code, r.stderr).to.equal(0);
     const rows = JSON.parse(r.stdout) as JsonRow[];
     expect(rows.map((x) => x.row)).to.deep.equal([1, 2, 3, 4]);
-    expect(rows.map((x) => x.instanceId)).to.deep.equal(own, "creation order");
+    expect(rows.map((x) => x.seat)).to.deep.equal([1, 2, 10, null], "by seat, the one without a seat last");
+    expect(rows.map((x) => x.instanceId)).to.deep.equal([own[2], own[1], own[0], own[3]]);
     const truth = new Map(sim.instances().map((i) => [i.instanceId, i]));
     for (const row of rows) {
       const t = truth.get(row.instanceId)!;
@@ -214,7 +219,7 @@ describe("instances list: 1,000 instances (simulator)", function () {
   it("renders the 1,000-row table", async () => {
     const r = await runBin(["instances", "list", "--workshop", "big"], { env: simEnv(sim, { EC2_WORKSHOP_HOME: home.dir }) });
     expect(r.code, r.stderr).to.equal(0);
-    const dataLines = r.stdout.split("\n").filter((l) => /^\s*\d+\s+i-[0-9a-f]+/.test(l));
+    const dataLines = r.stdout.split("\n").filter((l) => /^\s*\d+\s+(\d+|-)\s+i-[0-9a-f]+/.test(l));
     expect(dataLines).to.have.length(1000);
     expect(dataLines[999]).to.match(/^1000\s/);
   });

@@ -127,7 +127,7 @@ export interface SeatEviction {
 
 /**
  * What this run must do about seats it shares with other instances: each of `mine` that lost
- * its seat (a later claim than another holder's) moves to the lowest free seat, or, when none is
+ * its seat (a later claim than another holder's) moves to the lowest free seat (in seat order), or, when none is
  * left within the maximum, is evicted (the caller terminates it). Others' losers are left to
  * their own runs.
  */
@@ -141,7 +141,8 @@ export function planSeatRepairs(
   for (const list of holders.values()) {
     for (const i of list.slice(1)) if (mine.has(i.instanceId)) losers.push({ instance: i, keptBy: list[0]!.instanceId });
   }
-  losers.sort((a, b) => compareClaims(a.instance, b.instance));
+  // In seat order, so moved machines keep their order on the hand-out.
+  losers.sort((a, b) => a.instance.seat! - b.instance.seat! || compareClaims(a.instance, b.instance));
   const free = freeSeats(holders, maximum);
   const moves: SeatMove[] = [];
   const evictions: SeatEviction[] = [];

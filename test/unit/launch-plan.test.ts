@@ -81,3 +81,44 @@ describe("launch plan", () => {
     for (const bad of ["", "0", "0s", "-5m", "5 minutes", "m", "5x", "1.2.3s"]) expect(parseDuration(bad), bad).to.equal(undefined);
   });
 });
+
+describe("launchBatch: seats per RunInstances call", () => {
+  it("a seat list too long for one tag is split over calls in the same subnet; each instance keeps its seat", async () => {
+    const { EC2Client, RunInstancesCommand } = await import("@aws-sdk/client-ec2");
+    const { launchBatch } = await import("../../src/instances/launch.js");
+    const { parseSeatList, TAG_VALUE_MAX } = await import("../../src/instances/seats.js");
+    const { scaledClock } = await import("../../src/clock.js");
+    const calls: { subnet?: string; seats: string; max: number }[] = [];
+    let n = 0;
+    const send = (command: unknown): Promise<unknown> => {
+      if (!(command instanceof RunInstancesCommand)) return Promise.reject(new Error("unexpected"));
+      const input = command.input;
+      const seats = input.TagSpecifications![0]!.Tags!.find((t) => t.Key === TAG.seats)!.Value!;
+      calls.push({ subnet: input.NetworkInterfaces?.[0]?.SubnetId ?? input.SubnetId, seats, max: input.MaxCount! });
+      return Promise.resolve({ Instances: Array.from({ length: input.MaxCount! }, (_, i) => ({ InstanceId: `i-${String(++n).padStart(17, "0")}`, AmiLaunchIndex: i })) });
+    };
+    const ec2 = Object.assign(Object.create(EC2Client.prototype) as InstanceType<typeof EC2Client>, { send });
+    const seats = Array.from({ length: 200 }, (_, i) => 2 * i + 1);
+    const clock = scaledClock(1000);
+    const out = await launchBatch(ec2, {
+      ...tags,
+      seats,
+      template,
+      subnets: [
+        { subnetId: "subnet-a", availabilityZone: "us-east-1a" },
+        { subnetId: "subnet-b", availabilityZone: "us-east-1b" },
+      ],
+      clock,
+      deadline: clock.now() + 60_000,
+    });
+    expect(out.instances.map((i) => i.seat)).to.deep.equal(seats);
+    expect(out.unlaunched).to.deep.equal([]);
+    expect(calls.length).to.be.greaterThan(1);
+    expect(calls.every((c) => c.subnet === "subnet-a"), "all fit in the first AZ").to.equal(true);
+    for (const c of calls) {
+      expect(c.seats.length).to.be.at.most(TAG_VALUE_MAX);
+      expect(parseSeatList(c.seats)).to.have.length(c.max);
+    }
+    expect(calls.flatMap((c) => parseSeatList(c.seats)!)).to.deep.equal(seats);
+  });
+});

@@ -227,7 +227,13 @@ describe("instances list: 1,000 instances (simulator)", function () {
 
 describe("instances list / destroy start-up", () => {
   const recorder = pathToFileURL(join(PACKAGE_ROOT, "test", "fixtures", "record-imports.mjs")).href;
-  for (const args of [["instances", "list", "--help"], ["instances", "destroy", "--help"], ["destroy-instances", "--help"]]) {
+  for (const args of [
+    ["instances", "list", "--help"],
+    ["instances", "destroy", "--help"],
+    ["destroy-instances", "--help"],
+    ["instances", "handout", "--help"],
+    ["instances", "replace", "--help"],
+  ]) {
     it(`\`${args.join(" ")}\` loads neither the AWS SDK, Pulumi nor the prompt library`, async () => {
       const dir = mkdtempSync(join(tmpdir(), "ec2ws-startup-"));
       try {

@@ -239,16 +239,19 @@ describe("workshop commands (stand-in pulumi + simulator)", function () {
       expect(json.map((w) => [w.name, w.liveInstances])).to.deep.equal([["l1", 3], ["l2", 0]]);
     });
 
-    it("show: settings, outputs, instances by state", async () => {
+    it("show: settings, outputs, instances by state, seats taken", async () => {
       expect((await create("s1", {}, ["--key-pair", "teacher"])).code).to.equal(0);
-      sim.seedInstances(2, { tags: { Workshop: "s1" }, state: "running" });
-      sim.seedInstances(1, { tags: { Workshop: "s1" }, state: "stopped" });
+      sim.seedInstances(2, { tags: { Workshop: "s1", "ec2-workshop:seats": "1-2" }, state: "running" });
+      sim.seedInstances(1, { tags: { Workshop: "s1", "ec2-workshop:seats": "5" }, state: "stopped" });
       const r = await run(["workshop", "show", "s1"]);
       expect(r.code, r.stderr).to.equal(0);
       expect(r.stdout).to.contain("key pair        teacher");
       expect(r.stdout).to.contain("launch template: ec2-workshop-s1");
       expect(r.stdout).to.match(/subnet us-east-1a: subnet-/);
       expect(r.stdout).to.match(/2 running, 1 stopped|1 stopped, 2 running/);
+      expect(r.stdout).to.match(/Seats\n {2}3 of \d+ taken: 1-2,5/);
+      const json = JSON.parse((await run(["workshop", "show", "s1", "--json"])).stdout) as { seats: number[] };
+      expect(json.seats).to.deep.equal([1, 2, 5]);
     });
   });
 

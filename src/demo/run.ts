@@ -1,6 +1,6 @@
 // `npm run demo`: the whole life of a workshop against the built-in simulator, in the tool's
 // real output: a throw-away workshop directory, `instances create` with the live progress
-// view, `instances list`, `instances destroy --all --yes`. Needs no AWS account, leaves nothing
+// view, `instances list`, `instances handout` (as CSV), `instances destroy --all --yes`. Needs no AWS account, leaves nothing
 // behind (the simulator lives in this process; the directory is removed at the end).
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -75,6 +75,7 @@ export async function demo(): Promise<number> {
     await run(["workshop", "check", WORKSHOP, "--count", String(COUNT)], env);
     const created = await run(["instances", "create", "--workshop", WORKSHOP, "--count", String(COUNT), "--yes"], env);
     await run(["instances", "list", "--workshop", WORKSHOP], env);
+    await run(["instances", "handout", "--workshop", WORKSHOP, "--format", "csv"], env);
     const destroyed = await run(["instances", "destroy", "--workshop", WORKSHOP, "--all", "--yes"], env);
     const left = sim.instances().filter((i) => i.state !== "terminated" && i.state !== "shutting-down");
     const seconds = ((performance.now() - started) / 1000).toFixed(1);

@@ -7,7 +7,7 @@ import { PACKAGE_ROOT, stackConfigPath } from "../home.js";
 import { DEFAULTS, writeSettings } from "../workshops/settings.js";
 import { WORKSHOP_AMI } from "./seed.js";
 
-export const SIM_INSTRUCTIONS = "Open a terminal and run: ssh student@<your address>\nThe password is on the whiteboard.";
+export const SIM_INSTRUCTIONS = "Seat {seat}: open a terminal and run: ssh student@{address}\nThe password is on the whiteboard.";
 
 /** Writes the settings file for `name` (and Pulumi.yaml) into `home`, unless already there. */
 export async function writeSimWorkshopHome(home: string, name: string, region: string, maximum = 25): Promise<string> {

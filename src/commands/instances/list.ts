@@ -64,6 +64,14 @@ export class InstancesListCommand extends WorkshopInstancesCommand {
         out.write(`${renderInstanceTable(rows, { style, time, sort: this.sort as SortKey, now })}\n\n`);
       }
       out.write(`${tableFooter({ time, now, style, terminatedNote: rows.some((r) => r.instance.state === "terminated") })}\n`);
+      // Two machines in one seat: a run stopped before it could settle a collision (seat-assignment.ts).
+      const { seatHolders } = await import("../../instances/seat-assignment.js");
+      for (const [seat, holders] of seatHolders(rows.map((r) => r.instance))) {
+        if (holders.length > 1)
+          out.write(
+            `${style.yellow("!")} Seat ${seat} is held by ${holders.map((h) => h.instanceId).join(" and ")}: the hand-out gives it to ${holders[0]!.instanceId} (the earlier claim); replace or destroy the other by --ids.\n`,
+          );
+      }
       return 0;
     } finally {
       session.close();

@@ -315,7 +315,9 @@ export function buildReport(i: ReportInput): BatchReport {
       },
     ];
   });
-  const notLaunched: FailedInstance[] = [...(i.unlaunched ?? [])].map(([seat, reason]) => ({ seat, reason }));
+  // A seat whose RunInstances answer was lost still got its machine: found by its tags, it is not "not launched".
+  const held = new Set(bySeat.map((t) => t.seat));
+  const notLaunched: FailedInstance[] = [...(i.unlaunched ?? [])].filter(([seat]) => !held.has(seat)).map(([seat, reason]) => ({ seat, reason }));
   const failed = [...failedInstances, ...notLaunched].sort((a, b) => compareSeats(a.seat, b.seat));
   const unfinished = bySeat
     .filter((t) => (t.phase === "pending" || t.phase === "checking") && !i.evicted?.has(t.instanceId))

@@ -56,6 +56,7 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<Simulato
       publicIp: running ? lastRunning(inst.timeline, now)?.publicIp : undefined,
       privateIp: inst.privateIp,
       launchTime: inst.launchTime,
+      amiLaunchIndex: inst.amiLaunchIndex,
       stateReason: cur.reason?.message,
       instanceStatus: statusAt(inst.timeline, now).instance,
       readyAt: readyAt(inst.timeline, now),

@@ -131,6 +131,8 @@ export interface SimInstanceView {
   publicIp?: string;
   privateIp: string;
   launchTime: number;
+  /** Its position in its RunInstances call (0..k-1), as DescribeInstances reports it. */
+  amiLaunchIndex: number;
   stateReason?: string;
   /** Instance status now: "initializing" | "ok" | "impaired" | "not-applicable". */
   instanceStatus: string;

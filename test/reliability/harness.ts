@@ -25,7 +25,7 @@ export const SCALE = 30;
 export interface ScenarioOptions {
   seed: number;
   scale?: number;
-  /** The workshop's maximum per run (default 40). */
+  /** The workshop's maximum: its seats (default 40). */
   maximum?: number;
   timings?: Partial<Timings>;
   faults?: Partial<Faults>;
@@ -58,8 +58,9 @@ export interface CreateReport {
   workshop: string;
   batch: string;
   requested: number;
-  ready: { instanceId: string }[];
-  failed: { instanceId: string; reason: string }[];
+  ready: { seat: number | null; instanceId: string }[];
+  /** `instanceId` is null for a seat that was never launched. */
+  failed: { seat: number | null; instanceId: string | null; reason: string }[];
 }
 
 export interface DestroyReport {

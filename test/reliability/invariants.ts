@@ -1,14 +1,17 @@
 // The invariants every fault scenario must keep, whatever went wrong on the way:
-// (1) every instance the tool launched carries the workshop, batch, launched-by and launched-at
-//     tags, and so does its volume;
+// (1) every instance the tool launched carries the workshop, batch, seats, launched-by and
+//     launched-at tags, and so does its volume; it has a seat, and no seat is held twice;
 // (2) `instances list --json` (the real CLI) returns exactly those instances;
 // (3) each run's report is honest: ready and failed are disjoint and are exactly its batch in the
-//     simulator, ready ones really are running with both checks ok, requested is what was asked;
+//     simulator, each with the seat EC2 gives it, ready ones really are running with both checks
+//     ok, requested is what was asked;
 // (4) every foreign instance is as it was;
 // (5) no file in the workshop home or the AWS directory changed (stack settings, credentials).
 // And the clean-up: `instances destroy --all --yes` leaves nothing of the workshop alive.
 import { DescribeInstancesCommand, DescribeTagsCommand } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
+import { seatLabel, seatOf } from "../../src/instances/seats.js";
+import { HOLDING_STATES } from "../../src/instances/seat-assignment.js";
 import { TAG } from "../../src/instances/tags.js";
 import type { SimInstanceView } from "../../src/sim/types.js";
 import { ec2For } from "../helpers/sim.js";
@@ -50,14 +53,19 @@ export function fromJson(label: string, requested: number, stdout: string): RunR
 
 /**
  * Reads the same report from the human output (NO_COLOR): the headline's batch, the ready table's
- * instance column, and the "Failed (n):" lines.
+ * seat and instance columns, and the "Failed (n):" lines.
  */
 export function fromHuman(label: string, requested: number, stdout: string): RunRecord {
   const head = /(?:Requested|requested) (\d+), (\d+) ready.*\(workshop (\S+), batch ([a-z0-9]+)\)/.exec(stdout);
   expect(head, `${label}: the headline`).to.not.equal(null);
-  const ready = [...stdout.matchAll(/^ +\d+ +\S.* (i-[0-9a-f]+)$/gm)].map((m) => ({ instanceId: m[1]! }));
+  const seat = (text: string): number | null => (text === "-" ? null : Number(text));
+  const ready = [...stdout.matchAll(/^ +(\d+|-) +\S.* (i-[0-9a-f]+)$/gm)].map((m) => ({ seat: seat(m[1]!), instanceId: m[2]! }));
   const failedBlock = stdout.split(/^Failed \(\d+\):$/m)[1]?.split(/\n\n/)[0] ?? "";
-  const failed = [...failedBlock.matchAll(/^ {2}(i-[0-9a-f]+) {2}(.+)$/gm)].map((m) => ({ instanceId: m[1]!, reason: m[2]! }));
+  const failed = [...failedBlock.matchAll(/^ {2}Seat (\d+|-) {2}(i-[0-9a-f]+|\(none\)) {2}(.+)$/gm)].map((m) => ({
+    seat: seat(m[1]!),
+    instanceId: m[2] === "(none)" ? null : m[2]!,
+    reason: m[3]!,
+  }));
   expect(ready.length, `${label}: ready rows vs headline`).to.equal(Number(head![2]));
   const report: CreateReport = { workshop: head![3]!, batch: head![4]!, requested: Number(head![1]), ready, failed };
   return { label, requested, batch: report.batch, report };
@@ -109,11 +117,14 @@ function expectLaunchTags(i: SimInstanceView, volume: Record<string, string> | u
   const where = `${i.instanceId} (${i.state})`;
   expect(t[TAG.workshop], `${where}: Workshop tag`).to.equal(WORKSHOP);
   expect(t[TAG.batch], `${where}: batch tag`).to.match(/^[a-z0-9]{8}$/);
-  expect(t[TAG.name], `${where}: Name tag`).to.equal(`${WORKSHOP}-${t[TAG.batch]}`);
+  // The Name is the batch's at launch, the seat's once the background naming got to it.
+  const seat = seatOf(t, i.amiLaunchIndex);
+  expect(seat, `${where}: a seat (${t[TAG.seats]} at index ${i.amiLaunchIndex})`).to.be.a("number");
+  expect(t[TAG.name], `${where}: Name tag`).to.be.oneOf([`${WORKSHOP}-${t[TAG.batch]}`, `${WORKSHOP}-${seatLabel(seat, 40)}`, `${WORKSHOP}-${seatLabel(seat, 9)}`]);
   expect(t[TAG.launchedBy], `${where}: launched-by tag`).to.match(/^arn:aws:/);
   expect(new Date(t[TAG.launchedAt] ?? "").toISOString(), `${where}: launched-at tag`).to.equal(t[TAG.launchedAt]);
   expect(volume, `${where}: volume tags`).to.not.equal(undefined);
-  for (const key of [TAG.workshop, TAG.batch, TAG.launchedBy, TAG.launchedAt])
+  for (const key of [TAG.workshop, TAG.batch, TAG.seats, TAG.launchedBy, TAG.launchedAt])
     expect(volume![key], `${where}: volume tag ${key}`).to.equal(t[key]);
 }
 
@@ -148,6 +159,9 @@ export async function checkInvariants(sc: Scenario, runs: RunRecord[], allBatche
   // (1)
   const volumes = await volumeTags(sc, launched.map((i) => i.instanceId));
   for (const i of launched) expectLaunchTags(i, volumes.get(i.instanceId));
+  const holding = new Set<string>(HOLDING_STATES);
+  const seats = launched.filter((i) => holding.has(i.state)).map((i) => seatOf(i.tags, i.amiLaunchIndex)!);
+  expect(seats.filter((s, k) => seats.indexOf(s) !== k), "seats held twice").to.deep.equal([]);
 
   // (2)
   const listFrom = sc.mark();
@@ -168,7 +182,9 @@ export async function checkInvariants(sc: Scenario, runs: RunRecord[], allBatche
       expect(rep.workshop, run.label).to.equal(WORKSHOP);
       expect(rep.requested, `${run.label}: requested`).to.equal(run.requested);
       const readyIds = rep.ready.map((x) => x.instanceId);
-      const failedIds = rep.failed.map((x) => x.instanceId);
+      const failedIds = rep.failed.flatMap((x) => (x.instanceId ? [x.instanceId] : []));
+      for (const x of [...rep.ready, ...rep.failed])
+        if (x.instanceId) expect(x.seat, `${run.label}: ${x.instanceId}'s seat`).to.equal(seatOf(byId.get(x.instanceId)!.tags, byId.get(x.instanceId)!.amiLaunchIndex) ?? null);
       expect(readyIds.filter((id) => failedIds.includes(id)), `${run.label}: ready and failed overlap`).to.deep.equal([]);
       if (run.partial) expect(mine, `${run.label}: the report is within its batch`).to.include.members([...readyIds, ...failedIds]);
       else expect(sorted([...readyIds, ...failedIds]), `${run.label}: the report is exactly its batch`).to.deep.equal(mine);

@@ -32,7 +32,8 @@ describe("fault suite: quota", function () {
     expect(r.code, r.stderr).to.equal(3);
     const run = fromHuman("create", count, r.stdout);
     expect(run.report!.ready).to.have.length(4);
-    expect(run.report!.failed).to.deep.equal([]);
+    // The seats never launched are named, each with why.
+    expect(run.report!.failed).to.deep.equal([5, 6, 7, 8, 9, 10].map((seat) => ({ seat, instanceId: null, reason: "not launched: over the account's quota" })));
     expect(r.stdout).to.contain("Requested 10, 4 ready");
     expect(r.stdout).to.contain("VcpuLimitExceeded").and.contain("L-1216C47A").and.contain("in us-east-1");
     expect(r.stdout).to.contain("Instructions for the attendees", "the 4 ready attendees still get the instructions");

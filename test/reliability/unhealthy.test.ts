@@ -1,6 +1,7 @@
 // Fault suite: instances that launch but are not usable: 10% with an impaired status check,
 // and instances that stop on their own while their checks are still running.
 import { expect } from "chai";
+import { formatSeatList } from "../../src/instances/seats.js";
 import { fromHuman, fromJson } from "./invariants.js";
 import { idsWhere, verifyAndCleanUp, scenarioPerTest } from "./flow.js";
 
@@ -39,7 +40,8 @@ describe("fault suite: unhealthy instances", function () {
     expect(run.report!.failed.map((f) => f.instanceId).sort()).to.deep.equal(stopping);
     for (const f of run.report!.failed) expect(f.reason).to.match(/^stopp(ing|ed): Client\.InstanceInitiatedShutdown/);
     const cleanup = /^ {2}(ec2-workshop instances destroy .*)$/m.exec(r.stdout)?.[1];
-    expect(cleanup, r.stdout).to.match(/--ids (\S+) --yes$/);
+    expect(cleanup, r.stdout).to.match(/--seats (\S+) --yes$/);
+    expect(/--seats (\S+) --yes$/.exec(cleanup!)![1]).to.equal(formatSeatList(run.report!.failed.map((f) => f.seat!)));
     // Run the command exactly as printed (the binary stands in for `ec2-workshop`).
     const argv = cleanup!.split(" ").slice(1);
     const d = await sc.cli(argv);

@@ -14,6 +14,9 @@ import { TAG } from "./tags.js";
 /** Our share of the CreateTags bucket: a burst of 10, then 4 a second. */
 export const NAME_PACE = { burst: 10, perSecond: 4 } as const;
 
+/** Once the hand-out is printed, how long (tool time) the Names still queued may take before the run ends. */
+export const NAME_GRACE_MS = 10_000;
+
 export interface SeatNamerOptions {
   workshop: string;
   maximum: number;
@@ -62,7 +65,7 @@ export class SeatNamer {
   }
 
   /** Gives the queue up to `maxWaitMs` (tool time) to finish, then stops naming. */
-  async finish(maxWaitMs: number): Promise<void> {
+  async finish(maxWaitMs = NAME_GRACE_MS): Promise<void> {
     const timer = this.o.clock.sleep(maxWaitMs, this.stopper.signal).then(() => this.stop());
     await this.pump;
     this.stop();

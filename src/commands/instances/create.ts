@@ -7,9 +7,6 @@ import { parseSelection, SEATS } from "../../instances/select.js";
 import { CATALOG } from "../catalog.js";
 import { chooseWorkshopWithClients } from "./workshop-instances.js";
 
-/** After the hand-out, how long (tool time) the background seat Names may still take before exit. */
-const NAME_GRACE_MS = 10_000;
-
 export class InstancesCreateCommand extends BaseCommand {
   static override paths = CATALOG.instancesCreate.paths.map((p) => [...p]);
 
@@ -178,7 +175,7 @@ export class InstancesCreateCommand extends BaseCommand {
         return guard.stoppedBy() === "SIGTERM" ? 143 : 130;
       }
       // The hand-out is out: the readable Names still queued get a short while, then the run ends.
-      await result.names.finish(NAME_GRACE_MS);
+      await result.names.finish();
       return report.ready.length === count ? EXIT.ok : EXIT.partial;
     } finally {
       ec2.destroy();

@@ -1,14 +1,11 @@
 import { Command, Option, UsageError } from "clipanion";
-import { BaseCommand, EXIT } from "../base.js";
+import { EXIT } from "../base.js";
 import { UserError } from "../../errors.js";
 import { parseSelection, SEATS } from "../../instances/select.js";
 import { CATALOG } from "../catalog.js";
-import { chooseWorkshopWithClients } from "./workshop-instances.js";
+import { WorkshopCommand } from "./workshop-instances.js";
 
-/** After the hand-out line, how long (tool time) a background seat Name may still take. */
-const NAME_GRACE_MS = 10_000;
-
-export class InstancesReplaceCommand extends BaseCommand {
+export class InstancesReplaceCommand extends WorkshopCommand {
   static override paths = CATALOG.instancesReplace.paths.map((p) => [...p]);
 
   static override usage = Command.Usage({
@@ -27,30 +24,22 @@ export class InstancesReplaceCommand extends BaseCommand {
     ],
   });
 
-  workshop = Option.String("--workshop,-w", { description: "The workshop (default: ask, when in a terminal)" });
   seats = Option.String("--seats", { required: true, description: "The seats whose machines to replace: 7, or 3,7-9" });
   yes = Option.Boolean("--yes,-y", false, { description: "Do not ask for confirmation (required without a terminal)" });
   json = Option.Boolean("--json", false, { description: "Print the result as JSON on stdout (progress goes to stderr)" });
+
+  protected writesData(): boolean {
+    return this.json;
+  }
 
   protected async run(): Promise<number> {
     const parsed = parseSelection(this.seats, Number.MAX_SAFE_INTEGER, SEATS);
     if (!parsed.ok) throw new UsageError(`--seats: ${parsed.error}.`);
     const ui = this.json ? this.context.stderr : this.context.stdout;
     const style = this.json ? this.errStyle : this.style;
-    const { workshopHome } = await import("../../home.js");
-    const choice = await chooseWorkshopWithClients({
-      home: workshopHome(this.env),
-      given: this.workshop,
-      targetFor: (region) => this.awsTarget(region),
-      stdin: this.context.stdin,
-      stdout: ui,
-      interactive: this.interactive && !this.json,
-    });
-    const target = this.awsTarget(choice.settings.region);
-    const { openWorkshop } = await import("../../instances/session.js");
-    const session = openWorkshop({ settings: choice.settings, target, env: this.env });
+    const session = await this.openWorkshopSession({ requireTemplate: true, menuOutput: ui });
     const { createStsClient } = await import("../../aws/clients.js");
-    const sts = createStsClient(target, this.env, { retry: "caller" });
+    const sts = createStsClient(this.awsTarget(session.settings.region), this.env, { retry: "caller" });
     try {
       const { prepareBatch } = await import("../../instances/create-batch.js");
       const { planReplacement, replaceSeats } = await import("../../instances/replace.js");
@@ -91,7 +80,7 @@ export class InstancesReplaceCommand extends BaseCommand {
       const { renderBatchReport, batchReportJson } = await import("../../ui/batch-report.js");
       if (this.json) this.context.stdout.write(`${JSON.stringify(batchReportJson(result.report, session.settings.instructions), null, 2)}\n`);
       else this.context.stdout.write(`${renderBatchReport(result.report, session.settings.instructions, this.style)}\n`);
-      await result.names.finish(NAME_GRACE_MS);
+      await result.names.finish();
       return result.report.ready.length === plan.seats.length ? EXIT.ok : EXIT.partial;
     } finally {
       sts.destroy();

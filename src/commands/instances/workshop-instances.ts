@@ -1,5 +1,6 @@
 // What `instances list`, `destroy` and `handout` share: --workshop and --batch, and opening the
 // workshop (the menu when it is not given, at a terminal; its settings and an EC2 client).
+import type { Writable } from "node:stream";
 import { Option } from "clipanion";
 import * as t from "typanion";
 import type { AwsTarget } from "../../aws/target.js";
@@ -31,26 +32,27 @@ export async function chooseWorkshopWithClients(
   }
 }
 
-export abstract class WorkshopInstancesCommand extends BaseCommand {
+/** `--workshop`, and opening it: every command that works on one workshop's instances. */
+export abstract class WorkshopCommand extends BaseCommand {
   workshop = Option.String("--workshop,-w", { description: "The workshop (default: ask, when in a terminal)" });
-  batch = Option.String("--batch", {
-    description: "Only the instances of this batch (one `instances create` run: the Batch column)",
-    validator: t.cascade(t.isString(), [t.matchesRegExp(/^[a-z0-9]{1,32}$/)]),
-  });
 
   /** Whether stdout carries data (e.g. --json): then no menu is drawn on it. */
   protected abstract writesData(): boolean;
 
-  protected async openSession(): Promise<WorkshopSession> {
+  /**
+   * The chosen workshop, opened. `requireTemplate`: the menu offers only workshops whose launch
+   * template exists (for commands that launch); `menuOutput`: where the menu is drawn.
+   */
+  protected async openWorkshopSession(o: { batch?: string; requireTemplate?: boolean; menuOutput?: Writable } = {}): Promise<WorkshopSession> {
     const { workshopHome } = await import("../../home.js");
     const choice = await chooseWorkshopWithClients({
       home: workshopHome(this.env),
       given: this.workshop,
       targetFor: (region) => this.awsTarget(region),
       stdin: this.context.stdin,
-      stdout: this.context.stdout,
+      stdout: o.menuOutput ?? this.context.stdout,
       interactive: this.interactive && !this.writesData(),
-      requireTemplate: false,
+      requireTemplate: o.requireTemplate ?? false,
       message: "Which workshop's instances?",
     });
     const { openWorkshop } = await import("../../instances/session.js");
@@ -58,7 +60,19 @@ export abstract class WorkshopInstancesCommand extends BaseCommand {
       settings: choice.settings,
       target: this.awsTarget(choice.settings.region),
       env: this.env,
-      ...(this.batch ? { batch: this.batch } : {}),
+      ...(o.batch ? { batch: o.batch } : {}),
     });
+  }
+}
+
+/** What `instances list`, `destroy` and `handout` share: --workshop and --batch. */
+export abstract class WorkshopInstancesCommand extends WorkshopCommand {
+  batch = Option.String("--batch", {
+    description: "Only the instances of this batch (one `instances create` run: the Batch column)",
+    validator: t.cascade(t.isString(), [t.matchesRegExp(/^[a-z0-9]{1,32}$/)]),
+  });
+
+  protected openSession(): Promise<WorkshopSession> {
+    return this.openWorkshopSession(this.batch ? { batch: this.batch } : {});
   }
 }

@@ -117,6 +117,15 @@ describe("seats, end to end", function () {
     const refill = await create(["--count", "1"]);
     expect(refill.ready.map((x) => x.seat)).to.deep.equal([2]);
 
+    // Without a terminal, replace needs --yes; a bad seat list is a usage error. Nothing changes.
+    const unconfirmed = await cli(["instances", "replace", "--workshop", name, "--seats", "3"]);
+    expect(unconfirmed.code).to.equal(1);
+    expect(unconfirmed.stderr).to.contain("Refusing to replace without confirmation");
+    const bad = await cli(["instances", "replace", "--workshop", name, "--seats", "0", "--yes"]);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.contain("there is no seat 0");
+    expect(holderOf(await list(), 3)).to.deep.equal([first.ready[2]!.instanceId]);
+
     // replace --seats 3: seat 3's machine goes, a new one comes into seat 3, the hand-out line says so.
     const old3 = first.ready[2]!.instanceId;
     const replaced = await json<Report>(["instances", "replace", "--workshop", name, "--seats", "3", "--yes"]);

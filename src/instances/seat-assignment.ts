@@ -9,9 +9,11 @@
 // into the same ones. Each run checks again before it prints its hand-out (planSeatRepairs):
 // the earlier claim keeps the seat, the later one moves to the lowest free seat (CreateTags
 // `ec2-workshop:seat` + `seat-moved-at`), or, with no free seat left, is terminated. A claim's
-// time is the instance's LaunchTime (EC2's clock), or the time it was moved; ties go to the
-// lower instance id. A run that checked and printed before another run's claim existed always
-// holds the earlier claim, so no printed hand-out is ever renumbered.
+// time is the instance's LaunchTime (EC2's clock), or the time it was moved (the mover's clock);
+// ties go to the lower instance id. A run that checked and printed before another run's claim
+// existed holds the earlier claim, so a printed hand-out is not renumbered (short of clock skew
+// between a mover and EC2). Note for stop/start: EC2 sets LaunchTime anew at each start, so a
+// restarted machine's claim looks later; that only matters while two machines share a seat.
 import { UserError } from "../errors.js";
 import type { WorkshopInstance } from "./describe.js";
 import { formatSeatList } from "./seats.js";

@@ -16,9 +16,8 @@ import { AbortedError, withClientRetry } from "./backoff.js";
 import { formatSeatList, seatName, seatsThatFit } from "./seats.js";
 import { MANAGED_BY, TAG } from "./tags.js";
 import type { LaunchTemplateInfo } from "./template.js";
+import { onDemandQuotaFor } from "../preflight/quota-codes.js";
 
-/** Service Quotas code of "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances" (vCPUs). */
-export const STANDARD_VCPU_QUOTA_CODE = "L-1216C47A";
 
 const CAPACITY_ERRORS = new Set(["InsufficientInstanceCapacity", "InsufficientHostCapacity"]);
 const QUOTA_ERRORS = new Set(["VcpuLimitExceeded", "InstanceLimitExceeded"]);
@@ -192,10 +191,12 @@ export interface LaunchOptions {
   events?: LaunchEvents;
 }
 
-export function quotaAdvice(region: string | undefined, code: string, awsMessage: string): string {
+/** What to ask AWS for: the On-Demand vCPU quota of the type's family (Standard when unknown). */
+export function quotaAdvice(region: string | undefined, code: string, awsMessage: string, instanceType?: string): string {
+  const quota = (instanceType && onDemandQuotaFor(instanceType)) || onDemandQuotaFor("t3.micro")!;
   return (
     `EC2 refused more instances (${code}: ${awsMessage.replace(/\.$/, "")}). ` +
-    `Ask AWS for a higher "Running On-Demand Standard instances" quota (Service Quotas code ${STANDARD_VCPU_QUOTA_CODE}, counted in vCPUs)` +
+    `Ask AWS for a higher "${quota.name}" quota (Service Quotas code ${quota.code}, counted in vCPUs)` +
     `${region ? ` in ${region}` : ""}, or launch fewer.`
   );
 }
@@ -266,7 +267,7 @@ export async function launchBatch(ec2: EC2Client, o: LaunchOptions): Promise<Lau
         continue;
       }
       if (QUOTA_ERRORS.has(name)) {
-        stop = { kind: "quota", code: name, message: quotaAdvice(o.region, name, (err as Error).message ?? "") };
+        stop = { kind: "quota", code: name, message: quotaAdvice(o.region, name, (err as Error).message ?? "", o.template.instanceType) };
         break;
       }
       if (instances.length === 0) throw err;

@@ -122,3 +122,13 @@ describe("launchBatch: seats per RunInstances call", () => {
     expect(calls.flatMap((c) => parseSeatList(c.seats)!)).to.deep.equal(seats);
   });
 });
+
+describe("quota advice when RunInstances is refused", () => {
+  it("names the On-Demand quota of the instance type's family", async () => {
+    const { quotaAdvice } = await import("../../src/instances/launch.js");
+    const g = quotaAdvice("eu-west-1", "VcpuLimitExceeded", "You have requested more vCPU capacity.", "g5.xlarge");
+    expect(g).to.contain("L-DB2E81BA").and.contain("Running On-Demand G and VT instances").and.contain("in eu-west-1");
+    expect(quotaAdvice(undefined, "VcpuLimitExceeded", "x", "t3.micro")).to.contain("L-1216C47A");
+    expect(quotaAdvice(undefined, "VcpuLimitExceeded", "x")).to.contain("L-1216C47A");
+  });
+});

@@ -1,7 +1,7 @@
 // The base of every command: global options and the error boundary (one line, right exit code).
 import { Command, Option, UsageError, type BaseContext } from "clipanion";
 import { describeError, exitCodeOf } from "../errors.js";
-import type { Env } from "../home.js";
+import { takeHomeNotes, type Env } from "../home.js";
 import { resolveTarget, type AwsTarget } from "../aws/target.js";
 import { styleFor, type Style } from "../ui/style.js";
 import { isInteractive } from "../ui/terminal.js";
@@ -31,6 +31,9 @@ export abstract class BaseCommand extends Command<AppContext> {
       return (await this.run()) ?? EXIT.ok;
     } catch (err) {
       return this.reportError(err);
+    } finally {
+      // What finding the workshop directory did (e.g. moved an earlier version's workshops).
+      for (const note of takeHomeNotes()) this.context.stderr.write(`${note}\n`);
     }
   }
 

@@ -1,11 +1,12 @@
 // The local side of setup: a Node.js this package supports, and a workshop directory
-// (EC2_WORKSHOP_HOME or the package root) that `workshop create` can write stacks into.
+// (EC2_WORKSHOP_HOME, the checkout you are in, or ~/.ec2-workshop) that `workshop create` can
+// write stacks into, or create.
 import { readFileSync } from "node:fs";
 import { constants } from "node:fs";
 import { access, readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import semver from "semver";
-import { PACKAGE_ROOT, hasPulumiProject, stacksDir, workshopHome, type Env } from "../home.js";
+import { PACKAGE_ROOT, chooseWorkshopHome, hasPulumiProject, stacksDir, workshopHome, type Env, type HomeSource } from "../home.js";
 
 export interface NodeCheck {
   version: string;
@@ -36,6 +37,10 @@ export function checkNode(version = process.versions.node): NodeCheck {
 export interface WorkshopDirCheck {
   dir: string;
   fromEnv: boolean;
+  /** Which step of the rule chose it (README, "Where state lives"). */
+  source: HomeSource;
+  /** false: not there yet; the first `workshop create` sets it up. */
+  exists: boolean;
   ok: boolean;
   /** What is wrong, when not ok. */
   problem?: string;
@@ -52,15 +57,30 @@ async function writable(path: string): Promise<boolean> {
   }
 }
 
-/** The workshop directory exists and `workshop create` can write stacks/Pulumi.<name>.yaml there. */
-export async function checkWorkshopDir(env: Env): Promise<WorkshopDirCheck> {
-  const dir = workshopHome(env);
-  const fromEnv = Boolean(env.EC2_WORKSHOP_HOME?.trim());
-  const base = { dir, fromEnv, hasProject: hasPulumiProject(dir), workshops: 0 };
+/** The nearest folder of `dir` (itself or an ancestor) that exists. */
+async function nearestExisting(dir: string): Promise<string> {
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      await stat(d);
+      return d;
+    } catch {
+      if (dirname(d) === d) return d;
+    }
+  }
+}
+
+/** `workshop create` can write stacks/Pulumi.<name>.yaml in the workshop directory, or create the directory. */
+export async function checkWorkshopDir(env: Env, cwd: string = process.cwd()): Promise<WorkshopDirCheck> {
+  const { source } = chooseWorkshopHome(env, cwd);
+  const dir = workshopHome(env, cwd);
+  const fromEnv = source === "EC2_WORKSHOP_HOME";
+  const base = { dir, fromEnv, source, exists: true, hasProject: hasPulumiProject(dir), workshops: 0 };
   try {
     if (!(await stat(dir)).isDirectory()) return { ...base, ok: false, problem: "is not a directory" };
   } catch {
-    return { ...base, ok: false, problem: fromEnv ? "does not exist (EC2_WORKSHOP_HOME)" : "does not exist" };
+    const parent = await nearestExisting(dir);
+    if (await writable(parent)) return { ...base, exists: false, ok: true };
+    return { ...base, exists: false, ok: false, problem: `does not exist and cannot be created (${parent} is not writable by you)` };
   }
   const stacks = stacksDir(dir);
   let workshops = 0;

@@ -24,7 +24,7 @@ import { checkAccessKeys, credentialsValues, maskKeyId, type AccessKeys } from "
 import type { CheckLine, SetupOutput } from "./output.js";
 import type { SetupPrompter } from "./prompts.js";
 import { checkNode, checkWorkshopDir } from "./environment.js";
-import { checkPulumiCli, describePulumiCli, installPulumiCli } from "./pulumi.js";
+import { checkPulumiCli, describePulumiCli, installPulumiCli } from "../workshops/pulumi-cli.js";
 
 export interface SetupRequest {
   /** --profile (else AWS_PROFILE from env). */
@@ -387,7 +387,13 @@ async function checkLocal(req: SetupRequest, io: SetupIo, report: (l: CheckLine)
   const count = `${dir.workshops} workshop${dir.workshops === 1 ? "" : "s"}`;
   report(
     dir.ok
-      ? { mark: "ok", label: "Workshop dir", detail: `${dir.dir} (writable, ${count}${dir.fromEnv ? ", from EC2_WORKSHOP_HOME" : ""})` }
+      ? {
+          mark: "ok",
+          label: "Workshop dir",
+          detail: dir.exists
+            ? `${dir.dir} (writable, ${count}${dir.fromEnv ? ", from EC2_WORKSHOP_HOME" : dir.source === "project folder" ? ", the project folder you are in" : ""})`
+            : `${dir.dir} (set up by the first \`workshop create\`${dir.fromEnv ? "; from EC2_WORKSHOP_HOME" : ""})`,
+        }
       : {
           mark: "warn",
           label: "Workshop dir",

@@ -1,9 +1,10 @@
 // A workshop directory that matches a seeded simulator workshop: Pulumi.yaml and
 // stacks/Pulumi.<name>.yaml, as `workshop create` would have left them. For the demo and for
 // `ec2-workshop-sim --home DIR`, so the instance commands can be tried with no AWS account.
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PACKAGE_ROOT, stackConfigPath } from "../home.js";
+import { stackConfigPath } from "../home.js";
+import { mainFor, projectFileText } from "../workshops/project.js";
 import { DEFAULTS, writeSettings } from "../workshops/settings.js";
 import { WORKSHOP_AMI } from "./seed.js";
 
@@ -12,7 +13,7 @@ export const SIM_INSTRUCTIONS = "Seat {seat}: open a terminal and run: ssh stude
 /** Writes the settings file for `name` (and Pulumi.yaml) into `home`, unless already there. */
 export async function writeSimWorkshopHome(home: string, name: string, region: string, maximum = 25): Promise<string> {
   mkdirSync(join(home, "stacks"), { recursive: true });
-  if (!existsSync(join(home, "Pulumi.yaml"))) copyFileSync(join(PACKAGE_ROOT, "Pulumi.yaml"), join(home, "Pulumi.yaml"));
+  if (!existsSync(join(home, "Pulumi.yaml"))) writeFileSync(join(home, "Pulumi.yaml"), projectFileText(mainFor(home)));
   const file = stackConfigPath(home, name);
   if (existsSync(file)) return file;
   return writeSettings(home, {
@@ -28,6 +29,7 @@ export async function writeSimWorkshopHome(home: string, name: string, region: s
     volumeType: DEFAULTS.volumeType,
     vpcCidr: DEFAULTS.vpcCidr,
     azCount: DEFAULTS.azCount,
+    ipv6: true,
     extra: {},
   });
 }

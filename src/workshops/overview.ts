@@ -3,7 +3,8 @@
 // credentials). Each missing source becomes a note, never a failure.
 import { describeError } from "../errors.js";
 import type { AwsTarget } from "../aws/target.js";
-import type { Env } from "../home.js";
+import { isToolProject, type Env } from "../home.js";
+import { PulumiMissingError, pulumiPresent } from "./pulumi-cli.js";
 import { listWorkshopNames, readSettings, type WorkshopSettings } from "./settings.js";
 
 export interface WorkshopRow {
@@ -67,21 +68,9 @@ export async function gatherOverview(o: OverviewOptions): Promise<Overview> {
   }
 
   if (o.backend !== false) {
-    try {
-      const { WorkshopStacks } = await import("./stacks.js");
-      const stacks = await WorkshopStacks.open({ home: o.home, env: o.env, profile: o.profile, endpointUrl: o.endpointUrl });
-      for (const s of await stacks.list()) {
-        if (o.only && s.name !== o.only) continue;
-        const row = byName.get(s.name) ?? { name: s.name, settingsError: "no settings file in stacks/" };
-        row.inBackend = true;
-        row.lastUpdate = s.lastUpdate;
-        row.resourceCount = s.resourceCount;
-        byName.set(s.name, row);
-      }
-      notes.push(`State: ${stacks.backend.url}`);
-    } catch (err) {
-      notes.push(`Pulumi backend not read: ${describeError(err)}`);
-    }
+    const why = await whyNoEngine(o.home, o.env);
+    if (why) notes.push(`Pulumi backend not read: ${why}`);
+    else await readBackend(o, byName, notes);
   }
 
   if (o.live !== false) {
@@ -115,6 +104,35 @@ export async function gatherOverview(o: OverviewOptions): Promise<Overview> {
     }
   }
   return { rows: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)), notes };
+}
+
+/** Adds what the backend knows (`pulumi stack ls`) to the rows; a failure becomes a note. */
+async function readBackend(o: OverviewOptions, byName: Map<string, WorkshopRow>, notes: string[]): Promise<void> {
+  try {
+    const { WorkshopStacks } = await import("./stacks.js");
+    const stacks = await WorkshopStacks.open({ home: o.home, env: o.env, profile: o.profile, endpointUrl: o.endpointUrl });
+    for (const s of await stacks.list()) {
+      if (o.only && s.name !== o.only) continue;
+      const row = byName.get(s.name) ?? { name: s.name, settingsError: "no settings file in stacks/" };
+      row.inBackend = true;
+      row.lastUpdate = s.lastUpdate;
+      row.resourceCount = s.resourceCount;
+      byName.set(s.name, row);
+    }
+    notes.push(`State: ${stacks.backend.url}`);
+  } catch (err) {
+    notes.push(`Pulumi backend not read: ${describeError(err)}`);
+  }
+}
+
+/**
+ * Why the Pulumi engine cannot be asked (no CLI, no workshop directory yet), or undefined when it
+ * can. Answered without loading the Automation API, which is not worth its start-up without a CLI.
+ */
+export async function whyNoEngine(home: string, env: Env): Promise<string | undefined> {
+  if (!(await pulumiPresent(env))) return new PulumiMissingError("The Pulumi CLI (`pulumi`) is not installed or not on PATH.").message;
+  if (!isToolProject(home)) return `${home} is not a workshop directory yet (no Pulumi.yaml of ec2-workshop); \`ec2-workshop workshop create\` sets it up.`;
+  return undefined;
 }
 
 export function formatTime(iso: string | undefined): string {

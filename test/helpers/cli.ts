@@ -30,6 +30,8 @@ export interface RunBinOptions {
   cwd?: string;
   /** Called once the process has started (e.g. to send signals). */
   onSpawn?: (child: import("node:child_process").ChildProcess) => void;
+  /** Its own process group, as a shell gives a foreground job: `process.kill(-pid, "SIGINT")` is then Ctrl-C. */
+  detached?: boolean;
 }
 
 /**
@@ -62,6 +64,7 @@ export function runBin(args: string[], options: RunBinOptions = {}): Promise<Run
       env: options.env ?? isolatedEnv(),
       cwd: options.cwd ?? PACKAGE_ROOT,
       stdio: ["pipe", "pipe", "pipe"],
+      detached: options.detached ?? false,
     });
     let stdout = "";
     let stderr = "";

@@ -1,9 +1,10 @@
-// A throw-away workshop directory (what EC2_WORKSHOP_HOME points at): Pulumi.yaml + stacks/.
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// A throw-away workshop directory (what EC2_WORKSHOP_HOME points at), as the tool sets one up:
+// Pulumi.yaml pointing at the installed program, and stacks/.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dump } from "js-yaml";
-import { PACKAGE_ROOT } from "../../src/home.js";
+import { mainFor, projectFileText } from "../../src/workshops/project.js";
 
 export interface WorkshopFixture {
   name: string;
@@ -24,7 +25,7 @@ export interface WorkshopHome {
 export function makeWorkshopHome(workshops: WorkshopFixture[] = []): WorkshopHome {
   const dir = mkdtempSync(join(tmpdir(), "ec2ws-home-"));
   mkdirSync(join(dir, "stacks"));
-  copyFileSync(join(PACKAGE_ROOT, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
+  writeFileSync(join(dir, "Pulumi.yaml"), projectFileText(mainFor(dir)));
   const home: WorkshopHome = {
     dir,
     addWorkshop(w) {

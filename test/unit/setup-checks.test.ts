@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { InputError } from "../../src/errors.js";
 import { checkAccessKeys, credentialsValues, keyIdProblem, maskKeyId, secretProblem } from "../../src/setup/keys.js";
 import { checkNode, checkWorkshopDir, satisfiesMinimum } from "../../src/setup/environment.js";
-import { checkPulumiCli, describePulumiCli, minimumPulumiVersion, parseVersion, versionAtLeast } from "../../src/setup/pulumi.js";
+import { checkPulumiCli, describePulumiCli, minimumPulumiVersion, parseVersion, versionAtLeast } from "../../src/workshops/pulumi-cli.js";
 
 const ID = "AKIAIOSFODNN7EXAMPLE";
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -69,10 +69,17 @@ describe("setup checks: Node.js and the workshop directory", () => {
     writeFileSync(join(dir, "stacks", "Pulumi.one.yaml"), "config: {}\n");
     writeFileSync(join(dir, "Pulumi.yaml"), "name: ec2-workshop\n");
     const ok = await checkWorkshopDir({ EC2_WORKSHOP_HOME: dir });
-    expect(ok).to.deep.include({ dir, fromEnv: true, ok: true, hasProject: true, workshops: 1 });
-    const missing = await checkWorkshopDir({ EC2_WORKSHOP_HOME: join(dir, "nope") });
-    expect(missing.ok).to.equal(false);
-    expect(missing.problem).to.equal("does not exist (EC2_WORKSHOP_HOME)");
+    expect(ok).to.deep.include({ dir, fromEnv: true, source: "EC2_WORKSHOP_HOME", exists: true, ok: true, hasProject: true, workshops: 1 });
+    // A new directory is fine: `workshop create` sets it up.
+    const missing = await checkWorkshopDir({ EC2_WORKSHOP_HOME: join(dir, "nope", "deeper") });
+    expect(missing).to.deep.include({ ok: true, exists: false });
+    // Without EC2_WORKSHOP_HOME, away from any checkout: the per-user folder.
+    const away = mkdtempSync(join(tmpdir(), "ec2ws-away-"));
+    try {
+      expect(await checkWorkshopDir({ HOME: join(away, "user") }, away)).to.deep.include({ dir: join(away, "user", ".ec2-workshop"), source: "per-user", exists: false, ok: true });
+    } finally {
+      rmSync(away, { recursive: true, force: true });
+    }
     writeFileSync(join(dir, "file"), "");
     expect((await checkWorkshopDir({ EC2_WORKSHOP_HOME: join(dir, "file") })).problem).to.equal("is not a directory");
   });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -13,9 +13,9 @@ describe("start-up", () => {
   before(() => (dir = mkdtempSync(join(tmpdir(), "ec2ws-startup-"))));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function loadedBy(args: string[]): Promise<{ modules: string[]; stdout: string; code: number }> {
+  async function loadedBy(args: string[], extraEnv: Record<string, string> = {}): Promise<{ modules: string[]; stdout: string; code: number }> {
     const file = join(dir, `${args.join("_") || "none"}.txt`);
-    const result = await runBin(args, { nodeArgs: ["--import", RECORDER], env: isolatedEnv({ RECORD_IMPORTS_FILE: file }) });
+    const result = await runBin(args, { nodeArgs: ["--import", RECORDER], env: isolatedEnv({ RECORD_IMPORTS_FILE: file, ...extraEnv }) });
     return { modules: readFileSync(file, "utf8").split("\n").filter(Boolean), stdout: result.stdout, code: result.code };
   }
 
@@ -31,6 +31,20 @@ describe("start-up", () => {
       expect(heavy).to.deep.equal([]);
     });
   }
+
+  it("`workshop list` and `workshop show` without a Pulumi CLI do not load the Automation API (nothing to ask it)", async () => {
+    const home = join(dir, "workshops");
+    mkdirSync(join(home, "stacks"), { recursive: true });
+    writeFileSync(join(home, "stacks", "Pulumi.w1.yaml"), "config:\n  aws:region: us-east-1\n  ec2-workshop:maximum: 5\n");
+    const env = { PATH: "/usr/bin:/bin", HOME: join(dir, "user"), EC2_WORKSHOP_HOME: home };
+    for (const args of [["workshop", "list"], ["workshop", "show", "w1"]]) {
+      const { modules, stdout, code } = await loadedBy(args, env);
+      expect(code, stdout).to.equal(0);
+      expect(stdout).to.contain("not read: The Pulumi CLI (`pulumi`) is not installed or not on PATH.");
+      expect(modules.some((m) => m.includes("/dist/src/entry.js"))).to.equal(true);
+      expect(modules.filter((m) => /@pulumi\/pulumi\/(automation|index\.js)|cjs:@pulumi\/pulumi$|@grpc/.test(m))).to.deep.equal([]);
+    }
+  });
 
   it("--help lists every command of the design, and the original's names", async () => {
     const { stdout } = await loadedBy(["--help"]);

@@ -39,19 +39,25 @@ export class WorkshopShowCommand extends BaseCommand {
     });
     const row = rows[0];
     let outputs: Record<string, unknown> | undefined;
-    try {
-      const { WorkshopStacks } = await import("../../workshops/stacks.js");
-      const stacks = await WorkshopStacks.open({ home, env: this.env, profile: target.profile, endpointUrl: target.endpointUrl });
-      const raw = await stacks.outputs(this.name);
-      outputs = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.value]));
-    } catch (err) {
-      const { describeError } = await import("../../errors.js");
-      notes.unshift(`Stack outputs not read: ${describeError(err)}`);
-    }
+    const { whyNoEngine } = await import("../../workshops/overview.js");
+    const noEngine = await whyNoEngine(home, this.env);
+    if (noEngine) notes.unshift(`Stack outputs not read: ${noEngine}`);
+    else
+      try {
+        const { WorkshopStacks } = await import("../../workshops/stacks.js");
+        const stacks = await WorkshopStacks.open({ home, env: this.env, profile: target.profile, endpointUrl: target.endpointUrl });
+        const raw = await stacks.outputs(this.name);
+        outputs = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.value]));
+      } catch (err) {
+        const { describeError } = await import("../../errors.js");
+        notes.unshift(`Stack outputs not read: ${describeError(err)}`);
+      }
+    const cached = !outputs && settings.outputs;
+    if (cached) outputs = { ...settings.outputs };
     const out = this.context.stdout;
     if (this.json) {
       out.write(
-        `${JSON.stringify({ settings: { ...settings, extra: undefined }, outputs: outputs ?? null, instances: row?.live ?? null, seats: row?.seats ?? null, notes }, null, 2)}\n`,
+        `${JSON.stringify({ settings: { ...settings, extra: undefined, outputs: undefined }, outputs: outputs ?? null, outputsCached: Boolean(cached), instances: row?.live ?? null, seats: row?.seats ?? null, notes }, null, 2)}\n`,
       );
       return EXIT.ok;
     }
@@ -71,15 +77,15 @@ export class WorkshopShowCommand extends BaseCommand {
         `  ports           ${settings.ports.map(formatPortRange).join(", ")}`,
         `  from            ${settings.cidrs.join(", ")}`,
         `  key pair        ${settings.keyPair ?? "(none)"}`,
-        `  root volume     ${settings.volumeSize} GiB ${settings.volumeType}`,
+        `  root volume     ${settings.volumeSize} GiB ${settings.volumeType}${settings.volumeIops !== undefined ? `, ${settings.volumeIops} IOPS` : ""}`,
         `  user data       ${settings.userDataFile ?? "(none)"}`,
-        `  VPC CIDR        ${settings.vpcCidr}, up to ${settings.azCount} AZs`,
+        `  VPC CIDR        ${settings.vpcCidr}, ${settings.azs ? `in ${settings.azs.join(", ")}` : `up to ${settings.azCount} AZs`}${settings.ipv6 ? ", with IPv6" : ""}`,
       );
     }
     if (settings.instructions) lines.push("  instructions", ...settings.instructions.split("\n").map((l) => `    ${l}`));
     if (outputs) {
       const { describeOutputs } = await import("./deploy.js");
-      lines.push(s.bold("Stack outputs"), ...describeOutputs(outputs).map((l) => `  ${l}`));
+      lines.push(s.bold(cached ? "Stack outputs (as of the last update, from the settings file)" : "Stack outputs"), ...describeOutputs(outputs).map((l) => `  ${l}`));
     }
     lines.push(s.bold("Instances"));
     if (row?.live) {

@@ -1,12 +1,16 @@
-// Is the Pulumi CLI there, and new enough for the Automation API this package uses?
-// Only `workshop create/update/destroy` need it; the instance commands do not, so a missing
-// CLI is a warning with installation help, never a failure of setup.
+// The Pulumi CLI the Automation API drives: where it is, whether it is new enough, how to get it.
+// One module for `setup` and the `workshop` commands. Light: the Automation API (hundreds of ms to
+// import) is loaded only by findPulumi/installPulumi, and findPulumi loads it only once a CLI was
+// found, so `workshop list|show` without a CLI never pay for it. The instance commands need no CLI.
 import { execFile } from "node:child_process";
-import { constants } from "node:fs";
+import { constants, existsSync } from "node:fs";
 import { access, readdir } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import semver from "semver";
+import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
+import { UserError } from "../errors.js";
 import type { Env } from "../home.js";
 
 export interface PulumiCli {
@@ -136,12 +140,84 @@ export function describePulumiCli(p: PulumiCli): string {
   return `not found on PATH. Only \`workshop\` commands need it; install it with ${PULUMI_INSTALL_HINT}.`;
 }
 
+/** The one line that tells a user how to get the CLI the Automation API drives. */
+export const INSTALL_HINT = `Install it with ${PULUMI_INSTALL_HINT}, and run this again.`;
+
+function userHome(env: Env): string {
+  return env.HOME?.trim() || env.USERPROFILE?.trim() || homedir();
+}
+
+/** The @pulumi/pulumi version this package runs (its package.json; no SDK module is loaded). */
+export function sdkVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require("@pulumi/pulumi/package.json") as { version: string }).version;
+}
+
+/** Where PulumiCommand.install puts the CLI by default (~/.pulumi/versions/<sdk version>). */
+export function installRoot(env: Env): string {
+  return join(userHome(env), ".pulumi", "versions", sdkVersion());
+}
+
+/** The CLI is missing (or unusable): say so in one line, with the way to install it. */
+export class PulumiMissingError extends UserError {
+  constructor(detail: string) {
+    super(`${detail} ${INSTALL_HINT}`);
+    this.name = "PulumiMissingError";
+  }
+}
+
+/**
+ * Is there a CLI at all (on PATH, or where PulumiCommand.install puts it)? Answers from the file
+ * system alone, so a command can skip the Automation API when there is none.
+ */
+export async function pulumiPresent(env: Env): Promise<boolean> {
+  return (await whichPulumi(env)) !== undefined || existsSync(join(installRoot(env), "bin", "pulumi"));
+}
+
+/**
+ * Finds the Pulumi CLI: on PATH, else where PulumiCommand.install put it. Fails fast, before
+ * any prompt, with the installation hint.
+ */
+export async function findPulumi(env: Env): Promise<PulumiCommand> {
+  if (!(await pulumiPresent(env))) throw new PulumiMissingError("The Pulumi CLI (`pulumi`) is not installed or not on PATH.");
+  const { PulumiCommand } = await import("@pulumi/pulumi/automation/index.js");
+  let firstError: unknown;
+  for (const root of [undefined, installRoot(env)]) {
+    if (root && !existsSync(join(root, "bin", "pulumi"))) continue;
+    try {
+      return await PulumiCommand.get(root ? { root } : undefined);
+    } catch (err) {
+      firstError ??= err;
+    }
+  }
+  const text = String((firstError as { commandResult?: { stderr?: string } })?.commandResult?.stderr ?? (firstError as Error)?.message ?? "");
+  if (/Minimum version requirement failed|Major version mismatch/.test(text)) {
+    const found = /your current CLI version is (\S+?)\.?(?:\s|$)/.exec(text)?.[1] ?? /CLI version (\S+)/.exec(text)?.[1];
+    throw new PulumiMissingError(`The Pulumi CLI on PATH${found ? ` (${found})` : ""} is not compatible with this tool (Pulumi SDK ${sdkVersion()}).`);
+  }
+  if (/ENOENT|not found|EACCES/.test(text) || !text) throw new PulumiMissingError("The Pulumi CLI (`pulumi`) is not installed or not on PATH.");
+  throw new PulumiMissingError(`The Pulumi CLI did not answer \`pulumi version\` (${text.split("\n").find((l) => l.trim()) ?? "no output"}).`);
+}
+
+/**
+ * Downloads the CLI into ~/.pulumi/versions/<version> with the Automation API's installer
+ * (needs internet access to get.pulumi.com). One clear line when that fails.
+ */
+export async function installPulumi(env: Env): Promise<PulumiCommand> {
+  const { PulumiCommand } = await import("@pulumi/pulumi/automation/index.js");
+  try {
+    return await PulumiCommand.install({ root: installRoot(env) });
+  } catch (err) {
+    const reason = ((err as Error).message ?? String(err)).split("\n").find((l) => l.trim()) ?? "unknown error";
+    throw new PulumiMissingError(`Could not install the Pulumi CLI automatically (${reason.trim()}).`);
+  }
+}
+
 /**
  * Downloads and installs the CLI through the Automation API (the version matching
  * @pulumi/pulumi, into ~/.pulumi/versions/<version>), as `workshop create` offers to. Needs the internet.
  */
 export async function installPulumiCli(env: Env): Promise<{ command: string; version: string }> {
-  const { installPulumi } = await import("../workshops/stacks.js");
   const cli = await installPulumi(env);
   return { command: cli.command, version: cli.version?.version ?? "?" };
 }

@@ -54,6 +54,9 @@ const LABELS: Record<string, string> = {
   RouteTableAssociation: "route table association",
   SecurityGroup: "security group",
   LaunchTemplate: "launch template",
+  ScheduleGroup: "schedule group",
+  Role: "IAM role",
+  RolePolicy: "IAM role policy",
 };
 
 /** "aws:ec2/vpc:Vpc" -> "VPC"; provider and component types are not shown. */

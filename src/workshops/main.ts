@@ -1,14 +1,26 @@
-// The entry point Pulumi runs for a workshop stack (Pulumi.yaml: `main: dist/src/workshops/main.js`).
-// The engine starts it with the workshop directory as cwd and the stack's config loaded.
+// The entry point Pulumi runs for a workshop stack: Pulumi.yaml's `main` in the workshop directory
+// points here. The engine runs it with the folder of this file as its working directory (not the
+// workshop directory) and tells it the project's root (the workshop directory) separately.
 import * as pulumi from "@pulumi/pulumi";
 import { UserError } from "../errors.js";
 import { workshopProgram } from "./program.js";
-import { ENDPOINT_ENV } from "./settings.js";
+import { ENDPOINT_ENV, HOME_ENV } from "./settings.js";
+
+/**
+ * The workshop directory: the project root the engine reports (PULUMI_NODEJS_ROOT_DIRECTORY,
+ * from CLIs that pass --root-directory), else the one the tool passed when it runs the engine.
+ */
+function workshopDirectory(): string | undefined {
+  const root = pulumi.getRootDirectory();
+  // An SDK that was not told reports its placeholder "rootDirectory" (or nothing).
+  if (root && root !== "rootDirectory") return root;
+  return process.env[HOME_ENV] || undefined;
+}
 
 export default async () => {
   try {
     return await workshopProgram(pulumi.getStack(), pulumi.runtime.allConfig(), {
-      home: process.cwd(),
+      home: workshopDirectory(),
       endpointUrl: process.env[ENDPOINT_ENV],
     });
   } catch (err) {

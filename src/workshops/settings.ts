@@ -2,23 +2,21 @@
 // The instance commands read this file directly and never start the Pulumi engine; the
 // Pulumi program (main.ts) validates the same settings with the same rules before it
 // creates anything, and `workshop create|update` write them (writeSettings).
-import { isIP } from "node:net";
-import { mkdir, readFile, readdir, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { createRequire } from "node:module";
 import * as t from "typanion";
 import { InputError, UserError } from "../errors.js";
 import { stackConfigPath, stacksDir } from "../home.js";
-
-// js-yaml is loaded when a settings file is first read or written, not by --help.
-type JsYaml = typeof import("js-yaml");
-let jsYaml: JsYaml | undefined;
-const yaml = (): JsYaml => (jsYaml ??= createRequire(import.meta.url)("js-yaml") as JsYaml);
+import { cidrProblem, parseCidr } from "./cidr.js";
+import { parseYamlDocument, readYamlFile, yaml } from "./yaml-file.js";
 
 export const PROJECT = "ec2-workshop";
 
 /** How the driver tells the program (run by the engine) about --endpoint-url / AWS_ENDPOINT_URL_EC2. */
 export const ENDPOINT_ENV = "EC2_WORKSHOP_PROGRAM_ENDPOINT";
+
+/** How the driver tells the program the workshop directory, for CLIs that do not report the project root. */
+export const HOME_ENV = "EC2_WORKSHOP_PROGRAM_HOME";
 
 /** Stack name = workshop name: lowercase letters, digits and hyphens (DESIGN.md). */
 export const WORKSHOP_NAME = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
@@ -65,9 +63,49 @@ export interface WorkshopSettings {
   azCount: number;
   /** How long the workshop runs, in hours: the length `workshop check` and the launch confirmation price. */
   hours?: number;
+  /**
+   * The Availability Zones chosen when the network was first built, in subnet order: kept, so
+   * later updates and AWS offering changes never renumber (and so replace) the subnets.
+   */
+  azs?: string[];
+  /** IPv6 on the network: turned on by the first IPv6 CIDR, and never off again (see program.ts). */
+  ipv6: boolean;
+  /** Provisioned IOPS of the root volume (required for io1/io2, optional for gp3). */
+  volumeIops?: number;
+  /** The stack's outputs as of its last successful update, for the commands that never start the engine. */
+  outputs?: CachedOutputs;
   /** Anything else under `ec2-workshop:` that this version does not know, kept as written. */
   extra: Record<string, unknown>;
 }
+
+/** The stack outputs the instance commands rely on, cached in the settings file after each update. */
+export interface CachedOutputs {
+  vpcId?: string;
+  /** Availability Zone -> subnet id. */
+  subnetIds?: Record<string, string>;
+  securityGroupId?: string;
+  launchTemplateId?: string;
+  /** The IAM role EventBridge Scheduler assumes to terminate this workshop's instances at expiry. */
+  schedulerRoleArn?: string;
+  /** The EventBridge Scheduler schedule group of this workshop. */
+  scheduleGroupName?: string;
+}
+
+export const OUTPUT_KEYS = ["vpcId", "subnetIds", "securityGroupId", "launchTemplateId", "schedulerRoleArn", "scheduleGroupName"] as const;
+
+/** The cacheable part of `stack output` (plain values), or undefined when there is none. */
+export function cacheableOutputs(outputs: Record<string, unknown>): CachedOutputs | undefined {
+  const cached: Record<string, unknown> = {};
+  for (const key of OUTPUT_KEYS) {
+    const v = outputs[key];
+    if (typeof v === "string" && v) cached[key] = v;
+    else if (key === "subnetIds" && v && typeof v === "object" && Object.values(v).every((id) => typeof id === "string")) cached[key] = { ...v };
+  }
+  return Object.keys(cached).length ? (cached as CachedOutputs) : undefined;
+}
+
+/** Subnets go into at most this many Availability Zones (DESIGN.md). */
+export const MAX_AZS_PER_WORKSHOP = 3;
 
 export const DEFAULTS = {
   maximum: 25,
@@ -79,7 +117,18 @@ export const DEFAULTS = {
   azCount: 3,
 } as const;
 
-export const VOLUME_TYPES = ["gp3", "gp2", "io1", "io2", "st1", "sc1", "standard"] as const;
+/** EBS volume types an instance can boot from (st1 and sc1 cannot be root volumes). */
+export const VOLUME_TYPES = ["gp3", "gp2", "io1", "io2", "standard"] as const;
+
+/** IOPS each type accepts (EBS volume types; io1/io2 need a value, gp3 defaults to 3000). */
+const IOPS_RANGE: Record<string, [number, number] | undefined> = { gp3: [3000, 16000], io1: [100, 64000], io2: [100, 256000] };
+
+/**
+ * Inbound rules one security group may have per IP family: the default of the Amazon VPC
+ * quota "Inbound or outbound rules per security group" (L-0EA8095F), counted apart for IPv4 and
+ * IPv6. Each port range opened to each CIDR is one rule.
+ */
+export const RULES_PER_GROUP = 60;
 
 /** The launch template the instance commands use: the adopted id, else the stack's by name. */
 export function launchTemplateRef(s: WorkshopSettings): { LaunchTemplateId: string } | { LaunchTemplateName: string } {
@@ -113,13 +162,7 @@ export function formatPortRange(p: PortRange): string {
 
 /** Which IP family a CIDR is (4 or 6), or 0 when it is not a CIDR. */
 export function cidrFamily(cidr: string): 0 | 4 | 6 {
-  const m = /^([^/\s]+)\/(\d{1,3})$/.exec(cidr);
-  if (!m) return 0;
-  const family = isIP(m[1]!);
-  const bits = Number(m[2]);
-  if (family === 4 && bits <= 32) return 4;
-  if (family === 6 && bits <= 128) return 6;
-  return 0;
+  return parseCidr(cidr)?.family ?? 0;
 }
 
 const isPortRange = t.makeValidator<unknown, PortRange>({
@@ -127,17 +170,32 @@ const isPortRange = t.makeValidator<unknown, PortRange>({
     parsePortRange(v) !== undefined || fail(state, `"${String(v)}" is not a TCP port or range (1-65535, e.g. 22 or 8000-8999)`),
 });
 
+/** A CIDR written as AWS's provider requires: its network address, in canonical form. */
 const isCidr = t.makeValidator<unknown, string>({
-  test: (v, state): v is string =>
-    (typeof v === "string" && cidrFamily(v) !== 0) || fail(state, `"${String(v)}" is not an IPv4 or IPv6 CIDR (e.g. 0.0.0.0/0, 203.0.113.0/24, ::/0)`),
+  test: (v, state): v is string => {
+    const problem = typeof v === "string" ? cidrProblem(v) : `"${String(v)}" is not an IPv4 or IPv6 CIDR`;
+    return problem === undefined || fail(state, problem);
+  },
 });
 
 const isVpcCidr = t.makeValidator<unknown, string>({
   test: (v, state): v is string => {
-    const m = typeof v === "string" ? /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(v) : null;
-    const ok = m !== null && cidrFamily(v as string) === 4 && Number(m[5]) >= 16 && Number(m[5]) <= 24;
-    return ok || fail(state, `"${String(v)}" is not an IPv4 CIDR from /16 to /24 (e.g. 10.42.0.0/16)`);
+    const c = typeof v === "string" ? parseCidr(v) : undefined;
+    if (!c || c.family !== 4 || c.bits < 16 || c.bits > 24) return fail(state, `"${String(v)}" is not an IPv4 CIDR from /16 to /24 (e.g. 10.42.0.0/16)`);
+    const problem = cidrProblem(v as string);
+    return problem === undefined || fail(state, problem);
   },
+});
+
+
+/** The cached outputs: an object of ids (a JSON text when the engine hands it over). */
+const isCachedOutputs = t.isPartial({
+  vpcId: t.isOptional(t.isString()),
+  subnetIds: t.isOptional(t.isRecord(t.isString())),
+  securityGroupId: t.isOptional(t.isString()),
+  launchTemplateId: t.isOptional(t.isString()),
+  schedulerRoleArn: t.isOptional(t.isString()),
+  scheduleGroupName: t.isOptional(t.isString()),
 });
 
 const isNonEmptyList = <T extends t.AnyStrictValidator>(item: T) => t.cascade(t.isArray(item), [t.hasMinLength(1)]);
@@ -148,11 +206,23 @@ const matching = (re: RegExp, what: string) =>
     test: (v, state): v is string => (typeof v === "string" && re.test(v)) || fail(state, `"${String(v)}" is not ${what}`),
   });
 
+const isVolumeType = t.makeValidator<unknown, string>({
+  test: (v, state): v is string =>
+    (typeof v === "string" && (VOLUME_TYPES as readonly string[]).includes(v)) ||
+    fail(
+      state,
+      ["st1", "sc1"].includes(String(v))
+        ? `"${String(v)}" volumes cannot be a root volume an instance boots from: use gp3, gp2, io1 or io2`
+        : `"${String(v)}" is not a volume type that can boot (gp3, gp2, io1, io2, standard)`,
+    ),
+});
+
 const isCount = t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(1)]);
 const isRegion = matching(/^[a-z]{2}(-[a-z]+)+-\d+$/, "an AWS region (e.g. us-east-1)");
 export const isAmiId = matching(/^ami-[0-9a-f]{8,17}$/, "an AMI id (ami- and 8 or 17 hex digits)");
 export const isInstanceType = matching(/^[a-z0-9-]+\.[a-z0-9-]+$/, "an instance type (e.g. t3.micro)");
 export const isLaunchTemplateId = matching(/^lt-[0-9a-f]{8,17}$/, "a launch template id (lt- and 8 or 17 hex digits)");
+const isAzName = matching(/^[a-z]{2}(-[a-z]+)+-\d+[a-z]$/, "an Availability Zone name (e.g. us-east-1a)");
 const isKeyPairName = matching(/^[\x20-\x7e]{1,255}$/, "a key pair name (1-255 printable ASCII characters)");
 
 /** A workshop's length: more than 0, at most 31 days. */
@@ -178,18 +248,43 @@ const isConfig = t.isObject(
     [K("cidrs")]: t.isOptional(isNonEmptyList(isCidr)),
     [K("keyPair")]: t.isOptional(isKeyPairName),
     [K("volumeSize")]: t.isOptional(t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 16384)])),
-    [K("volumeType")]: t.isOptional(t.isEnum(VOLUME_TYPES)),
+    [K("volumeType")]: t.isOptional(isVolumeType),
+    [K("volumeIops")]: t.isOptional(t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(100, 256000)])),
     [K("userDataFile")]: t.isOptional(t.cascade(t.isString(), [t.hasMinLength(1)])),
     [K("vpcCidr")]: t.isOptional(isVpcCidr),
     [K("azCount")]: t.isOptional(t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 3)])),
     [K("hours")]: t.isOptional(isHours),
+    [K("azs")]: t.isOptional(t.cascade(t.isArray(isAzName), [t.hasMinLength(1), t.hasMaxLength(3), t.hasUniqueItems()])),
+    [K("ipv6")]: t.isOptional(t.isBoolean()),
+    [K("outputs")]: t.isOptional(isCachedOutputs),
   },
   { extra: t.isRecord(t.isUnknown()) },
 );
 
-const KNOWN = ["maximum", "instructions", "ami", "instanceType", "launchTemplate", "ports", "cidrs", "keyPair", "volumeSize", "volumeType", "userDataFile", "vpcCidr", "azCount", "hours"];
-const NUMERIC = ["maximum", "volumeSize", "azCount", "hours"];
-const LISTS = ["ports", "cidrs"];
+const KNOWN = [
+  "maximum",
+  "instructions",
+  "ami",
+  "instanceType",
+  "launchTemplate",
+  "ports",
+  "cidrs",
+  "keyPair",
+  "volumeSize",
+  "volumeType",
+  "volumeIops",
+  "userDataFile",
+  "vpcCidr",
+  "azCount",
+  "azs",
+  "ipv6",
+  "outputs",
+  "hours",
+];
+const NUMERIC = ["maximum", "volumeSize", "volumeIops", "azCount", "hours"];
+const LISTS = ["ports", "cidrs", "azs"];
+const BOOLEANS = ["ipv6"];
+const OBJECTS = ["outputs"];
 
 /**
  * Pulumi hands every value over as a string (`pulumi config set k 25` writes "25"; structured
@@ -216,6 +311,20 @@ export function coerceConfig(config: Record<string, unknown>): Record<string, un
         }
       }
       out[K(key)] = Array.isArray(list) ? list : text.split(/[\s,]+/).filter(Boolean);
+    }
+  }
+  for (const key of BOOLEANS) {
+    const v = out[K(key)];
+    if (v === "true" || v === "false") out[K(key)] = v === "true";
+  }
+  for (const key of OBJECTS) {
+    const v = out[K(key)];
+    if (typeof v === "string" && v.trim().startsWith("{")) {
+      try {
+        out[K(key)] = JSON.parse(v);
+      } catch {
+        // left as text: the validator names it
+      }
     }
   }
   return out;
@@ -254,7 +363,8 @@ export function settingsFromConfig(name: string, raw: Record<string, unknown>, s
     if (k.startsWith(`${PROJECT}:`) && !KNOWN.includes(k.slice(PROJECT.length + 1))) extra[k.slice(PROJECT.length + 1)] = v;
   }
   const get = <T>(key: string): T | undefined => config[K(key)] as T | undefined;
-  return {
+  const cidrs = get<string[]>("cidrs") ?? [...DEFAULTS.cidrs];
+  const settings: WorkshopSettings = {
     name,
     region: config["aws:region"] as string,
     maximum: get<number>("maximum")!,
@@ -263,16 +373,46 @@ export function settingsFromConfig(name: string, raw: Record<string, unknown>, s
     instanceType: get<string>("instanceType"),
     launchTemplate: get<string>("launchTemplate"),
     ports: (get<unknown[]>("ports") ?? DEFAULTS.ports).map((p) => (typeof p === "object" ? (p as PortRange) : parsePortRange(p)!)),
-    cidrs: get<string[]>("cidrs") ?? [...DEFAULTS.cidrs],
+    cidrs,
     keyPair: get<string>("keyPair"),
     volumeSize: get<number>("volumeSize") ?? DEFAULTS.volumeSize,
     volumeType: get<string>("volumeType") ?? DEFAULTS.volumeType,
     userDataFile: get<string>("userDataFile"),
+    volumeIops: get<number>("volumeIops"),
     vpcCidr: get<string>("vpcCidr") ?? DEFAULTS.vpcCidr,
-    azCount: get<number>("azCount") ?? DEFAULTS.azCount,
+    azCount: get<number>("azCount") ?? get<string[]>("azs")?.length ?? DEFAULTS.azCount,
+    azs: get<string[]>("azs"),
+    ipv6: get<boolean>("ipv6") === true || cidrs.some((c) => cidrFamily(c) === 6),
+    outputs: get<CachedOutputs>("outputs"),
     ...(get<number>("hours") !== undefined ? { hours: get<number>("hours") } : {}),
     extra,
   };
+  const problem = ruleProblem(settings);
+  if (problem) {
+    if (source.flagFor) throw new InputError(`Invalid ${source.flagFor(problem.key)}: ${problem.message}.`);
+    throw new UserError(`${source.where ?? `Pulumi.${name}.yaml`} has an invalid ${problem.key}: ${problem.message}. Fix it, or run \`ec2-workshop workshop update ${name}\`.`);
+  }
+  return settings;
+}
+
+/** Rules across settings: the root volume's IOPS, and the security group's rule count. */
+function ruleProblem(s: WorkshopSettings): { key: string; message: string } | undefined {
+  const range = IOPS_RANGE[s.volumeType];
+  if (s.volumeIops !== undefined && !range)
+    return { key: "volumeIops", message: `${s.volumeType} volumes take no IOPS setting (only gp3, io1 and io2 do)` };
+  if (range && s.volumeIops === undefined && s.volumeType !== "gp3")
+    return { key: "volumeIops", message: `${s.volumeType} root volumes need provisioned IOPS (${range[0]}-${range[1]}): add --volume-iops` };
+  if (range && s.volumeIops !== undefined && (s.volumeIops < range[0] || s.volumeIops > range[1]))
+    return { key: "volumeIops", message: `${s.volumeIops} is outside ${range[0]}-${range[1]}, what ${s.volumeType} volumes take` };
+  for (const family of [4, 6] as const) {
+    const rules = s.ports.length * s.cidrs.filter((c) => cidrFamily(c) === family).length;
+    if (rules > RULES_PER_GROUP)
+      return {
+        key: "ports",
+        message: `${s.ports.length} port range(s) x ${s.cidrs.filter((c) => cidrFamily(c) === family).length} IPv${family} CIDR(s) make ${rules} rules, more than the ${RULES_PER_GROUP} a security group may have per IP family (quota L-0EA8095F): open fewer ranges or merge CIDRs`,
+      };
+  }
+  return undefined;
 }
 
 /**
@@ -300,15 +440,20 @@ export function settingsToConfig(s: WorkshopSettings): Record<string, unknown> {
   if (s.hours !== undefined) config[K("hours")] = s.hours;
   if (s.launchTemplate) {
     config[K("launchTemplate")] = s.launchTemplate;
+    if (s.outputs) config[K("outputs")] = { ...s.outputs };
   } else {
     config[K("ports")] = s.ports.map((p) => (p.from === p.to ? p.from : formatPortRange(p)));
     config[K("cidrs")] = [...s.cidrs];
     if (s.keyPair) config[K("keyPair")] = s.keyPair;
     config[K("volumeSize")] = s.volumeSize;
     config[K("volumeType")] = s.volumeType;
+    if (s.volumeIops !== undefined) config[K("volumeIops")] = s.volumeIops;
     if (s.userDataFile) config[K("userDataFile")] = s.userDataFile;
     config[K("vpcCidr")] = s.vpcCidr;
     config[K("azCount")] = s.azCount;
+    if (s.azs) config[K("azs")] = [...s.azs];
+    if (s.ipv6) config[K("ipv6")] = true;
+    if (s.outputs) config[K("outputs")] = { ...s.outputs, ...(s.outputs.subnetIds ? { subnetIds: { ...s.outputs.subnetIds } } : {}) };
   }
   for (const [k, v] of Object.entries(s.extra)) config[K(k)] = v;
   return config;
@@ -316,7 +461,10 @@ export function settingsToConfig(s: WorkshopSettings): Record<string, unknown> {
 
 /** Parses the YAML text of a stack config file into settings; throws one clear UserError. */
 export function parseSettings(name: string, yamlText: string, file = `Pulumi.${name}.yaml`): WorkshopSettings {
-  const doc = parseStackFile(yamlText, file);
+  return settingsOfDocument(name, parseStackFile(yamlText, file), file);
+}
+
+function settingsOfDocument(name: string, doc: Record<string, unknown>, file: string): WorkshopSettings {
   const raw = doc.config;
   if (!raw || typeof raw !== "object")
     throw new UserError(`${file} has no "config:" section. Recreate it with \`ec2-workshop workshop create ${name}\`.`);
@@ -324,12 +472,18 @@ export function parseSettings(name: string, yamlText: string, file = `Pulumi.${n
 }
 
 function parseStackFile(yamlText: string, file: string): Record<string, unknown> {
-  try {
-    const doc = yaml().load(yamlText);
-    return doc && typeof doc === "object" ? (doc as Record<string, unknown>) : {};
-  } catch (err) {
-    throw new UserError(`${file} is not valid YAML (${(err as Error).message.split("\n")[0]}). Fix or recreate it.`);
-  }
+  return asDocument(parseYamlDocument(yamlText, file), file);
+}
+
+function asDocument(doc: unknown, file: string): Record<string, unknown> {
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== "object" || Array.isArray(doc)) throw new UserError(`${file} is not a stack settings file (its top level is not a map). Fix or recreate it.`);
+  return doc as Record<string, unknown>;
+}
+
+/** Reads and parses a stack file within the YAML limits; ENOENT passes through. */
+async function readStackFile(file: string): Promise<Record<string, unknown>> {
+  return asDocument(await readYamlFile(file), file);
 }
 
 /**
@@ -343,7 +497,7 @@ export async function writeSettings(home: string, s: WorkshopSettings): Promise<
   const file = stackConfigPath(home, s.name);
   let doc: Record<string, unknown> = {};
   try {
-    doc = parseStackFile(await readFile(file, "utf8"), file);
+    doc = await readStackFile(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
   }
@@ -353,10 +507,15 @@ export async function writeSettings(home: string, s: WorkshopSettings): Promise<
     ([k]) => k !== "aws:region" && !k.startsWith(`${PROJECT}:`),
   );
   const text = yaml().dump({ ...kept, config: { ...settingsToConfig(s), ...Object.fromEntries(foreign) } }, { lineWidth: -1, noRefs: true });
-  await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text, { mode: 0o644 });
-  await rename(tmp, file);
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(tmp, text, { mode: 0o644 });
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw new UserError(`Cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Make its folder writable, or set EC2_WORKSHOP_HOME to a folder you can write.`);
+  }
   return file;
 }
 
@@ -364,18 +523,19 @@ export async function writeSettings(home: string, s: WorkshopSettings): Promise<
 export async function readSettings(home: string, name: string): Promise<WorkshopSettings> {
   checkWorkshopName(name);
   const file = stackConfigPath(home, name);
-  let text: string;
+  let doc: Record<string, unknown>;
   try {
-    text = await readFile(file, "utf8");
+    doc = await readStackFile(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") {
       const known = await listWorkshopNames(home);
       const hint = known.length ? `Known workshops: ${known.join(", ")}.` : "Create one with `ec2-workshop workshop create`.";
       throw new UserError(`No workshop "${name}" (no ${file}). ${hint}`);
     }
-    throw new UserError(`Cannot read ${file}: ${(err as Error).message}`);
+    if (err instanceof UserError) throw err;
+    throw new UserError(`Cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
   }
-  return parseSettings(name, text, file);
+  return settingsOfDocument(name, doc, file);
 }
 
 /** Names of the workshops that have a settings file in stacks/, sorted. */

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { ingressRules, ipv6SubnetCidr, subnetCidr, workshopProgram, type WorkshopOutputs } from "../../src/workshops/program.js";
+import { Workshop, ingressRules, ipv6SubnetCidr, subnetCidr, workshopProgram, type WorkshopOutputs } from "../../src/workshops/program.js";
 import { settingsFromConfig } from "../../src/workshops/settings.js";
 
 interface Created {
@@ -17,24 +17,32 @@ interface Created {
 interface MockWorld {
   /** AZs DescribeInstanceTypeOfferings answers with. */
   azs?: string[];
+  /** getAmi fails (the AMI is not in the region). */
+  noAmi?: boolean;
   rootDeviceName?: string;
   /** Launch templates that exist (for adoption). */
   templates?: Record<string, { name: string; latestVersion: number }>;
 }
 
 let created: Created[] = [];
+/** Resource type -> the provider reference it was registered with. */
+let providers = new Map<string, string | undefined>();
 let calls: { token: string; inputs: any }[] = [];
 
 async function useMocks(stack: string, world: MockWorld = {}): Promise<void> {
   created = [];
   calls = [];
+  providers = new Map();
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
         created.push({ type: args.type, name: args.name, inputs: args.inputs });
+        providers.set(args.type, args.provider);
         const state: Record<string, unknown> = { ...args.inputs };
         if (args.type === "aws:ec2/launchTemplate:LaunchTemplate") state.latestVersion = 1;
         if (args.type === "aws:ec2/vpc:Vpc" && args.inputs.assignGeneratedIpv6CidrBlock) state.ipv6CidrBlock = "2600:1f18:abc:de00::/56";
+        if (args.type === "aws:scheduler/scheduleGroup:ScheduleGroup") state.arn = `arn:aws:scheduler:us-east-1:123456789012:schedule-group/${args.inputs.name}`;
+        if (args.type === "aws:iam/role:Role") state.arn = `arn:aws:iam::123456789012:role/${args.name}-1a2b3c4`;
         return { id: `${args.name}-id`, state };
       },
       call(args) {
@@ -43,6 +51,7 @@ async function useMocks(stack: string, world: MockWorld = {}): Promise<void> {
           case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings":
             return { id: "x", locations: world.azs ?? ["us-east-1c", "us-east-1a", "us-east-1b", "us-east-1d"], locationTypes: [], instanceTypes: [] };
           case "aws:ec2/getAmi:getAmi":
+            if (world.noAmi) throw new Error("Your query returned no results. Please change your search criteria and try again.");
             return { id: "ami-0123456789abcdef0", rootDeviceName: world.rootDeviceName ?? "/dev/xvda" };
           case "aws:ec2/getLaunchTemplate:getLaunchTemplate": {
             const lt = world.templates?.[args.inputs.id];
@@ -236,6 +245,18 @@ describe("workshop program (pulumi mocks)", () => {
     expect(Buffer.from(lt.userData, "base64").toString()).to.equal("#!/bin/sh\necho hello > /tmp/hi\n");
   });
 
+  it("a relative user data file without a known workshop directory is one line naming it (the program's own folder is not the workshop's)", async () => {
+    await useMocks("ud3");
+    let message = "";
+    try {
+      await workshopProgram("ud3", config({ "ec2-workshop:userDataFile": "boot.sh" }), {});
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).to.contain("The user data file boot.sh (ec2-workshop:userDataFile) is a relative path");
+    expect(created).to.deep.equal([]);
+  });
+
   it("a missing user data file fails before any resource is declared", async () => {
     await useMocks("ud2");
     let message = "";
@@ -252,7 +273,8 @@ describe("workshop program (pulumi mocks)", () => {
     await useMocks("sim");
     await settle(await workshopProgram("sim", config(), { home: dir, endpointUrl: "http://127.0.0.1:4566" }));
     const provider = one("pulumi:providers:aws").inputs;
-    expect(JSON.parse(provider.endpoints)).to.deep.equal([{ ec2: "http://127.0.0.1:4566", sts: "http://127.0.0.1:4566" }]);
+    const e = "http://127.0.0.1:4566";
+    expect(JSON.parse(provider.endpoints)).to.deep.equal([{ ec2: e, sts: e, iam: e, scheduler: e }]);
     expect(provider).to.include({ skipCredentialsValidation: "true", skipRequestingAccountId: "true", skipMetadataApiCheck: "true" });
   });
 
@@ -261,9 +283,21 @@ describe("workshop program (pulumi mocks)", () => {
     const outputs = await settle(
       await workshopProgram("adopt", { "aws:region": "eu-west-1", "ec2-workshop:maximum": "10", "ec2-workshop:launchTemplate": "lt-0abc12345678def90" }),
     );
-    expect(created.map((r) => r.type).filter((t) => t.startsWith("aws:"))).to.deep.equal([]);
+    // No network, only what expiry needs.
+    expect(created.map((r) => r.type).filter((t) => t.startsWith("aws:")).sort()).to.deep.equal([
+      "aws:iam/role:Role",
+      "aws:iam/rolePolicy:RolePolicy",
+      "aws:scheduler/scheduleGroup:ScheduleGroup",
+    ]);
     expect(calls.map((c) => c.token)).to.deep.equal(["aws:ec2/getLaunchTemplate:getLaunchTemplate"]);
-    expect(outputs).to.deep.include({ adopted: true, launchTemplateId: "lt-0abc12345678def90", launchTemplateName: "my-template", launchTemplateVersion: 4 });
+    expect(outputs).to.deep.include({
+      adopted: true,
+      launchTemplateId: "lt-0abc12345678def90",
+      launchTemplateName: "my-template",
+      launchTemplateVersion: 4,
+      scheduleGroupName: "ec2-workshop-adopt",
+      schedulerRoleArn: "arn:aws:iam::123456789012:role/ec2-workshop-adopt-scheduler-1a2b3c4",
+    });
     expect(outputs.vpcId).to.equal(undefined);
   });
 
@@ -275,10 +309,104 @@ describe("workshop program (pulumi mocks)", () => {
     } catch (err) {
       failed = err;
     }
-    // (under mocks the invoke error carries no text; the engine shows the provider's message)
-    expect(failed).to.be.instanceOf(Error);
+    // One line naming the value (under mocks the invoke error carries no text of its own).
+    expect((failed as Error).message).to.match(/^The launch template lt-0abc12345678def90 \(ec2-workshop:launchTemplate\) could not be found in eu-west-1.* Check it, then run `ec2-workshop workshop update adopt2`\.$/);
     expect(calls.map((c) => c.inputs.id)).to.deep.equal(["lt-0abc12345678def90"]);
     expect(created.map((r) => r.type).filter((t) => t.startsWith("aws:"))).to.deep.equal([]);
+  });
+
+  it("an AMI the region does not have: one line naming it, no network declared", async () => {
+    await useMocks("noami", { noAmi: true });
+    let message = "";
+    try {
+      await workshopProgram("noami", config(), { home: dir });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).to.match(/^The AMI ami-0123456789abcdef0 \(ec2-workshop:ami\) could not be found in us-east-1/);
+    expect(message.split("\n")).to.have.length(1);
+    expect(created.filter((r) => r.type.startsWith("aws:ec2"))).to.deep.equal([]);
+    // deprecated images still count (the tool only warns about them)
+    expect(calls.find((c) => c.token === "aws:ec2/getAmi:getAmi")!.inputs.includeDeprecated).to.equal(true);
+  });
+
+  it("Availability Zones kept in the settings are used as they are, in their order: no offering lookup renumbers them", async () => {
+    // AWS now lists an earlier AZ first; the workshop was built in c, a.
+    await useMocks("kept", { azs: ["us-east-1a", "us-east-1b", "us-east-1c"] });
+    await settle(await workshopProgram("kept", config({ "ec2-workshop:azs": '["us-east-1c","us-east-1a"]' }), { home: dir }));
+    expect(calls.map((c) => c.token)).to.not.include("aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings");
+    expect(of("aws:ec2/subnet:Subnet").map((r) => [r.inputs.availabilityZone, r.inputs.cidrBlock])).to.deep.equal([
+      ["us-east-1c", "10.42.0.0/18"],
+      ["us-east-1a", "10.42.64.0/18"],
+    ]);
+  });
+
+  it("subnets are deleted before they are replaced (a replacement reuses the CIDR)", async () => {
+    await useMocks("dbr");
+    const seen: { type: string; deleteBeforeReplace?: boolean }[] = [];
+    const settings = settingsFromConfig("dbr", config());
+    const ws = new Workshop(settings, { home: dir }, {
+      transformations: [(args) => (seen.push({ type: args.type, deleteBeforeReplace: (args.opts as { deleteBeforeReplace?: boolean }).deleteBeforeReplace }), undefined)],
+    });
+    await settle(await ws.outputs);
+    const subnets = seen.filter((r) => r.type === "aws:ec2/subnet:Subnet");
+    expect(subnets).to.have.length(3);
+    expect(subnets.every((r) => r.deleteBeforeReplace === true)).to.equal(true);
+  });
+
+  it("IPv6 once on stays on, also when the CIDRs no longer name an IPv6 network", async () => {
+    await useMocks("v6");
+    await settle(await workshopProgram("v6", config({ "ec2-workshop:cidrs": "203.0.113.0/24", "ec2-workshop:ipv6": "true" }), { home: dir }));
+    expect(one("aws:ec2/vpc:Vpc").inputs.assignGeneratedIpv6CidrBlock).to.equal(true);
+    expect(of("aws:ec2/subnet:Subnet").every((r) => typeof r.inputs.ipv6CidrBlock === "string")).to.equal(true);
+    expect(one("aws:ec2/securityGroup:SecurityGroup").inputs.ingress[0]).to.not.have.property("ipv6CidrBlocks");
+  });
+
+  it("provisioned IOPS reach the root volume", async () => {
+    await useMocks("iops");
+    await settle(await workshopProgram("iops", config({ "ec2-workshop:volumeType": "io2", "ec2-workshop:volumeIops": "4000" }), { home: dir }));
+    expect(one("aws:ec2/launchTemplate:LaunchTemplate").inputs.blockDeviceMappings[0].ebs).to.include({ volumeType: "io2", iops: 4000 });
+  });
+
+  describe("what EventBridge Scheduler needs to end the instances at expiry", () => {
+    it("a schedule group per workshop and a role only the scheduler may assume, allowed only to terminate this workshop's instances", async () => {
+      await useMocks("exp");
+      const outputs = await settle(await workshopProgram("exp", config(), { home: dir }));
+      const group = one("aws:scheduler/scheduleGroup:ScheduleGroup");
+      expect(group.inputs.name).to.equal("ec2-workshop-exp");
+      const role = one("aws:iam/role:Role");
+      const trust = JSON.parse(role.inputs.assumeRolePolicy);
+      expect(trust.Statement).to.deep.equal([
+        {
+          Effect: "Allow",
+          Principal: { Service: "scheduler.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "aws:SourceAccount": "123456789012", "aws:SourceArn": "arn:aws:scheduler:us-east-1:123456789012:schedule-group/ec2-workshop-exp" } },
+        },
+      ]);
+      const policy = one("aws:iam/rolePolicy:RolePolicy");
+      expect(policy.inputs.role).to.equal("ec2-workshop-exp-scheduler-id");
+      expect(JSON.parse(policy.inputs.policy).Statement).to.deep.equal([
+        {
+          Effect: "Allow",
+          Action: "ec2:TerminateInstances",
+          Resource: "arn:aws:ec2:us-east-1:123456789012:instance/*",
+          Condition: { StringEquals: { "aws:ResourceTag/Workshop": "exp" } },
+        },
+      ]);
+      expect(outputs).to.deep.include({ scheduleGroupName: "ec2-workshop-exp", schedulerRoleArn: "arn:aws:iam::123456789012:role/ec2-workshop-exp-scheduler-1a2b3c4" });
+    });
+
+    it("both carry the workshop's tags: created through its provider (default tags Workshop and ManagedBy)", async () => {
+      await useMocks("tags");
+      await settle(await workshopProgram("tags", config(), { home: dir }));
+      const provider = one("pulumi:providers:aws");
+      expect(JSON.parse(provider.inputs.defaultTags)).to.deep.equal({ tags: { Workshop: "tags", ManagedBy: "ec2-workshop" } });
+      const providerRef = `urn:pulumi:tags::ec2-workshop::pulumi:providers:aws::ec2-workshop-tags::ec2-workshop-tags-id`;
+      for (const type of ["aws:scheduler/scheduleGroup:ScheduleGroup", "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"]) {
+        expect(providers.get(type), type).to.equal(providerRef);
+      }
+    });
   });
 
   describe("validation before anything is created", () => {

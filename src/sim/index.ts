@@ -7,6 +7,7 @@ import { currentTransition, lastRunning, readyAt, statusAt } from "./lifecycle.j
 import { Prng } from "./prng.js";
 import { seedAccount, seedInstances, seedWorkshop } from "./seed.js";
 import { addImage } from "./actions/catalog.js";
+import { addKeyPair } from "./actions/keypairs.js";
 import { SimServer } from "./server.js";
 import { Throttler } from "./throttle.js";
 import type { SimInstanceView, Simulator, SimulatorOptions } from "./types.js";
@@ -92,6 +93,7 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<Simulato
     seedImage(imageId, name, o = {}) {
       if (!world.images.has(imageId)) addImage(world, imageId, name ?? imageId, accountId, clock.now(), o);
     },
+    seedKeyPair: (name) => void addKeyPair(world, name, clock.now()),
     instances() {
       const now = clock.now();
       return world.liveInstances(now).map(view(now));

@@ -157,6 +157,8 @@ export interface SeedImageOptions {
   architecture?: "x86_64" | "arm64";
   /** The root snapshot's size in GiB (default 8): a root volume may not be smaller. */
   rootSnapshotGiB?: number;
+  /** Sim time at which AWS deprecates (or deprecated) the image. */
+  deprecationTime?: number;
 }
 
 export interface SeededWorkshop {
@@ -197,6 +199,8 @@ export interface Simulator {
   seedInstances(count: number, o?: SeedInstancesOptions): string[];
   /** Register an AMI (e.g. a workshop's prepared image) so RunInstances accepts it. */
   seedImage(imageId: string, name?: string, o?: SeedImageOptions): void;
+  /** Register an EC2 key pair (DescribeKeyPairs finds it). */
+  seedKeyPair(name: string): void;
   /** The truth, for assertions (terminated instances that have vanished are not included). */
   instances(): SimInstanceView[];
   /** Set (or with undefined, remove) a tag behind the tool's back (race tests). */

@@ -55,6 +55,14 @@ export interface Image {
   /** The root snapshot: a volume launched from the image is at least this big (GiB). */
   rootSnapshotId: string;
   rootSnapshotGiB: number;
+  /** Sim time at which the image is (or was) deprecated. */
+  deprecationTime?: number;
+}
+
+export interface KeyPair {
+  name: string;
+  id: string;
+  createdAt: number;
 }
 
 export interface LtNic {
@@ -183,6 +191,7 @@ export class World {
   readonly subnets = new Map<string, Subnet>();
   readonly securityGroups = new Map<string, SecurityGroup>();
   readonly images = new Map<string, Image>();
+  readonly keyPairs = new Map<string, KeyPair>();
   readonly launchTemplates = new Map<string, LaunchTemplate>();
   /** In launch order (seq ascending); vanished instances are purged lazily. */
   instanceList: SimInstance[] = [];

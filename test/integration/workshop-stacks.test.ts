@@ -80,17 +80,20 @@ describe("workshop commands (stand-in pulumi + simulator)", function () {
     it("init, settings file, up with progress; in the workshop directory; explicit backend and passphrase", async () => {
       const r = await create("w1", {}, ["--ports", "22,8000-8010", "--cidrs", "203.0.113.0/24,2001:db8::/32", "--maximum", "30"]);
       expect(r.code, r.stderr).to.equal(0);
-      const lines = fake.commandLines();
-      expect(lines[0]).to.equal("version");
-      expect(lines[1]).to.equal("stack init w1 --secrets-provider passphrase --non-interactive");
-      expect(lines[2]).to.match(/^up --yes --skip-preview .*--exec-kind auto\.local --event-log tcp:\/\/127\.0\.0\.1:\d+ --stack w1 --non-interactive$/);
-      expect(lines.slice(3).map((l) => l.split(" ").slice(0, 2).join(" "))).to.deep.equal(["stack output", "stack output", "stack history"]);
-      for (const call of fake.calls().slice(1)) {
+      const lines = fake.commandLines().filter((l) => l !== "version");
+      expect(lines[0]).to.equal("plugin ls --json --non-interactive");
+      expect(lines[1]).to.equal("plugin install resource aws v7.48.0 --non-interactive");
+      expect(lines[2]).to.equal("stack init w1 --secrets-provider passphrase --non-interactive");
+      expect(lines[3]).to.match(/^up --yes --skip-preview .*--exec-kind auto\.local --event-log tcp:\/\/127\.0\.0\.1:\d+ --stack w1 --non-interactive$/);
+      expect(lines.slice(4).map((l) => l.split(" ").slice(0, 2).join(" "))).to.deep.equal(["stack output", "stack output", "stack history"]);
+      expect(r.stdout).to.contain("Installing the Pulumi aws provider plugin v7.48.0");
+      for (const call of fake.calls().filter((c) => c.argv[0] !== "version")) {
         expect(call.cwd).to.equal(home.dir);
         expect(call.env.PULUMI_BACKEND_URL).to.equal(`file://${join(userHome(), ".ec2-workshop", "pulumi")}`);
         expect(call.env.PULUMI_CONFIG_PASSPHRASE).to.equal("");
         expect(call.env.PULUMI_AUTOMATION_API).to.equal("true");
         expect(call.env.EC2_WORKSHOP_PROGRAM_ENDPOINT).to.equal(sim.endpoint);
+        expect(call.env.EC2_WORKSHOP_PROGRAM_HOME).to.equal(home.dir);
       }
       // the state survives reinstalling the tool: it lives under the user's home
       expect(existsSync(join(userHome(), ".ec2-workshop", "pulumi", ".pulumi", "stacks", "ec2-workshop", "w1.json"))).to.equal(true);
@@ -124,14 +127,22 @@ describe("workshop commands (stand-in pulumi + simulator)", function () {
       expect(r.stdout).to.contain("✔ created security group ec2-workshop-w2-sg");
     });
 
-    it("an adopted launch template builds no network", async () => {
-      const r = await run(["workshop", "create", "adopt", "--launch-template", "lt-0abc12345678def90", "--maximum", "5"], {
-        FAKE_PULUMI_TEMPLATES: "lt-0abc12345678def90",
-      });
+    it("an adopted launch template builds no network (but the expiry role and schedule group); a template not in the region is refused first", async () => {
+      const lt = sim.seedWorkshop("legacy").launchTemplateId;
+      const r = await run(["workshop", "create", "adopt", "--launch-template", lt, "--maximum", "5"], { FAKE_PULUMI_TEMPLATES: lt });
       expect(r.code, r.stderr).to.equal(0);
       expect(r.stdout).to.not.contain("created VPC");
-      expect(r.stdout).to.contain("launch template id: lt-0abc12345678def90");
-      const bad = await run(["workshop", "create", "adopt2", "--launch-template", "lt-0abc12345678def90", "--ports", "80"]);
+      expect(r.stdout).to.contain(`launch template id: ${lt}`);
+      expect(r.stdout).to.contain("✔ created schedule group ec2-workshop-adopt-schedules");
+      expect(r.stdout).to.contain("✔ created IAM role ec2-workshop-adopt-scheduler");
+      const { readSettings } = await import("../../src/workshops/settings.js");
+      expect((await readSettings(home.dir, "adopt")).outputs).to.deep.include({ launchTemplateId: lt, scheduleGroupName: "ec2-workshop-adopt" });
+      fake.clearCalls();
+      const missing = await run(["workshop", "create", "adopt3", "--launch-template", "lt-0abc12345678def90"]);
+      expect(missing.code).to.equal(2);
+      expect(oneLine(missing)).to.equal("Error: Invalid --launch-template: lt-0abc12345678def90 does not exist in us-east-1.");
+      expect(fake.commandLines().filter((l) => l.startsWith("stack init"))).to.deep.equal([]);
+      const bad = await run(["workshop", "create", "adopt2", "--launch-template", lt, "--ports", "80"]);
       expect(bad.code).to.equal(2);
       expect(oneLine(bad)).to.contain("--launch-template adopts a template as it is");
     });
@@ -151,7 +162,7 @@ describe("workshop commands (stand-in pulumi + simulator)", function () {
 
     for (const [failure, expected] of [
       ["aws", 'Error: AWS refused a change on aws:ec2/vpc:Vpc "ec2-workshop-wf-vpc": VpcLimitExceeded: The maximum number of VPCs has been reached. Fix the cause, then run `ec2-workshop workshop update wf`.'],
-      ["locked", 'Error: Another update of workshop "wf" is running (its stack is locked). Wait for it to finish; if it crashed, run `pulumi cancel --stack wf`'],
+      ["locked", 'Error: Another update of workshop "wf" is running (its stack is locked). Wait for it to finish; if it was killed, release the lock with `cd '],
       ["credentials", "Error: The Pulumi AWS provider found no valid AWS credentials. Run `ec2-workshop setup`"],
     ] as const) {
       it(`up fails (${failure}): one clear line`, async () => {
@@ -173,11 +184,12 @@ describe("workshop commands (stand-in pulumi + simulator)", function () {
 
   describe("update, list, show", () => {
     it("update writes the change (keeping Pulumi's salt), runs up, and names the new template version", async () => {
+      sim.seedImage("ami-0fedcba9876543210", "workshop-image-v2");
       expect((await create("up1")).code).to.equal(0);
       fake.clearCalls();
       const r = await run(["workshop", "update", "up1", "--maximum", "40", "--ami", "ami-0fedcba9876543210"]);
       expect(r.code, r.stderr).to.equal(0);
-      expect(fake.commandLines()[1]).to.equal("stack select --stack up1 --non-interactive");
+      expect(fake.commandLines().filter((l) => l !== "version")[0]).to.equal("stack select --stack up1 --non-interactive");
       const file = readFileSync(configFile("up1"), "utf8");
       expect(file).to.contain("encryptionsalt:").and.contain("ec2-workshop:maximum: 40").and.contain("ami-0fedcba9876543210");
       expect(r.stdout).to.contain("✔ updated launch template ec2-workshop-up1-template");
@@ -240,6 +252,7 @@ describe("workshop commands (stand-in pulumi + simulator)", function () {
     });
 
     it("show: settings, outputs, instances by state, seats taken", async () => {
+      sim.seedKeyPair("teacher");
       expect((await create("s1", {}, ["--key-pair", "teacher"])).code).to.equal(0);
       sim.seedInstances(2, { tags: { Workshop: "s1", "ec2-workshop:seats": "1-2" }, state: "running" });
       sim.seedInstances(1, { tags: { Workshop: "s1", "ec2-workshop:seats": "5" }, state: "stopped" });
@@ -288,7 +301,7 @@ describe("workshop commands (stand-in pulumi + simulator)", function () {
       expect(oneLine(noYes)).to.contain("pass --yes");
       const locked = await run(["workshop", "destroy", "d2", "--yes"], { FAKE_PULUMI_FAIL: "destroy=locked" });
       expect(locked.code).to.equal(1);
-      expect(locked.stderr).to.contain("pulumi cancel --stack d2");
+      expect(locked.stderr).to.contain(`cd ${home.dir} && PULUMI_BACKEND_URL=file://${join(userHome(), ".ec2-workshop", "pulumi")} PULUMI_CONFIG_PASSPHRASE= pulumi cancel --stack d2 --yes`);
       const aws = await run(["workshop", "destroy", "d2", "--yes"], { FAKE_PULUMI_FAIL: "destroy=aws" });
       expect(aws.code).to.equal(1);
       expect(aws.stderr).to.match(/AWS refused a change on aws:ec2\/subnet:Subnet "ec2-workshop-d2-us-east-1\w": DependencyViolation/);

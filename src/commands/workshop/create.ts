@@ -1,10 +1,11 @@
 import { existsSync } from "node:fs";
 import { Command, Option } from "clipanion";
 import { InputError, UserError } from "../../errors.js";
-import { hasPulumiProject, stackConfigPath, workshopHome } from "../../home.js";
+import { stackConfigPath, workshopHome } from "../../home.js";
+import { prepareWorkshopDir } from "../../workshops/project.js";
 import { DEFAULTS, PROJECT, checkBuildable, checkWorkshopName, formatPortRange } from "../../workshops/settings.js";
 import { EXIT } from "../base.js";
-import { describeOutputs, pulumiOrInstall, upWithProgress, type Io } from "./deploy.js";
+import { describeOutputs, ensurePlugin, pulumiOrInstall, upWithProgress, type Io } from "./deploy.js";
 import { WorkshopSettingsCommand } from "./settings-flags.js";
 import { CATALOG } from "../catalog.js";
 
@@ -24,9 +25,13 @@ export class WorkshopCreateCommand extends WorkshopSettingsCommand {
       adopts an existing template instead and builds no network.
 
       At a terminal it asks for whatever the flags leave out; elsewhere the flags are the answers
-      (\`--ami\` and \`--instance-type\`, or \`--launch-template\`, are then required). The settings go to
-      \`stacks/Pulumi.<name>.yaml\`; the stack's state to the Pulumi backend (see README, "Where state lives").
-      Needs the Pulumi CLI.
+      (\`--ami\` and \`--instance-type\`, or \`--launch-template\`, are then required). Every value is
+      checked first, with AWS too (the AMI exists in the region and its root snapshot fits the volume,
+      the key pair exists, the Availability Zones offer the type): nothing is written or created
+      before. The settings go to \`stacks/Pulumi.<name>.yaml\` in the workshop directory; the stack's
+      state to the Pulumi backend (see README, "Where state lives"). Needs the Pulumi CLI; the AWS
+      provider plugin is installed on first use. Ctrl-C cancels gracefully (Pulumi finishes what it
+      started and releases the stack).
     `,
     examples: [
       ["Answer the questions", "$0 workshop create"],
@@ -46,10 +51,17 @@ export class WorkshopCreateCommand extends WorkshopSettingsCommand {
     if (this.name !== undefined) checkWorkshopName(this.name);
     this.checkGivenSettings(this.name ?? "workshop");
     const home = workshopHome(this.env);
-    if (!hasPulumiProject(home))
-      throw new UserError(`${home} has no Pulumi.yaml, so it is not a workshop directory. Set EC2_WORKSHOP_HOME to one (see README).`);
+    // The directory first: writable, set up, its Pulumi.yaml pointing at this installation.
+    for (const note of await prepareWorkshopDir(home)) this.context.stdout.write(`${note}\n`);
     if (this.name !== undefined) this.refuseExisting(home, this.name);
-    const io: Io = { stdin: this.context.stdin, stdout: this.context.stdout, env: this.env, style: this.style, interactive: this.interactive };
+    const io: Io = {
+      stdin: this.context.stdin,
+      stdout: this.context.stdout,
+      stderr: this.context.stderr,
+      env: this.env,
+      style: this.style,
+      interactive: this.interactive,
+    };
     // Fail fast, before any question: without the CLI nothing can be built.
     const pulumiCommand = await pulumiOrInstall(io);
 
@@ -58,20 +70,20 @@ export class WorkshopCreateCommand extends WorkshopSettingsCommand {
     const name = this.name ?? (await this.askName(clack));
     this.refuseExisting(home, name);
     const config = await this.collect(clack);
-    const settings = this.toSettings(name, config);
-    checkBuildable(settings);
-    if (settings.userDataFile) settings.userDataFile = this.checkUserDataFile(settings.userDataFile);
+    const given = this.toSettings(name, config);
+    checkBuildable(given);
+    if (given.userDataFile) given.userDataFile = this.checkUserDataFile(given.userDataFile);
+    const settings = await this.checkAgainstAws(given, stackConfigPath(home, name), { creating: true });
 
     const { WorkshopStacks } = await import("../../workshops/stacks.js");
     const { writeSettings } = await import("../../workshops/settings.js");
-    const stacks = await WorkshopStacks.open(
-      { home, env: this.env, profile: this.awsTarget().profile, endpointUrl: this.awsTarget().endpointUrl },
-      pulumiCommand,
-    );
+    const target = this.awsTarget(settings.region);
+    const stacks = await WorkshopStacks.open({ home, env: this.env, profile: target.profile, endpointUrl: target.endpointUrl }, pulumiCommand);
+    await ensurePlugin(io, stacks);
     const stack = await stacks.create(name);
     const file = await writeSettings(home, settings);
     this.context.stdout.write(`Settings written to ${file}\n`);
-    const { outputs } = await upWithProgress(io, stacks, stack, `Building workshop "${name}" in ${settings.region}`);
+    const { outputs } = await upWithProgress(io, stacks, stack, settings, `Building workshop "${name}" in ${settings.region}`, `creation of workshop "${name}"`);
 
     const next = `ec2-workshop instances create --workshop ${name} --count <n>`;
     const lines = [

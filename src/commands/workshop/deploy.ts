@@ -1,16 +1,21 @@
-// The part `workshop create` and `workshop update` share: find the Pulumi CLI (offering to
-// install it at a terminal), run `up` with progress, and print the outcome. Light at the top:
-// the Automation API and @clack/prompts are imported inside the functions.
+// The part `workshop create`, `update` and `destroy` share: find the Pulumi CLI (offering to
+// install it at a terminal), install the provider plugin, run `up`/`destroy` with progress and a
+// graceful Ctrl-C, cache the outputs, and print the outcome. Light at the top: the Automation API
+// and @clack/prompts are imported inside the functions.
 import type { Readable, Writable } from "node:stream";
-import type { Stack } from "@pulumi/pulumi/automation/index.js";
+import type { PulumiCommand, Stack } from "@pulumi/pulumi/automation/index.js";
+import { UserError } from "../../errors.js";
 import type { Env } from "../../home.js";
+import type { WorkshopInstance } from "../../instances/describe.js";
 import type { Style } from "../../ui/style.js";
+import type { PulumiProgress } from "../../ui/pulumi-progress.js";
+import { cacheableOutputs, writeSettings, type WorkshopSettings } from "../../workshops/settings.js";
 import type { WorkshopStacks } from "../../workshops/stacks.js";
-import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 
 export interface Io {
   stdin: Readable;
   stdout: Writable;
+  stderr: Writable;
   env: Env;
   style: Style;
   interactive: boolean;
@@ -21,7 +26,7 @@ export interface Io {
  * API's installer is offered first (it downloads from get.pulumi.com).
  */
 export async function pulumiOrInstall(io: Io): Promise<PulumiCommand> {
-  const { findPulumi, installPulumi, installRoot, PulumiMissingError } = await import("../../workshops/stacks.js");
+  const { findPulumi, installPulumi, installRoot, PulumiMissingError } = await import("../../workshops/pulumi-cli.js");
   try {
     return await findPulumi(io.env);
   } catch (err) {
@@ -48,26 +53,130 @@ export async function pulumiOrInstall(io: Io): Promise<PulumiCommand> {
   }
 }
 
+/** The AWS provider plugin, installed before the first `up`/`destroy` with a visible download. */
+export async function ensurePlugin(io: Io, stacks: WorkshopStacks): Promise<void> {
+  const clack = io.interactive ? await import("@clack/prompts") : undefined;
+  let spinner: ReturnType<NonNullable<typeof clack>["spinner"]> | undefined;
+  let label = "";
+  try {
+    const installed = await stacks.ensureAwsPlugin((plugin) => {
+      label = `the Pulumi ${plugin.name} provider plugin v${plugin.version}`;
+      const text = `Installing ${label} (once per version; a download of about 100 MB from get.pulumi.com)`;
+      if (clack) {
+        spinner = clack.spinner({ output: io.stdout });
+        spinner.start(text);
+      } else io.stdout.write(`${text}…\n`);
+    });
+    if (installed) {
+      if (spinner) spinner.stop(`Installed ${label}`);
+      else io.stdout.write(`${io.style.green("✔")} Installed ${label}.\n`);
+    }
+  } catch (err) {
+    spinner?.error(`Could not install ${label}`);
+    throw err;
+  }
+}
+
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
+/** An operation a signal cancelled (exit 128 + the signal's number). */
+export class CancelledError extends UserError {
+  constructor(message: string, signal: NodeJS.Signals) {
+    super(message, SIGNAL_EXIT[signal] ?? 130);
+    this.name = "CancelledError";
+  }
+}
+
+/**
+ * Runs a Pulumi operation so that Ctrl-C, SIGTERM or a closed terminal cancel it the way the
+ * engine cancels safely: one abort (the CLI finishes what is in flight, records it, releases the
+ * lock), never a kill. Further signals only say that it is still stopping. Once it has stopped,
+ * the stack is inspected: a lock or pending operations left behind are named with the exact
+ * commands that clear them. `what` is e.g. `update of workshop "intro"`.
+ */
+export async function interruptibly<T>(
+  io: Io,
+  stacks: WorkshopStacks,
+  name: string,
+  what: string,
+  progress: PulumiProgress,
+  run: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const ac = new AbortController();
+  let received: NodeJS.Signals | undefined;
+  const handlers = (["SIGINT", "SIGTERM", "SIGHUP"] as const).map((sig) => {
+    const handler = (): void => {
+      if (received) {
+        io.stderr.write(`Still stopping the ${what}: Pulumi is finishing the changes already sent to AWS, so the stack stays consistent. Please wait.\n`);
+        return;
+      }
+      received = sig;
+      io.stderr.write(
+        `\n${sig === "SIGINT" ? "Ctrl-C" : sig}: cancelling the ${what}. Pulumi finishes the changes already sent to AWS, records them and stops (this can take a minute); nothing is killed.\n`,
+      );
+      ac.abort();
+    };
+    process.on(sig, handler);
+    return [sig, handler] as const;
+  });
+  try {
+    return await run(ac.signal);
+  } catch (err) {
+    if (!received) throw err;
+    progress.finish(false, "Cancelled.");
+    const left = await stacks.leftovers(name);
+    if (left.commands.length) {
+      const reasons = [left.locked ? "is still locked" : "", left.pending ? `has ${left.pending} operation(s) that were in flight and may not be recorded` : ""].filter(Boolean);
+      io.stderr.write(
+        `The stack ${reasons.length ? reasons.join(" and ") : "may still be locked"}. To clear it, run:\n${left.commands.join("\n")}\nthen run the ec2-workshop command again.\n`,
+      );
+    }
+    const clean = left.commands.length === 0 ? " Pulumi stopped cleanly: the stack is unlocked and records every change made so far; run the command again to finish." : "";
+    throw new CancelledError(`The ${what} was cancelled (${received}).${clean}`, received);
+  } finally {
+    for (const [sig, handler] of handlers) process.off(sig, handler);
+  }
+}
+
 export interface UpOutcome {
   outputs: Record<string, unknown>;
   counts: Record<string, number>;
 }
 
-/** `pulumi up` for the stack, resource by resource on screen; throws one clear line on failure. */
-export async function upWithProgress(io: Io, stacks: WorkshopStacks, stack: Stack, title: string): Promise<UpOutcome> {
+/**
+ * `pulumi up` for the stack, resource by resource on screen, interruptible; then the outputs the
+ * instance commands need are cached in the settings file. Throws one clear line on failure.
+ */
+export async function upWithProgress(io: Io, stacks: WorkshopStacks, stack: Stack, settings: WorkshopSettings, title: string, what: string): Promise<UpOutcome> {
   const { pulumiProgress } = await import("../../ui/pulumi-progress.js");
   const clack = io.interactive ? await import("@clack/prompts") : undefined;
   const progress = pulumiProgress({ stdout: io.stdout, style: io.style, title, clack });
+  let raw;
   try {
-    const raw = await stacks.up(stack, (e) => progress.onEvent(e), progress.diagnostics);
-    const past: Record<string, string> = { create: "created", update: "updated", delete: "deleted", replace: "replaced" };
-    const changed = Object.entries(progress.counts).map(([op, n]) => `${n} ${past[op] ?? op}`);
-    progress.finish(true, changed.length ? `Done: ${changed.join(", ")}.` : "Done: nothing to change.");
-    return { outputs: Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.value])), counts: progress.counts };
+    raw = await interruptibly(io, stacks, stack.name, what, progress, (signal) =>
+      stacks.up(stack, { onEvent: (e) => progress.onEvent(e), diagnostics: progress.diagnostics, signal }),
+    );
   } catch (err) {
-    progress.finish(false, "Pulumi stopped with an error.");
+    if (!(err instanceof CancelledError)) progress.finish(false, "Pulumi stopped with an error.");
     throw err;
   }
+  const past: Record<string, string> = { create: "created", update: "updated", delete: "deleted", replace: "replaced" };
+  const changed = Object.entries(progress.counts).map(([op, n]) => `${n} ${past[op] ?? op}`);
+  progress.finish(true, changed.length ? `Done: ${changed.join(", ")}.` : "Done: nothing to change.");
+  const outputs = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.value]));
+  // The instance commands never start the engine: they find the network by these ids.
+  await writeSettings(stacks.target.home, { ...settings, outputs: cacheableOutputs(outputs) });
+  return { outputs, counts: progress.counts };
+}
+
+/** Instances named in a refusal; the rest are counted. */
+const LISTED = 10;
+
+/** A workshop's live instances as lines for a refusal: id, state, address. */
+export function liveInstanceLines(live: readonly WorkshopInstance[]): string[] {
+  const shown = live.slice(0, LISTED).map((i) => `  ${i.instanceId}  ${i.state}${i.publicIp ? `  ${i.publicIp}` : ""}`);
+  if (live.length > LISTED) shown.push(`  … and ${live.length - LISTED} more`);
+  return shown;
 }
 
 /** The outputs as `key: value` lines (subnets one per AZ). */
@@ -79,8 +188,10 @@ export function describeOutputs(outputs: Record<string, unknown>): string[] {
     launchTemplateVersion: "default version",
     vpcId: "VPC",
     securityGroupId: "security group",
+    scheduleGroupName: "schedule group",
+    schedulerRoleArn: "scheduler role",
   };
-  for (const key of ["launchTemplateName", "launchTemplateId", "launchTemplateVersion", "vpcId", "securityGroupId"]) {
+  for (const key of ["launchTemplateName", "launchTemplateId", "launchTemplateVersion", "vpcId", "securityGroupId", "scheduleGroupName", "schedulerRoleArn"]) {
     if (outputs[key] !== undefined) lines.push(`${label[key]}: ${String(outputs[key])}`);
   }
   const subnets = outputs.subnetIds as Record<string, string> | undefined;

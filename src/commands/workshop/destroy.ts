@@ -3,13 +3,11 @@ import { rm } from "node:fs/promises";
 import { Command, Option } from "clipanion";
 import { InputError, UserError } from "../../errors.js";
 import { stackConfigPath, workshopHome } from "../../home.js";
+import { prepareWorkshopDir } from "../../workshops/project.js";
 import { checkWorkshopName, readSettings } from "../../workshops/settings.js";
 import { BaseCommand, EXIT } from "../base.js";
-import { pulumiOrInstall, type Io } from "./deploy.js";
+import { CancelledError, ensurePlugin, interruptibly, liveInstanceLines, pulumiOrInstall, type Io } from "./deploy.js";
 import { CATALOG } from "../catalog.js";
-
-/** Instances named in the refusal; the rest are counted. */
-const LISTED = 10;
 
 export class WorkshopDestroyCommand extends BaseCommand {
   static override paths = CATALOG.workshopDestroy.paths.map((p) => [...p]);
@@ -24,7 +22,9 @@ export class WorkshopDestroyCommand extends BaseCommand {
 
       Then \`pulumi destroy\` deletes the VPC, subnets, gateway, routes, security group and launch template
       (an adopted template is left alone), the stack is removed from the backend, and
-      \`stacks/Pulumi.<name>.yaml\` is deleted (asked at a terminal; \`--yes\` for scripts).
+      \`stacks/Pulumi.<name>.yaml\` is deleted (asked at a terminal; \`--yes\` for scripts). Ctrl-C during
+      \`pulumi destroy\` cancels gracefully; the stack and its settings are kept, and running the command
+      again continues.
     `,
     examples: [
       ["Destroy a workshop whose instances are gone", "$0 workshop destroy intro-linux"],
@@ -44,21 +44,31 @@ export class WorkshopDestroyCommand extends BaseCommand {
     const settings = await readSettings(home, this.name);
     if (!this.interactive && !this.yes)
       throw new InputError(`Destroying workshop "${this.name}" cannot be undone: pass --yes to confirm when not at a terminal.`);
-    const io: Io = { stdin: this.context.stdin, stdout: this.context.stdout, env: this.env, style: this.style, interactive: this.interactive };
+    for (const note of await prepareWorkshopDir(home)) this.context.stdout.write(`${note}\n`);
+    const io: Io = {
+      stdin: this.context.stdin,
+      stdout: this.context.stdout,
+      stderr: this.context.stderr,
+      env: this.env,
+      style: this.style,
+      interactive: this.interactive,
+    };
     const pulumiCommand = await pulumiOrInstall(io);
     const out = this.context.stdout;
     const s = this.style;
+    const target = this.awsTarget(settings.region);
+    // The engine and its provider plugin are ready before any instance is terminated.
+    const { WorkshopStacks } = await import("../../workshops/stacks.js");
+    const stacks = await WorkshopStacks.open({ home, env: this.env, profile: target.profile, endpointUrl: target.endpointUrl }, pulumiCommand);
+    await ensurePlugin(io, stacks);
 
     // 1. Nothing of the workshop may still run (EC2 is the truth, not the stack).
-    const target = this.awsTarget(settings.region);
     const { openEc2, liveInstances, terminateAndWait } = await import("../../workshops/live.js");
     const ec2 = openEc2(target);
     try {
       const live = await liveInstances(ec2, this.name);
       if (live.length && !this.terminateInstances) {
-        const shown = live.slice(0, LISTED).map((i) => `  ${i.instanceId}  ${i.state}${i.publicIp ? `  ${i.publicIp}` : ""}`);
-        if (live.length > LISTED) shown.push(`  … and ${live.length - LISTED} more`);
-        this.context.stderr.write(`Workshop "${this.name}" still has ${live.length} instance(s) that are not terminated:\n${shown.join("\n")}\n`);
+        this.context.stderr.write(`Workshop "${this.name}" still has ${live.length} instance(s) that are not terminated:\n${liveInstanceLines(live).join("\n")}\n`);
         throw new UserError(
           `Refusing to destroy workshop "${this.name}" while it has instances. Terminate them with \`ec2-workshop instances destroy --workshop ${this.name} --all --yes\`, or pass --terminate-instances.`,
         );
@@ -83,8 +93,6 @@ export class WorkshopDestroyCommand extends BaseCommand {
     }
 
     // 2. The stack: destroy its resources, then remove it from the backend.
-    const { WorkshopStacks } = await import("../../workshops/stacks.js");
-    const stacks = await WorkshopStacks.open({ home, env: this.env, profile: target.profile, endpointUrl: target.endpointUrl }, pulumiCommand);
     let stack;
     try {
       stack = await stacks.select(this.name);
@@ -97,9 +105,11 @@ export class WorkshopDestroyCommand extends BaseCommand {
       const clack = this.interactive ? await import("@clack/prompts") : undefined;
       const progress = pulumiProgress({ stdout: out, style: s, title: `Destroying workshop "${this.name}"`, clack });
       try {
-        await stacks.destroy(stack, (e) => progress.onEvent(e), progress.diagnostics);
+        await interruptibly(io, stacks, this.name, `destruction of workshop "${this.name}"`, progress, (signal) =>
+          stacks.destroy(stack, { onEvent: (e) => progress.onEvent(e), diagnostics: progress.diagnostics, signal }),
+        );
       } catch (err) {
-        progress.finish(false, "Pulumi stopped with an error; the stack and its settings are kept, so you can retry.");
+        if (!(err instanceof CancelledError)) progress.finish(false, "Pulumi stopped with an error; the stack and its settings are kept, so you can retry.");
         throw err;
       }
       progress.finish(true, `Deleted ${progress.counts.delete ?? 0} resource(s).`);
@@ -113,7 +123,12 @@ export class WorkshopDestroyCommand extends BaseCommand {
       if (this.yes || (await this.confirm(`Delete the settings file ${file} too?`))) {
         await rm(file, { force: true });
         out.write(`Deleted ${file}.\n`);
-      } else out.write(`Kept ${file}.\n`);
+      } else {
+        // The recorded network is gone: no launch may look for it.
+        const { writeSettings } = await import("../../workshops/settings.js");
+        await writeSettings(home, { ...settings, outputs: undefined, azs: undefined });
+        out.write(`Kept ${file} (without the ids of what was destroyed).\n`);
+      }
     }
     out.write(`${s.green("✔")} Workshop "${this.name}" is gone.\n`);
     return EXIT.ok;

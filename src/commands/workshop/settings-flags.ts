@@ -21,6 +21,7 @@ export const FLAG_OF: Record<string, string> = {
   keyPair: "--key-pair",
   volumeSize: "--volume-size",
   volumeType: "--volume-type",
+  volumeIops: "--volume-iops",
   userDataFile: "--user-data-file",
   vpcCidr: "--vpc-cidr",
   azCount: "--azs",
@@ -38,7 +39,8 @@ export abstract class WorkshopSettingsCommand extends BaseCommand {
   cidrs = Option.Array("--cidrs", { description: "Who may connect: IPv4/IPv6 CIDRs, comma-separated or repeated (default 0.0.0.0/0,::/0)" });
   keyPair = Option.String("--key-pair", { description: "An existing EC2 key pair name for SSH (optional)" });
   volumeSize = Option.String("--volume-size", { description: "Root volume size in GiB (default 16)" });
-  volumeType = Option.String("--volume-type", { description: "Root volume type: gp3 (default), gp2, io1, io2, st1, sc1, standard" });
+  volumeType = Option.String("--volume-type", { description: "Root volume type: gp3 (default), gp2, io1, io2 or standard (types an instance can boot from)" });
+  volumeIops = Option.String("--volume-iops", { description: "Provisioned IOPS of the root volume: required for io1/io2, optional for gp3 (3000-16000)" });
   userDataFile = Option.String("--user-data-file", { description: "A file whose content runs at first boot (user data)" });
   vpcCidr = Option.String("--vpc-cidr", { description: "The VPC's IPv4 CIDR, /16 to /24 (default 10.42.0.0/16)" });
   azs = Option.String("--azs", { description: "Availability Zones to spread over, 1-3 (default 3)" });
@@ -59,6 +61,7 @@ export abstract class WorkshopSettingsCommand extends BaseCommand {
       ["keyPair", this.keyPair],
       ["volumeSize", this.volumeSize],
       ["volumeType", this.volumeType],
+      ["volumeIops", this.volumeIops],
       ["userDataFile", this.userDataFile],
       ["vpcCidr", this.vpcCidr],
       ["azCount", this.azs],
@@ -78,7 +81,10 @@ export abstract class WorkshopSettingsCommand extends BaseCommand {
   protected checkGivenSettings(name: string): void {
     const placeholder = { "aws:region": "us-east-1", [`${PROJECT}:maximum`]: 1 };
     settingsFromConfig(name, { ...placeholder, ...this.givenSettings() }, { flagFor });
-    if (this.launchTemplate && (this.ports || this.cidrs || this.vpcCidr || this.azs || this.keyPair || this.userDataFile || this.volumeSize || this.volumeType))
+    if (
+      this.launchTemplate &&
+      (this.ports || this.cidrs || this.vpcCidr || this.azs || this.keyPair || this.userDataFile || this.volumeSize || this.volumeType || this.volumeIops)
+    )
       throw new InputError(
         "--launch-template adopts a template as it is: --ports, --cidrs, --vpc-cidr, --azs, --key-pair, --volume-* and --user-data-file do not apply.",
       );
@@ -97,5 +103,30 @@ export abstract class WorkshopSettingsCommand extends BaseCommand {
   /** Validates a complete config; flag-named errors, exit 2. */
   protected toSettings(name: string, config: Record<string, unknown>): WorkshopSettings {
     return settingsFromConfig(name, config, { flagFor });
+  }
+
+  /**
+   * The settings checked against AWS in their region (AMI, root snapshot, key pair, adopted
+   * template, Availability Zones) before anything is written or created; warnings are printed.
+   * Returns the settings with the Availability Zones to use.
+   */
+  protected async checkAgainstAws(settings: WorkshopSettings, file: string, o: { creating: boolean }): Promise<WorkshopSettings> {
+    const { createEc2Client } = await import("../../aws/clients.js");
+    const { checkAgainstAws } = await import("../../workshops/value-checks.js");
+    const { clockFromEnv } = await import("../../clock.js");
+    const given = this.givenSettings();
+    const ec2 = createEc2Client(this.awsTarget(settings.region));
+    try {
+      const result = await checkAgainstAws(ec2, settings, {
+        // A new workshop's values are all the command line's (given or defaulted); an update's are the file's unless given.
+        givenAs: (key) => (o.creating || given[`${PROJECT}:${key}`] !== undefined ? flagFor(key) : undefined),
+        file,
+        now: clockFromEnv(this.env).wallNow(),
+      });
+      for (const warning of result.warnings) this.context.stderr.write(`${this.errStyle.yellow("Warning:")} ${warning}\n`);
+      return result.azs ? { ...settings, azs: result.azs } : settings;
+    } finally {
+      ec2.destroy();
+    }
   }
 }

@@ -6,6 +6,7 @@ import { SimError } from "../sim-error.js";
 import type { Image, World } from "../world.js";
 import { el, isoTime, node, set, tagSet } from "../xml.js";
 import type { ActionContext } from "./context.js";
+import { renderImageDeprecation } from "./image-deprecation.js";
 
 const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
@@ -13,6 +14,7 @@ export interface ImageOptions {
   architecture?: Image["architecture"];
   /** Size of the root snapshot in GiB (default 8, like Amazon Linux). */
   rootSnapshotGiB?: number;
+  deprecationTime?: number;
 }
 
 export function addImage(world: World, id: string, name: string, ownerId: string, now: number, o: ImageOptions = {}): Image {
@@ -30,6 +32,7 @@ export function addImage(world: World, id: string, name: string, ownerId: string
     // Derived from the image id, not drawn from the PRNG: seeding an image shifts no other id.
     rootSnapshotId: `snap-${id.slice(4)}`,
     rootSnapshotGiB,
+    ...(o.deprecationTime !== undefined ? { deprecationTime: o.deprecationTime } : {}),
   };
   world.images.set(id, image);
   return image;
@@ -64,6 +67,7 @@ function renderImage(world: World, img: Image): string {
     el("hypervisor", "xen") +
     el("platformDetails", "Linux/UNIX") +
     el("enaSupport", true) +
+    renderImageDeprecation(img) +
     (img.tags.size ? tagSet(img.tags) : "")
   );
 }

@@ -9,6 +9,7 @@ import { describeInstances, startInstances, stopInstances, terminateInstances } 
 import { createSecurityGroup, createSubnet, createVpc, describeSecurityGroups, describeSubnets, describeVpcs } from "./network.js";
 import { runInstances } from "./run.js";
 import { describeInstanceStatus } from "./status.js";
+import { describeKeyPairs } from "./keypairs.js";
 import { createTags, deleteTags, describeTags } from "./tags.js";
 import {
   createLaunchTemplate,
@@ -42,6 +43,7 @@ export const EC2_ACTIONS: Record<string, ActionHandler> = {
   DescribeRegions: describeRegions,
   DescribeInstanceTypeOfferings: describeInstanceTypeOfferings,
   DescribeInstanceTypes: describeInstanceTypes,
+  DescribeKeyPairs: describeKeyPairs,
 };
 
 /** The JSON-protocol operations, by X-Amz-Target. */

@@ -6,7 +6,8 @@ import { GetCallerIdentityCommand, type STSClient } from "@aws-sdk/client-sts";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { Clock } from "../clock.js";
 import type { WorkshopSettings } from "../workshops/settings.js";
-import { launchBatch, findWorkshopSubnets, newBatchId, batchName, type LaunchEvents, type LaunchStop, type WorkshopSubnet } from "./launch.js";
+import { launchBatch, newBatchId, batchName, type LaunchEvents, type LaunchStop, type WorkshopSubnet } from "./launch.js";
+import { findWorkshopSubnets } from "./subnets.js";
 import { readLaunchTemplate, type LaunchTemplateInfo } from "./template.js";
 import { BatchWaiter, type PollTiming, type TrackedInstance, type WaitEvents, type WaitStats } from "./wait.js";
 import { terminateWorkshopInstances } from "./terminate.js";
@@ -42,7 +43,7 @@ export async function prepareBatch(
   const retry = { clock, signal, deadline: clock.now() + 60_000 };
   const [template, subnets, identity, holders] = await Promise.all([
     withClientRetry(ec2, () => readLaunchTemplate(ec2, settings, signal), retry),
-    withClientRetry(ec2, () => findWorkshopSubnets(ec2, settings.name, signal), retry),
+    withClientRetry(ec2, () => findWorkshopSubnets(ec2, settings, signal), retry),
     withClientRetry(sts, () => sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal }), retry),
     withClientRetry(ec2, () => describeWorkshopInstances(ec2, { workshop: settings.name, states: HOLDING_STATES, abortSignal: signal }), retry),
   ]);

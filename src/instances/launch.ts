@@ -4,7 +4,6 @@
 // moving the remaining seats to the next subnet (AZ).
 import { randomBytes } from "node:crypto";
 import {
-  DescribeSubnetsCommand,
   RunInstancesCommand,
   type EC2Client,
   type RunInstancesCommandInput,
@@ -82,18 +81,6 @@ export function tagSpecifications(t: LaunchTags): TagSpecification[] {
 export interface WorkshopSubnet {
   subnetId: string;
   availabilityZone: string;
-}
-
-/** The workshop's subnets (tag Workshop=<name>), available ones only, in AZ order. */
-export async function findWorkshopSubnets(ec2: EC2Client, workshop: string, signal?: AbortSignal): Promise<WorkshopSubnet[]> {
-  const out = await ec2.send(
-    new DescribeSubnetsCommand({ Filters: [{ Name: `tag:${TAG.workshop}`, Values: [workshop] }] }),
-    { abortSignal: signal },
-  );
-  return (out.Subnets ?? [])
-    .filter((s) => s.SubnetId && (s.State === undefined || s.State === "available"))
-    .map((s) => ({ subnetId: s.SubnetId!, availabilityZone: s.AvailabilityZone ?? "" }))
-    .sort((a, b) => a.availabilityZone.localeCompare(b.availabilityZone) || a.subnetId.localeCompare(b.subnetId));
 }
 
 /** Builds one RunInstances request: the template, the subnet override, tags, token. */

@@ -29,12 +29,14 @@ export function awsPlugin(): { name: string; version: string } {
 }
 
 /**
- * The CLI behind cli-launcher.js (its own process group, one interrupt passed on; see there), as
- * a PulumiCommand: a `bin/pulumi` shim in a private temporary folder, removed when the process
- * ends. Windows has no process groups to separate: the CLI is used as it is there.
+ * The CLI as a PulumiCommand whose stack operations (up, destroy, refresh, preview) run behind
+ * cli-launcher.js (a process group of their own, one interrupt passed on; see there): a
+ * `bin/pulumi` shim in a private temporary folder, removed when the process ends. Everything
+ * else goes straight to the CLI, and `version` is answered with the version already read.
+ * Windows has no process groups to separate: the CLI is used as it is there.
  */
 async function launchedCommand(cli: PulumiCommand, env: Record<string, string | undefined>): Promise<PulumiCommand> {
-  if (process.platform === "win32") return cli;
+  if (process.platform === "win32" || !cli.version) return cli;
   const real = cli.command.includes("/") ? resolve(cli.command) : await whichPulumi(env);
   if (!real) return cli;
   const root = mkdtempSync(join(tmpdir(), "ec2-workshop-pulumi-"));
@@ -43,7 +45,18 @@ async function launchedCommand(cli: PulumiCommand, env: Record<string, string | 
   const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   mkdirSync(join(root, "bin"));
   const shim = join(root, "bin", "pulumi");
-  writeFileSync(shim, `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(launcher)} ${quote(real)} "$@"\n`);
+  writeFileSync(
+    shim,
+    [
+      "#!/bin/sh",
+      'case "$1" in',
+      `  version) echo ${quote(`v${cli.version.version}`)} ;;`,
+      `  up|destroy|refresh|preview) exec ${quote(process.execPath)} ${quote(launcher)} ${quote(real)} "$@" ;;`,
+      `  *) exec ${quote(real)} "$@" ;;`,
+      "esac",
+      "",
+    ].join("\n"),
+  );
   chmodSync(shim, 0o700);
   // The version was checked when the CLI was found.
   return PulumiCommand.get({ root, skipVersionCheck: true });

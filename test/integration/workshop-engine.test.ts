@@ -13,7 +13,8 @@ import { PACKAGE_ROOT, PROGRAM_MAIN } from "../../src/home.js";
 import type { Simulator } from "../../src/sim/index.js";
 import { runBin, type RunResult } from "../helpers/cli.js";
 import { simEnv } from "../helpers/sim.js";
-import { installFakePulumi, type FakePulumi } from "../fixtures/fake-pulumi/install.js";
+import type { FakePulumi } from "../fixtures/fake-pulumi/install.js";
+import { workshopRig } from "../helpers/workshop-rig.js";
 
 const AMI = "ami-0123456789abcdef0";
 
@@ -27,22 +28,14 @@ async function until(what: string, test: () => boolean, ms = 30_000): Promise<vo
 
 describe("workshop commands with a stand-in pulumi as strict as the real one", function () {
   this.timeout(90_000);
+  const rig = workshopRig();
   let sim: Simulator;
   let fake: FakePulumi;
   let root: string;
 
-  before(async () => {
-    const { startSimulator } = await import("../../src/sim/index.js");
-    sim = await startSimulator({ scale: 50, throttling: "off" });
-    fake = installFakePulumi();
-  });
-  after(async () => {
-    await sim.close();
-    fake.remove();
-  });
   beforeEach(() => {
+    ({ sim, fake } = rig);
     root = realpathSync(mkdtempSync(join(tmpdir(), "ec2ws-engine-")));
-    fake.clearCalls();
     rmSync(join(fake.stateDir, "signals.jsonl"), { force: true });
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));

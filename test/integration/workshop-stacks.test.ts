@@ -10,28 +10,21 @@ import type { Simulator } from "../../src/sim/index.js";
 import { runBin, type RunResult } from "../helpers/cli.js";
 import { simEnv } from "../helpers/sim.js";
 import { makeWorkshopHome, type WorkshopHome } from "../helpers/workshop-home.js";
-import { installFakePulumi, type FakePulumi } from "../fixtures/fake-pulumi/install.js";
+import type { FakePulumi } from "../fixtures/fake-pulumi/install.js";
+import { workshopRig } from "../helpers/workshop-rig.js";
 
 const AMI = "ami-0123456789abcdef0";
 
 describe("workshop commands (stand-in pulumi + simulator)", function () {
   this.timeout(60_000);
+  const rig = workshopRig();
   let sim: Simulator;
   let fake: FakePulumi;
   let home: WorkshopHome;
 
-  before(async () => {
-    const { startSimulator } = await import("../../src/sim/index.js");
-    sim = await startSimulator({ scale: 50, throttling: "off" });
-    fake = installFakePulumi();
-  });
-  after(async () => {
-    await sim.close();
-    fake.remove();
-  });
   beforeEach(() => {
+    ({ sim, fake } = rig);
     home = makeWorkshopHome();
-    fake.clearCalls();
   });
   afterEach(() => home.remove());
 

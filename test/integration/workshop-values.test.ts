@@ -11,32 +11,25 @@ import type { Simulator } from "../../src/sim/index.js";
 import { runBin, type RunResult } from "../helpers/cli.js";
 import { ec2For, simEnv } from "../helpers/sim.js";
 import { makeWorkshopHome, type WorkshopHome } from "../helpers/workshop-home.js";
-import { installFakePulumi, type FakePulumi } from "../fixtures/fake-pulumi/install.js";
+import type { FakePulumi } from "../fixtures/fake-pulumi/install.js";
+import { workshopRig } from "../helpers/workshop-rig.js";
 
 const AMI = "ami-0123456789abcdef0";
 
 describe("workshop values, updates, and the network they keep", function () {
   this.timeout(90_000);
+  const rig = workshopRig();
   let sim: Simulator;
   let fake: FakePulumi;
   let home: WorkshopHome;
   let ec2: EC2Client;
 
-  before(async () => {
-    const { startSimulator } = await import("../../src/sim/index.js");
-    sim = await startSimulator({ scale: 50, throttling: "off" });
-    fake = installFakePulumi();
+  before(() => {
+    ({ sim, fake } = rig);
     ec2 = ec2For(sim);
   });
-  after(async () => {
-    ec2.destroy();
-    await sim.close();
-    fake.remove();
-  });
-  beforeEach(() => {
-    home = makeWorkshopHome();
-    fake.clearCalls();
-  });
+  after(() => ec2.destroy());
+  beforeEach(() => (home = makeWorkshopHome()));
   afterEach(() => home.remove());
 
   const env = (extra: Record<string, string | undefined> = {}) => simEnv(sim, { ...fake.env(), HOME: join(home.dir, ".user"), EC2_WORKSHOP_HOME: home.dir, ...extra });

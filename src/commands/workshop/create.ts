@@ -5,7 +5,7 @@ import { stackConfigPath, workshopHome } from "../../home.js";
 import { prepareWorkshopDir } from "../../workshops/project.js";
 import { DEFAULTS, PROJECT, checkBuildable, checkWorkshopName, formatPortRange } from "../../workshops/settings.js";
 import { EXIT } from "../base.js";
-import { describeOutputs, ensurePlugin, pulumiOrInstall, upWithProgress, type Io } from "./deploy.js";
+import { describeOutputs, ensurePlugin, ioOf, pulumiOrInstall, upWithProgress } from "./deploy.js";
 import { WorkshopSettingsCommand } from "./settings-flags.js";
 import { CATALOG } from "../catalog.js";
 
@@ -54,14 +54,7 @@ export class WorkshopCreateCommand extends WorkshopSettingsCommand {
     // The directory first: writable, set up, its Pulumi.yaml pointing at this installation.
     for (const note of await prepareWorkshopDir(home)) this.context.stdout.write(`${note}\n`);
     if (this.name !== undefined) this.refuseExisting(home, this.name);
-    const io: Io = {
-      stdin: this.context.stdin,
-      stdout: this.context.stdout,
-      stderr: this.context.stderr,
-      env: this.env,
-      style: this.style,
-      interactive: this.interactive,
-    };
+    const io = ioOf({ context: this.context, env: this.env, style: this.style, interactive: this.interactive });
     // Fail fast, before any question: without the CLI nothing can be built.
     const pulumiCommand = await pulumiOrInstall(io);
 

@@ -21,6 +21,11 @@ export interface Io {
   interactive: boolean;
 }
 
+/** A command's streams and environment, as the shared steps below take them. */
+export function ioOf(c: { context: { stdin: Readable; stdout: Writable; stderr: Writable }; env: Env; style: Style; interactive: boolean }): Io {
+  return { stdin: c.context.stdin, stdout: c.context.stdout, stderr: c.context.stderr, env: c.env, style: c.style, interactive: c.interactive };
+}
+
 /**
  * The Pulumi CLI, or one clear line with the installation hint. At a terminal the Automation
  * API's installer is offered first (it downloads from get.pulumi.com).

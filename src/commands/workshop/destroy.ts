@@ -6,7 +6,7 @@ import { stackConfigPath, workshopHome } from "../../home.js";
 import { prepareWorkshopDir } from "../../workshops/project.js";
 import { checkWorkshopName, readSettings } from "../../workshops/settings.js";
 import { BaseCommand, EXIT } from "../base.js";
-import { CancelledError, ensurePlugin, interruptibly, liveInstanceLines, pulumiOrInstall, type Io } from "./deploy.js";
+import { CancelledError, ensurePlugin, interruptibly, ioOf, liveInstanceLines, pulumiOrInstall } from "./deploy.js";
 import { CATALOG } from "../catalog.js";
 
 export class WorkshopDestroyCommand extends BaseCommand {
@@ -45,14 +45,7 @@ export class WorkshopDestroyCommand extends BaseCommand {
     if (!this.interactive && !this.yes)
       throw new InputError(`Destroying workshop "${this.name}" cannot be undone: pass --yes to confirm when not at a terminal.`);
     for (const note of await prepareWorkshopDir(home)) this.context.stdout.write(`${note}\n`);
-    const io: Io = {
-      stdin: this.context.stdin,
-      stdout: this.context.stdout,
-      stderr: this.context.stderr,
-      env: this.env,
-      style: this.style,
-      interactive: this.interactive,
-    };
+    const io = ioOf({ context: this.context, env: this.env, style: this.style, interactive: this.interactive });
     const pulumiCommand = await pulumiOrInstall(io);
     const out = this.context.stdout;
     const s = this.style;

@@ -3,9 +3,9 @@ import { UserError } from "../../errors.js";
 import { stackConfigPath, workshopHome } from "../../home.js";
 import { adoptsOnBuilt, replacingChanges } from "../../workshops/changes.js";
 import { prepareWorkshopDir } from "../../workshops/project.js";
-import { PROJECT, checkBuildable, checkWorkshopName, readSettings, settingsToConfig, type WorkshopSettings } from "../../workshops/settings.js";
+import { PROJECT, checkBuildable, cidrFamily, checkWorkshopName, readSettings, settingsToConfig, type WorkshopSettings } from "../../workshops/settings.js";
 import { EXIT } from "../base.js";
-import { describeOutputs, ensurePlugin, liveInstanceLines, pulumiOrInstall, upWithProgress, type Io } from "./deploy.js";
+import { describeOutputs, ensurePlugin, liveInstanceLines, ioOf, pulumiOrInstall, upWithProgress } from "./deploy.js";
 import { WorkshopSettingsCommand } from "./settings-flags.js";
 import { CATALOG } from "../catalog.js";
 
@@ -57,21 +57,14 @@ export class WorkshopUpdateCommand extends WorkshopSettingsCommand {
     if (given[`${PROJECT}:launchTemplate`] === undefined && current.launchTemplate && Object.keys(given).some((k) => /ami|instanceType/.test(k)))
       throw new UserError(`Workshop "${this.name}" adopts ${current.launchTemplate}; change that template in EC2, not here.`);
     checkBuildable(merged);
-    if (current.ipv6 && !merged.cidrs.some((c) => c.includes(":")))
+    if (current.ipv6 && !merged.cidrs.some((c) => cidrFamily(c) === 6))
       this.context.stdout.write(
         "IPv6 stays on for this workshop's network (turning it off would remove the VPC's IPv6 block under its subnets); only the security group's IPv6 rules go.\n",
       );
 
     // The directory (writable, Pulumi.yaml right), then the CLI: nothing is written before the checks below.
     for (const note of await prepareWorkshopDir(home)) this.context.stdout.write(`${note}\n`);
-    const io: Io = {
-      stdin: this.context.stdin,
-      stdout: this.context.stdout,
-      stderr: this.context.stderr,
-      env: this.env,
-      style: this.style,
-      interactive: this.interactive,
-    };
+    const io = ioOf({ context: this.context, env: this.env, style: this.style, interactive: this.interactive });
     const pulumiCommand = await pulumiOrInstall(io);
     const { WorkshopStacks } = await import("../../workshops/stacks.js");
     const { writeSettings } = await import("../../workshops/settings.js");

@@ -136,7 +136,7 @@ export function migrateOldWorkshops(from: string, to: string): string[] {
 
 /** The workshops of a checkout used from outside it: named, never moved. */
 function pointAtOldWorkshops(from: string, home: string): string[] {
-  let count = 0;
+  let count: number;
   try {
     count = readdirSync(from).filter((f) => /^Pulumi\.[a-z0-9-]+\.yaml$/.test(f)).length;
   } catch {

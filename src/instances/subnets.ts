@@ -58,7 +58,7 @@ async function taggedSubnetsOfTemplateVpc(ec2: EC2Client, s: WorkshopSettings, s
 
 /** The VPCs of the security groups the workshop's launch template (default version) names. */
 async function templateVpcs(ec2: EC2Client, s: WorkshopSettings, signal?: AbortSignal): Promise<Set<string>> {
-  let groups: string[] = [];
+  let groups: string[];
   try {
     const out = await ec2.send(new DescribeLaunchTemplateVersionsCommand({ ...launchTemplateRef(s), Versions: ["$Default"] }), { abortSignal: signal });
     const data = out.LaunchTemplateVersions?.[0]?.LaunchTemplateData;

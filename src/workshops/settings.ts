@@ -104,7 +104,7 @@ export function cacheableOutputs(outputs: Record<string, unknown>): CachedOutput
   return Object.keys(cached).length ? (cached as CachedOutputs) : undefined;
 }
 
-/** Subnets go into at most this many Availability Zones (DESIGN.md). */
+/** Subnets go into at most this many Availability Zones (README, "Create a workshop"). */
 export const MAX_AZS_PER_WORKSHOP = 3;
 
 export const DEFAULTS = {

@@ -30,7 +30,7 @@ export function awsPlugin(): { name: string; version: string } {
 
 /**
  * The CLI as a PulumiCommand whose stack operations (up, destroy, refresh, preview) run behind
- * cli-launcher.js (a process group of their own, one interrupt passed on; see there): a
+ * pulumi-launcher.js (a process group of their own, one interrupt passed on; see there): a
  * `bin/pulumi` shim in a private temporary folder, removed when the process ends. Everything
  * else goes straight to the CLI, and `version` is answered with the version already read.
  * Windows has no process groups to separate: the CLI is used as it is there.
@@ -41,7 +41,7 @@ async function launchedCommand(cli: PulumiCommand, env: Record<string, string | 
   if (!real) return cli;
   const root = mkdtempSync(join(tmpdir(), "ec2-workshop-pulumi-"));
   process.once("exit", () => rmSync(root, { recursive: true, force: true }));
-  const launcher = fileURLToPath(new URL("./cli-launcher.js", import.meta.url));
+  const launcher = fileURLToPath(new URL("./pulumi-launcher.js", import.meta.url));
   const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   mkdirSync(join(root, "bin"));
   const shim = join(root, "bin", "pulumi");
@@ -144,7 +144,7 @@ export class WorkshopStacks {
   /** After an interrupted operation: is the stack still locked, are operations pending, and how to clear that. */
   async leftovers(name: string): Promise<Leftovers> {
     const locked = stackLocked(this.backend, this.target.env, name);
-    let pending = 0;
+    let pending: number;
     try {
       const state = (await this.workspace.exportStack(name)) as { deployment?: { pending_operations?: unknown[] } };
       pending = state.deployment?.pending_operations?.length ?? 0;

@@ -65,16 +65,7 @@ describe("layers: the import graph of src/", () => {
     expect(violations(["ui"], ["commands"])).to.deep.equal([]);
   });
 
-  it("has no import cycle", function () {
-    const found = cycles().map((c) => c.join(" -> "));
-    // The one cycle left on this branch: the Pulumi CLI discovery in setup/pulumi.ts and the
-    // engine in workshops/stacks.ts use each other. The pulumi branch merges them into one
-    // engine module; this rule then holds as written, with nothing to skip.
-    const pending = found.filter((c) => c.includes("setup/pulumi.ts") && c.includes("workshops/stacks.ts"));
-    if (pending.length > 0 && pending.length === found.length) {
-      console.log(`      (skipped until the pulumi branch lands, which removes the cycle: ${pending.join("; ")})`);
-      this.skip();
-    }
-    expect(found).to.deep.equal([]);
+  it("has no import cycle", () => {
+    expect(cycles().map((c) => c.join(" -> "))).to.deep.equal([]);
   });
 });

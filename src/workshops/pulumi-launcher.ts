@@ -1,5 +1,5 @@
 // Runs as its own process, between the Automation API and the Pulumi CLI:
-//   node cli-launcher.js <real pulumi> <pulumi arguments...>
+//   node pulumi-launcher.js <real pulumi> <pulumi arguments...>
 // The Automation API spawns the CLI in the terminal's process group, so Ctrl-C reaches the CLI
 // directly *and* through the API's abort signal: two interrupts, and the engine's second one
 // terminates at once, mid-update, leaving the stack locked with operations pending. This launcher
@@ -11,7 +11,7 @@ import { delimiter, dirname, isAbsolute } from "node:path";
 
 const [real, ...args] = process.argv.slice(2);
 if (!real) {
-  process.stderr.write("usage: cli-launcher <pulumi> [args...]\n");
+  process.stderr.write("usage: pulumi-launcher <pulumi> [args...]\n");
   process.exit(2);
 }
 

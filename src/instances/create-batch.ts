@@ -41,9 +41,10 @@ export async function prepareBatch(
 ): Promise<Preparation> {
   // Reads only: retried on throttling/5xx for up to a minute.
   const retry = { clock, signal, deadline: clock.now() + 60_000 };
+  const reading = withClientRetry(ec2, () => readLaunchTemplate(ec2, settings, signal), retry);
   const [template, subnets, identity, holders] = await Promise.all([
-    withClientRetry(ec2, () => readLaunchTemplate(ec2, settings, signal), retry),
-    withClientRetry(ec2, () => findWorkshopSubnets(ec2, settings, signal), retry),
+    reading,
+    withClientRetry(ec2, () => findWorkshopSubnets(ec2, settings, async () => (await reading).securityGroupIds ?? [], signal), retry),
     withClientRetry(sts, () => sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal }), retry),
     withClientRetry(ec2, () => describeWorkshopInstances(ec2, { workshop: settings.name, states: HOLDING_STATES, abortSignal: signal }), retry),
   ]);

@@ -5,17 +5,15 @@
 // or outside the tool), the tag is used, keeping only subnets in the VPC of the launch template's
 // security groups.
 import {
-  DescribeLaunchTemplateVersionsCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   type EC2Client,
   type Subnet,
 } from "@aws-sdk/client-ec2";
 import { UserError } from "../errors.js";
-import { launchTemplateRef, type WorkshopSettings } from "../workshops/settings.js";
+import type { WorkshopSettings } from "../workshops/settings.js";
 import type { WorkshopSubnet } from "./launch.js";
 import { TAG } from "./tags.js";
-import { isTemplateNotFound } from "./template.js";
 
 const usable = (s: Subnet): boolean => Boolean(s.SubnetId) && (s.State === undefined || s.State === "available");
 
@@ -25,11 +23,20 @@ function inAzOrder(subnets: Subnet[]): WorkshopSubnet[] {
     .sort((a, b) => a.availabilityZone.localeCompare(b.availabilityZone) || a.subnetId.localeCompare(b.subnetId));
 }
 
-/** The workshop's subnets, available ones only, in AZ order; [] = launch where the template says. */
-export async function findWorkshopSubnets(ec2: EC2Client, settings: WorkshopSettings, signal?: AbortSignal): Promise<WorkshopSubnet[]> {
+/**
+ * The workshop's subnets, available ones only, in AZ order; [] = launch where the template says.
+ * `templateGroups` gives the security groups of the launch template (read once by the caller),
+ * needed only when the settings hold no outputs.
+ */
+export async function findWorkshopSubnets(
+  ec2: EC2Client,
+  settings: WorkshopSettings,
+  templateGroups: () => Promise<string[]>,
+  signal?: AbortSignal,
+): Promise<WorkshopSubnet[]> {
   const recorded = settings.outputs?.subnetIds;
   if (recorded && Object.keys(recorded).length) return recordedSubnets(ec2, settings, Object.values(recorded), signal);
-  return taggedSubnetsOfTemplateVpc(ec2, settings, signal);
+  return taggedSubnetsOfTemplateVpc(ec2, settings, templateGroups, signal);
 }
 
 async function recordedSubnets(ec2: EC2Client, s: WorkshopSettings, ids: string[], signal?: AbortSignal): Promise<WorkshopSubnet[]> {
@@ -44,10 +51,10 @@ async function recordedSubnets(ec2: EC2Client, s: WorkshopSettings, ids: string[
   return inAzOrder(found);
 }
 
-async function taggedSubnetsOfTemplateVpc(ec2: EC2Client, s: WorkshopSettings, signal?: AbortSignal): Promise<WorkshopSubnet[]> {
+async function taggedSubnetsOfTemplateVpc(ec2: EC2Client, s: WorkshopSettings, templateGroups: () => Promise<string[]>, signal?: AbortSignal): Promise<WorkshopSubnet[]> {
   const [tagged, vpcs] = await Promise.all([
     ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: `tag:${TAG.workshop}`, Values: [s.name] }] }), { abortSignal: signal }),
-    templateVpcs(ec2, s, signal),
+    templateGroups().then((groups) => groupVpcs(ec2, groups, signal)),
   ]);
   // The tag is checked here too: an endpoint may ignore filters.
   const ours = (tagged.Subnets ?? []).filter(
@@ -56,18 +63,9 @@ async function taggedSubnetsOfTemplateVpc(ec2: EC2Client, s: WorkshopSettings, s
   return inAzOrder(ours);
 }
 
-/** The VPCs of the security groups the workshop's launch template (default version) names. */
-async function templateVpcs(ec2: EC2Client, s: WorkshopSettings, signal?: AbortSignal): Promise<Set<string>> {
-  let groups: string[];
-  try {
-    const out = await ec2.send(new DescribeLaunchTemplateVersionsCommand({ ...launchTemplateRef(s), Versions: ["$Default"] }), { abortSignal: signal });
-    const data = out.LaunchTemplateVersions?.[0]?.LaunchTemplateData;
-    groups = [...(data?.SecurityGroupIds ?? []), ...(data?.NetworkInterfaces ?? []).flatMap((n) => n.Groups ?? [])];
-  } catch (err) {
-    if (isTemplateNotFound(err)) return new Set(); // reported by the template read itself
-    throw err; // throttling, 5xx: the caller retries
-  }
+/** The VPCs of these security groups (a template's: where it launches). */
+async function groupVpcs(ec2: EC2Client, groups: string[], signal?: AbortSignal): Promise<Set<string>> {
   if (groups.length === 0) return new Set();
-  const out = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [...new Set(groups)] }), { abortSignal: signal });
+  const out = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groups }), { abortSignal: signal });
   return new Set((out.SecurityGroups ?? []).map((g) => g.VpcId).filter((v): v is string => Boolean(v)));
 }

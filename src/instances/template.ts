@@ -55,6 +55,8 @@ export interface LaunchTemplateInfo {
   blockDevices?: { deviceName?: string; volumeSize?: number; volumeType?: string }[];
   /** The template's primary network interface, when it defines one (then a subnet goes there). */
   primaryInterface?: { associatePublicIpAddress?: boolean; groups?: string[]; deleteOnTermination?: boolean };
+  /** Every security group the template names (its own and its interfaces'): they tell its VPC. */
+  securityGroupIds?: string[];
 }
 
 /** Reads the template's default version; a missing template is one clear UserError. */
@@ -78,6 +80,7 @@ export async function readLaunchTemplate(ec2: EC2Client, s: WorkshopSettings, si
     instanceType: data.InstanceType ?? s.instanceType,
     imageId: data.ImageId ?? s.ami,
     blockDevices: (data.BlockDeviceMappings ?? []).map((b) => ({ deviceName: b.DeviceName, volumeSize: b.Ebs?.VolumeSize, volumeType: b.Ebs?.VolumeType })),
+    securityGroupIds: [...new Set([...(data.SecurityGroupIds ?? []), ...(data.NetworkInterfaces ?? []).flatMap((n) => n.Groups ?? [])])],
     primaryInterface: nic
       ? {
           associatePublicIpAddress: nic.AssociatePublicIpAddress,

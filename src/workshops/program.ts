@@ -324,7 +324,9 @@ async function lookup<T>(what: string, s: WorkshopSettings, fn: () => Promise<T>
   try {
     return await fn();
   } catch (err) {
-    const reason = (err as Error)?.message?.split("\n").map((l) => l.trim()).find(Boolean);
+    // The provider's text: "invoking aws:ec2/getAmi:getAmi: 1 error occurred:\n\t* <what AWS said>".
+    const lines = ((err as Error)?.message ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
+    const reason = lines.find((l) => l.startsWith("* "))?.slice(2) ?? lines[0];
     throw new UserError(`${what} could not be found in ${s.region}${reason ? ` (${reason})` : ""}. Check it, then run \`ec2-workshop workshop update ${s.name}\`.`);
   }
 }

@@ -14,6 +14,8 @@ export interface WorkshopFixture {
   ami?: string;
   instanceType?: string;
   launchTemplate?: string;
+  /** The stack outputs its settings cache, as `workshop create` leaves them (e.g. a seeded simulator workshop's). */
+  outputs?: { vpcId: string; subnetIds: string[] };
 }
 
 export interface WorkshopHome {
@@ -37,6 +39,12 @@ export function makeWorkshopHome(workshops: WorkshopFixture[] = []): WorkshopHom
         "ec2-workshop:instanceType": w.instanceType ?? "t3.micro",
       };
       if (w.launchTemplate) config["ec2-workshop:launchTemplate"] = w.launchTemplate;
+      if (w.outputs) {
+        // The simulator seeds subnets in the region's AZs a, b, c, in that order.
+        const region = w.region ?? "us-east-1";
+        const subnetIds = Object.fromEntries(w.outputs.subnetIds.map((id, i) => [`${region}${"abc"[i]}`, id]));
+        config["ec2-workshop:outputs"] = { vpcId: w.outputs.vpcId, subnetIds };
+      }
       const file = join(dir, "stacks", `Pulumi.${w.name}.yaml`);
       writeFileSync(file, dump({ config }));
       return file;

@@ -76,8 +76,8 @@ describe("instances create under pressure", function () {
       throttling: { factor: 0.02 },
       faults: { errorRate: 0.1, dropRate: 0.05 },
     });
-    sim.seedWorkshop("demo");
-    home = makeWorkshopHome([{ name: "demo", maximum: 25 }]);
+    // Built by the tool: its settings record the stack's subnets.
+    home = makeWorkshopHome([{ name: "demo", maximum: 25, outputs: sim.seedWorkshop("demo") }]);
     const r = await cli(["--count", "25", "--json"]);
     expect(r.code, r.stderr).to.equal(0);
     const doc = JSON.parse(r.stdout) as JsonReport;

@@ -143,15 +143,17 @@ describe("workshop values, updates, and the network they keep", function () {
       const ws = sim.seedWorkshop("sn", { azs: 2 });
       const orphan = await orphanSubnet("sn");
       const { findWorkshopSubnets } = await import("../../src/instances/subnets.js");
+      const { readLaunchTemplate } = await import("../../src/instances/template.js");
       const { parseSettings } = await import("../../src/workshops/settings.js");
       const base = "config:\n  aws:region: us-east-1\n  ec2-workshop:maximum: 5\n";
+      const groups = async () => (await readLaunchTemplate(ec2, parseSettings("sn", base))).securityGroupIds ?? [];
       const recorded = parseSettings(
         "sn",
         `${base}  ec2-workshop:outputs:\n    vpcId: ${ws.vpcId}\n    subnetIds:\n      us-east-1a: ${ws.subnetIds[0]}\n      us-east-1b: ${ws.subnetIds[1]}\n`,
       );
-      const byOutputs = (await findWorkshopSubnets(ec2, recorded)).map((s) => s.subnetId);
+      const byOutputs = (await findWorkshopSubnets(ec2, recorded, groups)).map((s) => s.subnetId);
       expect(byOutputs.sort()).to.deep.equal([...ws.subnetIds].sort());
-      const byTemplate = (await findWorkshopSubnets(ec2, parseSettings("sn", base))).map((s) => s.subnetId);
+      const byTemplate = (await findWorkshopSubnets(ec2, parseSettings("sn", base), groups)).map((s) => s.subnetId);
       expect(byTemplate).to.not.include(orphan);
       expect(byTemplate.sort()).to.deep.equal([...ws.subnetIds].sort());
 
@@ -172,7 +174,7 @@ describe("workshop values, updates, and the network they keep", function () {
       const s = parseSettings("gone", "config:\n  aws:region: us-east-1\n  ec2-workshop:maximum: 5\n  ec2-workshop:outputs:\n    vpcId: vpc-0123456789abcdef0\n    subnetIds:\n      us-east-1a: subnet-0123456789abcdef0\n");
       let message = "";
       try {
-        await findWorkshopSubnets(ec2, s);
+        await findWorkshopSubnets(ec2, s, async () => []);
       } catch (err) {
         message = (err as Error).message;
       }

@@ -28,7 +28,8 @@ const NOT_FOUND = new Set(["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable", 
 export async function lookupImage(ec2: EC2Client, imageId: string, signal?: AbortSignal): Promise<ImageFacts | undefined> {
   let out;
   try {
-    out = await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }), { abortSignal: signal });
+    // Deprecated images still launch (a warning, not a failure): they must be found too.
+    out = await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId], IncludeDeprecated: true }), { abortSignal: signal });
   } catch (err) {
     if (NOT_FOUND.has((err as { name?: string }).name ?? "")) return undefined;
     throw err;

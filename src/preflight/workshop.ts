@@ -10,7 +10,7 @@ import { UserError } from "../errors.js";
 import type { Env } from "../home.js";
 import type { Preparation } from "../instances/create-batch.js";
 import { withClientRetry } from "../instances/backoff.js";
-import { findWorkshopSubnets } from "../instances/launch.js";
+import { findWorkshopSubnets } from "../instances/subnets.js";
 import { readLaunchTemplate, type LaunchTemplateInfo } from "../instances/template.js";
 import type { WorkshopSettings } from "../workshops/settings.js";
 import type { CheckResult } from "./checks.js";
@@ -71,15 +71,20 @@ export async function checkWorkshop(o: {
   const services = await openServices(ec2, o.target, o.env);
   try {
     const retry = { clock: o.clock, deadline: o.clock.now() + 60_000 };
+    const reading = withClientRetry(ec2, () => readLaunchTemplate(ec2, settings), retry).then(
+      (t): LaunchTemplateInfo | UserError => t,
+      (err: unknown) => {
+        if (err instanceof UserError) return err;
+        throw err;
+      },
+    );
+    const templateGroups = async (): Promise<string[]> => {
+      const t = await reading;
+      return t instanceof UserError ? [] : (t.securityGroupIds ?? []);
+    };
     const [template, subnets] = await Promise.all([
-      withClientRetry(ec2, () => readLaunchTemplate(ec2, settings), retry).then(
-        (t): LaunchTemplateInfo | UserError => t,
-        (err: unknown) => {
-          if (err instanceof UserError) return err;
-          throw err;
-        },
-      ),
-      withClientRetry(ec2, () => findWorkshopSubnets(ec2, settings.name), retry),
+      reading,
+      withClientRetry(ec2, () => findWorkshopSubnets(ec2, settings, templateGroups), retry),
     ]);
     const templateCheck: CheckResult =
       template instanceof UserError

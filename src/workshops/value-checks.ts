@@ -10,7 +10,7 @@ import {
   type EC2Client,
 } from "@aws-sdk/client-ec2";
 import { InputError, UserError } from "../errors.js";
-import { describeImage } from "./images.js";
+import { lookupImage } from "../preflight/image.js";
 import { MAX_AZS_PER_WORKSHOP, type WorkshopSettings } from "./settings.js";
 
 export interface CheckOptions {
@@ -37,7 +37,7 @@ function invalid(o: CheckOptions, key: string, message: string): UserError {
 const errorName = (err: unknown): string => (err as { name?: string })?.name ?? "";
 
 async function checkImage(ec2: EC2Client, s: WorkshopSettings, o: CheckOptions, warnings: string[]): Promise<void> {
-  const image = await describeImage(ec2, s.ami!, o.signal);
+  const image = await lookupImage(ec2, s.ami!, o.signal);
   if (!image) throw invalid(o, "ami", `${s.ami} does not exist in ${s.region} (or is not shared with this account): AMIs are regional, copy it here or pick one of this region`);
   if (image.state && image.state !== "available") throw invalid(o, "ami", `${s.ami} is ${image.state}, not available`);
   if (image.rootSnapshotGiB !== undefined && s.volumeSize < image.rootSnapshotGiB)
@@ -46,9 +46,10 @@ async function checkImage(ec2: EC2Client, s: WorkshopSettings, o: CheckOptions, 
       "volumeSize",
       `${s.volumeSize} GiB is smaller than the root snapshot of ${s.ami} (${image.rootSnapshotGiB} GiB): use --volume-size ${image.rootSnapshotGiB} or more`,
     );
-  if (image.deprecationTime && image.deprecationTime.getTime() <= o.now.getTime())
+  const deprecated = image.deprecationTime ? new Date(image.deprecationTime) : undefined;
+  if (deprecated && deprecated.getTime() <= o.now.getTime())
     warnings.push(
-      `The AMI ${s.ami}${image.name ? ` (${image.name})` : ""} is deprecated since ${image.deprecationTime.toISOString().slice(0, 10)}: it still launches, but AWS no longer lists it; consider a newer image.`,
+      `The AMI ${s.ami}${image.name ? ` (${image.name})` : ""} is deprecated since ${deprecated.toISOString().slice(0, 10)}: it still launches, but AWS no longer lists it; consider a newer image.`,
     );
 }
 

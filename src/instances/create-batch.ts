@@ -205,6 +205,9 @@ export async function createBatch(
     if (failedNow.length === 0 || wanted <= 0) break;
     if (launchStops.some((s) => s.kind === "quota")) break;
     o.events?.phase?.("replace", `Replacing ${failedNow.length} failed instance(s) (round ${r} of ${rounds})`);
+    // EC2's reason for a stop is read while the machine is still stopped: once terminated here,
+    // EC2 only says "User initiated shutdown".
+    await waiter.refresh(o.clock.now() + 60_000, o.signal);
     try {
       // Terminates only instances still tagged with this workshop (re-read just before).
       const result = await terminateWorkshopInstances(ec2, workshop, failedNow.map((t) => t.instanceId), { clock: o.clock, signal: o.signal });

@@ -90,6 +90,13 @@ export interface WaitStats {
 
 const GONE = new Set(["stopping", "stopped", "shutting-down", "terminated"]);
 
+/**
+ * The states that carry on one failure: a stopping machine that is now stopped failed for the
+ * reason EC2 gives now. A stopped one that is now terminated was terminated since (by
+ * --replace-failed, or by someone): that reason says nothing about why it failed.
+ */
+const SAME_FAILURE: Record<string, string> = { stopping: "stop", stopped: "stop", "shutting-down": "end", terminated: "end" };
+
 function formatMinutes(ms: number): string {
   const s = Math.round(ms / 1000);
   return s % 60 === 0 ? `${s / 60} min` : s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
@@ -353,7 +360,8 @@ export class BatchWaiter {
       }
       t.info = info;
       t.seat = info.seat ?? t.seat;
-      if (t.phase === "failed" && t.failedState && info.stateReason && !t.failure?.includes(info.stateReason)) {
+      const sameFailure = t.failedState !== undefined && SAME_FAILURE[t.failedState] === SAME_FAILURE[info.state];
+      if (t.phase === "failed" && sameFailure && info.stateReason && !t.failure?.includes(info.stateReason)) {
         t.failure = `${info.state}: ${info.stateReason}`;
       }
     }

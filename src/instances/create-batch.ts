@@ -69,6 +69,8 @@ export interface FailedInstance {
   replaced?: boolean;
   /** EC2 terminated it (or is): it holds no seat, nothing to clean up. */
   gone?: boolean;
+  /** Terminated because a concurrent run took its seat first and none was free: `seat` is that run's. */
+  evicted?: boolean;
 }
 
 export interface BatchReport {
@@ -306,7 +308,7 @@ export function buildReport(i: ReportInput): BatchReport {
   const failedInstances: FailedInstance[] = bySeat.flatMap((t): FailedInstance[] => {
     const eviction = i.evicted?.get(t.instanceId);
     if (eviction)
-      return [{ seat: eviction.seat, instanceId: t.instanceId, reason: `seat ${eviction.seat} was taken first by another run and no seat was free: terminated`, replaced: true }];
+      return [{ seat: eviction.seat, instanceId: t.instanceId, reason: `seat ${eviction.seat} was taken first by another run and no seat was free: terminated`, replaced: true, evicted: true }];
     if (t.phase !== "failed") return [];
     const replaced = i.replacedIds.has(t.instanceId);
     const gone = t.info?.state === "terminated" || t.info?.state === "shutting-down";

@@ -1,6 +1,6 @@
 // The end of `instances create` and `instances replace`: the hand-out (one line per seat, the
 // instructions), what went wrong with which seat, and the next command; or the same as JSON.
-import type { BatchReport } from "../instances/create-batch.js";
+import type { BatchReport, FailedInstance } from "../instances/create-batch.js";
 import { fillInstructions } from "../instances/handout.js";
 import type { ReplacementPlan } from "../instances/replace.js";
 import { describeHolder } from "../instances/seat-assignment.js";
@@ -8,9 +8,53 @@ import { formatSeatList } from "../instances/seats.js";
 import { renderHandoutTable, renderInstructions } from "./handout.js";
 import type { Style } from "./style.js";
 
-/** The seats of `report.failed` that still hold a failed machine (terminating them is up to the user). */
-function failedToClean(r: BatchReport): number[] {
-  return r.failed.filter((f) => f.instanceId && !f.replaced && !f.gone && f.seat !== undefined).map((f) => f.seat!);
+/** How to get the machines a run is missing, as seat lists for the commands that do it. */
+export interface NextSteps {
+  /** Seats without a ready machine whose failed machine still holds them: `instances replace --seats`. */
+  replace: number[];
+  /** Seats without a ready machine that no machine holds (never launched, or EC2 ended it): `instances create --seats`. */
+  launch: number[];
+  /** The seats whose failed machines are still there: `instances destroy --seats` terminates only those. */
+  terminate: number[];
+}
+
+const ascending = (seats: Iterable<number>): number[] => [...new Set(seats)].sort((a, b) => a - b);
+
+/**
+ * The next steps after a run. A machine terminated because a concurrent run took its seat leaves
+ * that seat to the other run: it is never suggested here (replacing it would end their machine).
+ */
+export function nextSteps(r: BatchReport): NextSteps {
+  const readySeats = new Set(r.ready.map((x) => x.seat));
+  const withSeat = r.failed.filter((f): f is FailedInstance & { seat: number } => f.seat !== undefined && !f.evicted);
+  const terminate = ascending(withSeat.filter((f) => f.instanceId && !f.replaced && !f.gone).map((f) => f.seat));
+  const held = new Set(terminate);
+  const missing = ascending(withSeat.map((f) => f.seat).filter((seat) => !readySeats.has(seat)));
+  return { replace: missing.filter((seat) => held.has(seat)), launch: missing.filter((seat) => !held.has(seat)), terminate };
+}
+
+/** The commands of `nextSteps`, each under a line saying what it does (alternatives start with "Or"). */
+function renderNextSteps(workshop: string, next: NextSteps): string[] {
+  const out: string[] = [];
+  const seats = (list: readonly number[]): string => `seat${list.length === 1 ? "" : "s"} ${formatSeatList(list)}`;
+  const one = (list: readonly number[], single: string, plural: string): string => (list.length === 1 ? single : plural);
+  if (next.replace.length)
+    out.push(
+      `To give ${seats(next.replace)} ${one(next.replace, "a new machine (the failed one is", "new machines (the failed ones are")} terminated first):`,
+      `  ${replaceCommand(workshop, next.replace)}`,
+    );
+  if (next.launch.length)
+    out.push(
+      `${next.replace.length ? "And to" : "To"} give ${seats(next.launch)} ${one(next.launch, "a machine (it has", "machines (they have")} none now):`,
+      `  ${createSeatsCommand(workshop, next.launch)}`,
+    );
+  if (next.replace.length) {
+    const n = next.replace.length + next.launch.length;
+    out.push(`Or keep the failed ${one(next.replace, "machine", "machines")} and launch ${n} more into free seats:`, `  ${createCountCommand(workshop, n)}`);
+  }
+  if (next.terminate.length)
+    out.push(`Or only terminate the failed ${one(next.terminate, "machine", "machines")}:`, `  ${destroyCommand(workshop, next.terminate)}`);
+  return out;
 }
 
 export function renderBatchReport(r: BatchReport, instructions: string, s: Style): string {
@@ -28,13 +72,8 @@ export function renderBatchReport(r: BatchReport, instructions: string, s: Style
   if (r.failed.length > 0) {
     out.push("", s.red(`Failed (${r.failed.length}):`));
     for (const f of r.failed) out.push(`  Seat ${f.seat ?? "-"}  ${f.instanceId ?? "(none)"}  ${f.reason}`);
-    // Seats still without a ready machine (a replaced failure whose replacement is ready is done).
-    const readySeats = new Set(r.ready.map((x) => x.seat));
-    const seats = [...new Set(r.failed.map((f) => f.seat))].filter((x): x is number => x !== undefined && !readySeats.has(x)).sort((a, b) => a - b);
-    if (seats.length > 0)
-      out.push("", `To give ${seats.length === 1 ? "that seat" : "those seats"} a new machine:`, `  ${replaceCommand(r.workshop, seats)}`);
-    const clean = failedToClean(r);
-    if (clean.length > 0) out.push(`Or only terminate the failed machine${clean.length === 1 ? "" : "s"}:`, `  ${destroyCommand(r.workshop, clean)}`);
+    const next = renderNextSteps(r.workshop, nextSteps(r));
+    if (next.length) out.push("", ...next);
   }
   return out.join("\n");
 }
@@ -43,11 +82,23 @@ export function replaceCommand(workshop: string, seats: readonly number[]): stri
   return `ec2-workshop instances replace --workshop ${workshop} --seats ${formatSeatList(seats)} --yes`;
 }
 
+export function createSeatsCommand(workshop: string, seats: readonly number[]): string {
+  return `ec2-workshop instances create --workshop ${workshop} --seats ${formatSeatList(seats)} --yes`;
+}
+
+export function createCountCommand(workshop: string, count: number): string {
+  return `ec2-workshop instances create --workshop ${workshop} --count ${count} --yes`;
+}
+
 export function destroyCommand(workshop: string, seats: readonly number[]): string {
   return `ec2-workshop instances destroy --workshop ${workshop} --seats ${formatSeatList(seats)} --yes`;
 }
 
-/** The --json document: exactly these keys. Unfinished instances (a stopped run) count as failed. */
+/**
+ * The --json document: exactly these keys. Unfinished instances (a stopped run) count as failed.
+ * `next` gives scripts the seat lists of the printed next steps (`nextSteps`), so none has to
+ * work out which failed seats still hold a machine, or which belong to a concurrent run.
+ */
 export function batchReportJson(r: BatchReport, instructions: string): unknown {
   return {
     workshop: r.workshop,
@@ -67,6 +118,7 @@ export function batchReportJson(r: BatchReport, instructions: string): unknown {
       ...r.unfinished.map((u) => ({ seat: u.seat ?? null, instanceId: u.instanceId, reason: "not ready when the run stopped waiting (it keeps running)" })),
     ],
     instructions,
+    next: nextSteps(r),
   };
 }
 

@@ -19,9 +19,11 @@ interface Setup {
   run(args: string[], extraEnv?: Record<string, string>): Promise<RunResult>;
 }
 
-async function setup(o: { seed: number; faults?: Partial<Faults>; maximum?: number; publicIp?: boolean; name?: string } = { seed: 1 }): Promise<Setup> {
+async function setup(
+  o: { seed: number; faults?: Partial<Faults>; timings?: Partial<Timings>; maximum?: number; publicIp?: boolean; name?: string } = { seed: 1 },
+): Promise<Setup> {
   const name = o.name ?? "demo";
-  const sim = await startSimulator({ scale: SCALE, seed: o.seed, timings: FAST, faults: o.faults });
+  const sim = await startSimulator({ scale: SCALE, seed: o.seed, timings: { ...FAST, ...o.timings }, faults: o.faults });
   sim.seedWorkshop(name, { publicIp: o.publicIp ?? true });
   const home = makeWorkshopHome([{ name, maximum: o.maximum ?? 25, instructions: "ssh student@<address>\nPassword: on the whiteboard" }]);
   return {
@@ -42,6 +44,7 @@ interface JsonReport {
   ready: { seat: number | null; instanceId: string; name: string; publicIp: string | null; privateIp: string | null; availabilityZone: string | null; instructions: string }[];
   failed: { seat: number | null; instanceId: string | null; reason: string }[];
   instructions: string;
+  next: { replace: number[]; launch: number[]; terminate: number[] };
 }
 
 describe("instances create (CLI against the simulator)", function () {
@@ -84,7 +87,8 @@ describe("instances create (CLI against the simulator)", function () {
     const r = await s.run(["--workshop", "demo", "--count", "25", "--yes", "--json"]);
     expect(r.code, r.stderr).to.equal(0);
     const doc = JSON.parse(r.stdout) as JsonReport;
-    expect(Object.keys(doc)).to.deep.equal(["workshop", "batch", "requested", "ready", "failed", "instructions"]);
+    expect(Object.keys(doc)).to.deep.equal(["workshop", "batch", "requested", "ready", "failed", "instructions", "next"]);
+    expect(doc.next).to.deep.equal({ replace: [], launch: [], terminate: [] });
     expect(doc).to.include({ workshop: "demo", requested: 25 });
     expect(doc.ready).to.have.length(25);
     expect(doc.failed).to.deep.equal([]);
@@ -171,6 +175,12 @@ describe("instances create (CLI against the simulator)", function () {
     const runs = s.sim.log.filter((e) => e.action === "RunInstances").map((e) => e.outcome);
     expect(runs.at(-1)).to.equal("VcpuLimitExceeded");
     expect(runs.filter((o) => o === "VcpuLimitExceeded")).to.have.length(1);
+    // The seats that never got a machine: launched into once the quota allows, nothing to replace or terminate.
+    const missing = formatSeatList(Array.from({ length: 6 - launched }, (_, i) => launched + i + 1));
+    expect(r.stdout).to.contain(`To give seat${6 - launched === 1 ? "" : "s"} ${missing} `);
+    expect(r.stdout).to.match(new RegExp(`^ {2}ec2-workshop instances create --workshop demo --seats ${missing} --yes$`, "m"));
+    expect(r.stdout).to.not.contain("instances replace");
+    expect(r.stdout).to.not.contain("instances destroy");
   });
 
   it("impaired, stopped and stuck instances are reported with id and reason, plus the exact cleanup command", async () => {
@@ -194,6 +204,9 @@ describe("instances create (CLI against the simulator)", function () {
       else expect.fail(`${f.instanceId} failed without a fault: ${f.reason}`);
     }
     for (const x of doc.ready) expect(truth.get(x.instanceId)!.fault, x.instanceId).to.equal(undefined);
+    // Every failed machine still holds its seat (stopped, impaired, stuck): replace them, or only terminate them.
+    const failedSeats = doc.failed.map((f) => f.seat!).sort((a, b) => a - b);
+    expect(doc.next).to.deep.equal({ replace: failedSeats, launch: [], terminate: failedSeats });
     // The human output of the same kind of run names the failed seats, and the commands that give
     // them a new machine (all of them) or only terminate the failed machines still holding them.
     const plain = await s.run(["--workshop", "demo", "--count", "5", "--yes", "--launch-timeout", "90s", "--check-timeout", "3m"]);
@@ -205,6 +218,8 @@ describe("instances create (CLI against the simulator)", function () {
     const holding = failedLines.filter((f) => !["shutting-down", "terminated"].includes(s!.sim.instances().find((i) => i.instanceId === f.id)!.state));
     const destroyCmd = /ec2-workshop instances destroy --workshop demo --seats (\S+) --yes/.exec(plain.stdout);
     expect(destroyCmd?.[1]).to.equal(holding.length ? formatSeatList(holding.map((f) => f.seat)) : undefined);
+    // Or keep them and launch as many into free seats.
+    expect(plain.stdout).to.match(new RegExp(`^ {2}ec2-workshop instances create --workshop demo --count ${failedLines.length} --yes$`, "m"));
   });
 
   it("no public IP: the private address is given instead", async () => {
@@ -236,5 +251,20 @@ describe("instances create (CLI against the simulator)", function () {
     for (const f of replaced) if (doc.ready.length === 10) expect(readySeats).to.include(f.seat);
     expect(r.code).to.equal(doc.ready.length === 10 ? 0 : 3);
     expect(s.sim.callsByAction().RunInstances).to.be.at.least(2);
+  });
+
+  it("--replace-failed reports a stopped machine with the reason it stopped, not its own termination", async () => {
+    // Stops come 5-15 s after running, checks take 20-40 s: every stop happens mid-check, seen first by the status call.
+    s = await setup({ seed: 125, faults: { stopRate: 0.3 }, timings: { faultStopAfterMs: [5_000, 15_000] } });
+    const r = await s.run(["--workshop", "demo", "--count", "10", "--yes", "--json", "--replace-failed"]);
+    const doc = JSON.parse(r.stdout) as JsonReport;
+    const truth = new Map(batchOf(s.sim, doc.batch).map((i) => [i.instanceId, i]));
+    const replaced = doc.failed.filter((f) => f.reason.endsWith("; terminated and replaced"));
+    expect(replaced.length, "the seed stops a few").to.be.greaterThan(0);
+    for (const f of replaced) {
+      expect(truth.get(f.instanceId!)!.fault).to.equal("stop");
+      expect(f.reason).to.match(/^stopp(ing|ed): Client\.InstanceInitiatedShutdown: Instance initiated shutdown; terminated and replaced$/);
+    }
+    expect(r.stdout).to.not.contain("UserInitiatedShutdown");
   });
 });

@@ -24,8 +24,10 @@ export class InstancesCreateCommand extends BaseCommand {
       It then waits, per instance, up to \`--launch-timeout\` to leave \`pending\` and up to
       \`--check-timeout\` more for EC2's instance and system status checks to pass, and prints one line per
       seat (its address), the workshop's instructions (\`{address}\`, \`{seat}\` and \`{name}\` in them are
-      filled per seat), and the commands to replace or clean up any failures. \`--replace-failed\` launches
-      each replacement into the failed machine's seat. If a concurrent run took the same seats, the earlier
+      filled per seat), and for the seats without a ready machine the commands that give them one (replace
+      the failed machines, or launch into free seats) or only terminate the failed ones (\`--json\` has the
+      same seat lists under \`next\`). \`--replace-failed\` launches each replacement into
+      the failed machine's seat. If a concurrent run took the same seats, the earlier
       launch keeps them and this run's machines move to free seats before the hand-out is printed.
 
       Before it asks to confirm, it checks (in parallel, in well under a second) that the vCPU quota has

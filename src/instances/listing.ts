@@ -53,11 +53,16 @@ function stateKey(state: string): number {
 let collator: Intl.Collator | undefined;
 const byText = (): Intl.Collator => (collator ??= new Intl.Collator("en", { numeric: true, sensitivity: "base" }));
 
-const compareId = (a: ListedInstance, b: ListedInstance): number => byText().compare(a.instanceId, b.instanceId);
+// Ids as plain text (code units): i-0abc123 before i-0abc99, as EC2 and the console list them.
+const compareId = (a: ListedInstance, b: ListedInstance): number =>
+  a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0;
 const compareCreated = (a: ListedInstance, b: ListedInstance): number =>
   (a.launchTime?.getTime() ?? Number.POSITIVE_INFINITY) - (b.launchTime?.getTime() ?? Number.POSITIVE_INFINITY);
 
-/** Primary order per key; ties fall back to creation time, then id, so the order is total and stable. */
+/**
+ * Primary order per key; ties fall back to creation time, then id, so the order is total and
+ * stable. The one order of `--sort` (list, destroy --rows) and of the interactive table.
+ */
 const COMPARE: Record<SortKey, (a: ListedInstance, b: ListedInstance) => number> = {
   seat: (a, b) => compareSeats(a.seat, b.seat),
   id: compareId,

@@ -5,10 +5,27 @@
 /** Filters (`fr`, `fs`, ...): which states the table shows. `all` shows every state. */
 export type FilterKey = "all" | "running" | "stopped" | "terminated" | "pending";
 
-/** Sort keys (`se`, `si`, `sp`, ...), also the values of `--sort`. */
-export type SortKey = "seat" | "id" | "ip" | "created" | "state" | "name";
+/**
+ * Every sort, once: its `--sort` value, its command at the interactive prompt, and what it sorts
+ * by. `--sort`, the prompt, its help and the table's marked column all come from here, so the
+ * flag and the prompt cannot drift apart (the order itself is listing.ts sortInstances).
+ */
+export const SORTS = [
+  { key: "seat", command: "se", by: "seat" },
+  { key: "id", command: "si", by: "id" },
+  { key: "ip", command: "sp", by: "public IP" },
+  { key: "created", command: "sc", by: "creation time" },
+  { key: "state", command: "ss", by: "state" },
+  { key: "name", command: "sn", by: "name" },
+] as const;
 
-export const SORT_KEYS: readonly SortKey[] = ["seat", "id", "ip", "created", "state", "name"];
+/** The values of `--sort`, also what the prompt's sort commands select. */
+export type SortKey = (typeof SORTS)[number]["key"];
+
+export const SORT_KEYS: readonly SortKey[] = SORTS.map((s) => s.key);
+
+/** `se/si/sp/sc/ss/sn`, as the prompt's hint writes them. */
+export const SORT_COMMAND_LIST = SORTS.map((s) => s.command).join("/");
 
 const FILTER_COMMANDS: Record<string, FilterKey> = {
   fa: "all",
@@ -18,14 +35,7 @@ const FILTER_COMMANDS: Record<string, FilterKey> = {
   fp: "pending",
 };
 
-const SORT_COMMANDS: Record<string, SortKey> = {
-  se: "seat",
-  si: "id",
-  sp: "ip",
-  sc: "created",
-  ss: "state",
-  sn: "name",
-};
+const SORT_COMMANDS: Record<string, SortKey> = Object.fromEntries(SORTS.map((s) => [s.command, s.key]));
 
 export type SelectionResult = { ok: true; rows: number[] } | { ok: false; error: string };
 
@@ -129,7 +139,7 @@ export const PROMPT_HELP = [
   "  1,2,4-6          select rows to terminate (you confirm before anything happens)",
   "  seats 3,7-9      select by seat instead of by row",
   "  fr fs ft fp fa   show only running / stopped / terminated / pending instances; fa shows all",
-  "  se si sp sc ss sn  sort by seat / id / public IP / creation time / state / name",
+  `  ${SORTS.map((s) => s.command).join(" ")}  sort by ${SORTS.map((s) => s.by).join(" / ")}`,
   "  r                reload from EC2 (resets filter and sort)",
   "  q                quit without terminating anything (also Ctrl-C or Ctrl-D)",
 ].join("\n");

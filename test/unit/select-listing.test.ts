@@ -30,6 +30,18 @@ describe("listing model: filter, sort, number", () => {
     expect(ids("name")).to.deep.equal(["b", "a", "e", "f", "c", "d"]);
   });
 
+  it("sorts ids as text, character by character (not by the numbers inside them)", () => {
+    // Numeric-aware order would put i-0abc99 before i-0abc123, and i-0abc… before i-09f.
+    const ids = ["i-0abc99", "i-0abc123", "i-09f", "i-0abc1a", "i-0abc12"];
+    const rows = buildRows(ids.map((id) => inst(id, { launchTime: t(0) })), { sort: "id" });
+    expect(rows.map((r) => r.instance.instanceId)).to.deep.equal(["i-09f", "i-0abc12", "i-0abc123", "i-0abc1a", "i-0abc99"]);
+    // Ties of every other key fall back to creation time, then the same id order.
+    for (const sort of ["seat", "ip", "created", "state", "name"] as const)
+      expect(buildRows(ids.map((id) => inst(id, { launchTime: t(0) })), { sort }).map((r) => r.instance.instanceId), sort).to.deep.equal(
+        rows.map((r) => r.instance.instanceId),
+      );
+  });
+
   it("filters by state and numbers the shown rows from 1", () => {
     const rows = buildRows(all, { sort: "id", states: ["running", "stopped"] });
     expect(rows.map((r) => [r.row, r.instance.instanceId.slice(-1)])).to.deep.equal([

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { parseCommand, parseSelection } from "../../src/instances/select.js";
+import { parseCommand, parseSelection, PROMPT_HELP, SORT_COMMAND_LIST, SORT_KEYS, SORTS } from "../../src/instances/select.js";
 import { Prng } from "../../src/sim/prng.js";
 
 describe("selection language", () => {
@@ -60,6 +60,7 @@ describe("selection language", () => {
     expect(parseCommand("ft", 3)).to.deep.equal({ kind: "filter", filter: "terminated" });
     expect(parseCommand("fp", 3)).to.deep.equal({ kind: "filter", filter: "pending" });
     expect(parseCommand("fa", 3)).to.deep.equal({ kind: "filter", filter: "all" });
+    expect(parseCommand("se", 3)).to.deep.equal({ kind: "sort", sort: "seat" });
     expect(parseCommand("si", 3)).to.deep.equal({ kind: "sort", sort: "id" });
     expect(parseCommand("sp", 3)).to.deep.equal({ kind: "sort", sort: "ip" });
     expect(parseCommand("sc", 3)).to.deep.equal({ kind: "sort", sort: "created" });
@@ -70,6 +71,16 @@ describe("selection language", () => {
     expect(parseCommand("1,3", 3)).to.deep.equal({ kind: "select", rows: [1, 3] });
     expect(parseCommand("zz", 3).kind).to.equal("error");
     expect(parseCommand("4", 3).kind).to.equal("error");
+  });
+
+  it("the prompt's sort commands and --sort are one list: every key has one command, and the help names them all", () => {
+    expect(SORTS.map((x) => x.key)).to.deep.equal([...SORT_KEYS]);
+    for (const { key, command } of SORTS) {
+      expect(parseCommand(command, 3), command).to.deep.equal({ kind: "sort", sort: key });
+      expect(PROMPT_HELP).to.contain(command);
+    }
+    expect(new Set(SORTS.map((x) => x.command)).size).to.equal(SORTS.length);
+    expect(SORT_COMMAND_LIST).to.equal("se/si/sp/sc/ss/sn");
   });
 });
 

@@ -1,14 +1,15 @@
 // The interactive table of the original destroy_instances: show, filter, sort, select rows,
-// confirm, terminate, show again. Plain readline on the terminal (line editing, history,
+// confirm, terminate, and back to the table (fresh from EC2) until the user quits. Plain readline on the terminal (line editing, history,
 // Ctrl-C and Ctrl-D both mean "quit"). The EC2 side comes in as functions, so this module
 // never loads the SDK and can be driven by any loader in tests.
 import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { buildRows, DEFAULT_SORT, filterStates, isDone, rowsOfSeats, type ListedInstance, type Row } from "../instances/listing.js";
 import { describeError } from "../errors.js";
-import { parseCommand, PROMPT_HELP, type SortKey } from "../instances/select.js";
+import { parseCommand, PROMPT_HELP, SORT_COMMAND_LIST, type SortKey } from "../instances/select.js";
+import { formatSeatList } from "../instances/seats.js";
 import type { TerminateResult } from "../instances/terminate.js";
-import { renderInstanceTable, tableFooter } from "./instance-table.js";
+import { renderInstanceTable, tableFooter, tableHeading } from "./instance-table.js";
 import type { Style } from "./style.js";
 import type { TimeFormatter } from "./time.js";
 
@@ -79,7 +80,17 @@ export async function confirmTermination(o: ConfirmOptions): Promise<"y" | "n" |
 }
 
 
-/** The selected rows again, under a warning that says exactly what will happen. */
+/** Why a selection of rows that are all terminated (or shutting down) terminates nothing. */
+export function renderNothingToTerminate(rows: readonly Row[]): string {
+  const states = [...new Set(rows.map((r) => r.instance.state.replace("-", " ")))].sort();
+  const which =
+    rows.length === 1
+      ? `Row ${rows[0]!.row} (${rows[0]!.instance.instanceId}) is`
+      : `Rows ${formatSeatList(rows.map((r) => r.row))} are`;
+  return `${which} already ${states.join(" or ")}: nothing to terminate. Pick running, pending, stopping or stopped rows.`;
+}
+
+/** The selected rows again, under a warning that says exactly what will happen (some must be live). */
 export function renderSelection(rows: readonly Row[], o: { style: Style; time: TimeFormatter; sort?: SortKey }): string {
   const live = rows.filter((r) => !isDone(r.instance.state));
   const done = rows.length - live.length;
@@ -93,24 +104,29 @@ export function renderSelection(rows: readonly Row[], o: { style: Style; time: T
   return lines.join("\n");
 }
 
-/** One line per instance: its new state, or why it was skipped. */
+/** What happened: a summary line, then one line per instance (its new state, or why it was skipped). */
 export function renderOutcome(result: TerminateResult, byId: ReadonlyMap<string, ListedInstance>, style: Style): string {
   const label = (id: string): string => {
     const name = byId.get(id)?.name;
     return name ? `${id} (${name})` : id;
   };
-  const lines: string[] = [];
+  const n = result.terminated.length;
+  const skipped = result.skipped.length ? `; ${result.skipped.length} skipped` : "";
+  const lines = [n > 0 ? `Terminating ${n} instance${n === 1 ? "" : "s"}${skipped}.` : `Nothing was terminated${skipped}.`];
   for (const t of result.terminated) {
     lines.push(`  ${style.green("✓")} ${label(t.instanceId)}: ${t.previousState ?? "?"} → ${t.currentState ?? "?"}`);
   }
   for (const s of result.skipped) lines.push(`  ${style.yellow("-")} ${label(s.instanceId)}: skipped, ${s.reason}`);
-  const n = result.terminated.length;
-  lines.push(
-    n > 0
-      ? `Terminating ${n} instance${n === 1 ? "" : "s"}${result.skipped.length ? `; ${result.skipped.length} skipped` : ""}.`
-      : `Nothing was terminated${result.skipped.length ? `; ${result.skipped.length} skipped` : ""}.`,
-  );
   return lines.join("\n");
+}
+
+/** The table's instances with the states TerminateInstances answered (when they cannot be read again). */
+function withNewStates(all: readonly ListedInstance[], result: TerminateResult): ListedInstance[] {
+  const now = new Map(result.terminated.map((t) => [t.instanceId, t.currentState]));
+  return all.map((i) => {
+    const state = now.get(i.instanceId);
+    return state ? { ...i, state, checks: undefined } : i;
+  });
 }
 
 export interface DestroyPromptOptions {
@@ -127,7 +143,7 @@ export interface DestroyPromptOptions {
 }
 
 export interface DestroyPromptResult {
-  /** Undefined when the user quit without terminating. */
+  /** Every termination of the session, together; undefined when the user quit without terminating. */
   result?: TerminateResult;
 }
 
@@ -158,19 +174,20 @@ export async function runDestroyPrompt(o: DestroyPromptOptions): Promise<Destroy
       loading = undefined;
     }
   };
-  const draw = (all: readonly ListedInstance[], rows: readonly Row[], view: View, hint = true): void => {
-    const shown = view.states.length ? ` (showing ${view.states.join(", ")}: ${rows.length} of ${all.length})` : "";
-    out.write(`\n${style.bold(`Workshop "${o.workshop}"`)}: ${all.length} instance${all.length === 1 ? "" : "s"}${shown}\n\n`);
+  const draw = (all: readonly ListedInstance[], rows: readonly Row[], view: View): void => {
+    out.write(`\n${tableHeading(o.workshop, rows.length, { style, states: view.states, total: all.length })}\n\n`);
     if (rows.length) out.write(`${renderInstanceTable(rows, { style, time, sort: view.sort })}\n\n`);
     else out.write(`${view.states.length ? "No instances match this filter (fa shows all)." : "This workshop has no instances."}\n\n`);
     out.write(`${tableFooter({ time, style, terminatedNote: true })}\n`);
-    if (hint)
-      out.write(style.dim(`Rows to terminate (e.g. 1,2,4-6) or seats (seats 3,7-9), fr/fs/ft/fp/fa filter, se/si/sp/sc/ss/sn sort, r reload, q quit, ? help\n`));
+    out.write(style.dim(`Rows to terminate (e.g. 1,2,4-6) or seats (seats 3,7-9), fr/fs/ft/fp/fa filter, ${SORT_COMMAND_LIST} sort, r reload, q quit, ? help\n`));
   };
 
+  // Everything terminated in this session (one table, several terminations).
+  const done: TerminateResult = { terminated: [], skipped: [] };
   const quit = (): DestroyPromptResult => {
-    out.write(`Quit: nothing was terminated.\n`);
-    return {};
+    const n = done.terminated.length;
+    out.write(n === 0 ? `Quit: nothing was terminated.\n` : `Quit: ${n} instance${n === 1 ? " was" : "s were"} terminated.\n`);
+    return n === 0 && done.skipped.length === 0 ? {} : { result: done };
   };
   try {
     let all = await load();
@@ -231,11 +248,11 @@ export async function runDestroyPrompt(o: DestroyPromptOptions): Promise<Destroy
             picked = found.rows;
           } else picked = cmd.rows.map((n) => rows[n - 1]!);
           const live = picked.filter((r) => !isDone(r.instance.state));
-          out.write(`\n${renderSelection(picked, { style, time, sort: view.sort })}\n\n`);
           if (live.length === 0) {
-            out.write(`Nothing to terminate: pick running, pending, stopping or stopped rows.\n`);
+            out.write(`${style.yellow("!")} ${renderNothingToTerminate(picked)}\n`);
             continue;
           }
+          out.write(`\n${renderSelection(picked, { style, time, sort: view.sort })}\n\n`);
           const decision = await confirmTermination({ reader, out, style, count: live.length });
           if (decision === "q") return quit();
           if (decision === "n") {
@@ -246,17 +263,22 @@ export async function runDestroyPrompt(o: DestroyPromptOptions): Promise<Destroy
           terminating = true;
           const result = await o.terminate(live.map((r) => r.instance.instanceId));
           terminating = false;
+          done.terminated.push(...result.terminated);
+          done.skipped.push(...result.skipped);
           const byId = new Map(all.map((i) => [i.instanceId, i]));
           out.write(`\n${renderOutcome(result, byId, style)}\n`);
-          let fresh: ListedInstance[] | undefined;
+          // Back to the table, as EC2 now has it, in the same filter and sort.
           try {
-            fresh = await load();
+            const fresh = await load();
+            if (!fresh) return quit();
+            all = fresh;
           } catch (err) {
             // The termination went through: a failed re-read must not turn it into an error.
-            out.write(`${style.red("✗")} Could not reload the table: ${describeError(err)}\n`);
+            out.write(`${style.red("✗")} Could not reload the table: ${describeError(err)} Showing the states EC2 answered instead.\n`);
+            all = withNewStates(all, result);
           }
-          if (fresh) draw(fresh, buildRows(fresh, { states: [], sort: view.sort }), { states: [], sort: view.sort }, false);
-          return { result };
+          redraw = true;
+          continue;
         }
       }
     }

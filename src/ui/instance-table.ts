@@ -67,6 +67,17 @@ export function renderInstanceTable(rows: readonly Row[], o: InstanceTableOption
   });
 }
 
+/**
+ * The line above the table: `Workshop "demo": 23 instances`, or what a state filter shows,
+ * `Workshop "demo": 15 running of 23` (`of` only when the total is known).
+ */
+export function tableHeading(workshop: string, shown: number, o: { style: Style; states?: readonly string[]; total?: number }): string {
+  const what = o.states?.length
+    ? `${shown} ${o.states.join(" or ")}${o.total === undefined ? "" : ` of ${o.total}`}`
+    : `${shown} instance${shown === 1 ? "" : "s"}`;
+  return `${o.style.bold(`Workshop "${workshop}"`)}: ${what}`;
+}
+
 /** The lines under the table: the current time and zone (named once), and what to expect. */
 export function tableFooter(o: { time: TimeFormatter; now?: Date; style: Style; terminatedNote?: boolean }): string {
   const now = o.now ?? o.time.now();

@@ -3,6 +3,8 @@
 // between listing and confirming. Every wait is on expected output, bounded.
 import { expect } from "chai";
 import { startSimulator, type Simulator } from "../../src/sim/index.js";
+import { SORTS } from "../../src/instances/select.js";
+import { runBin } from "../helpers/cli.js";
 import { hasScript, PtySession } from "../helpers/pty.js";
 import { simEnv } from "../helpers/sim.js";
 import { makeWorkshopHome, type WorkshopHome } from "../helpers/workshop-home.js";
@@ -88,7 +90,7 @@ describe("instances destroy, interactive (pseudo-terminal, simulator)", function
 
     s.line("fr");
     screen = await s.waitFor(PROMPT);
-    expect(screen).to.contain("(showing running: 4 of 6)");
+    expect(screen).to.contain(`Workshop "demo": 4 running of 6`);
     expect(tableRows(screen).map((r) => r[3])).to.deep.equal(["web1", "web2", "web4", "web5"]);
 
     s.line("sn");
@@ -130,13 +132,35 @@ describe("instances destroy, interactive (pseudo-terminal, simulator)", function
     await s.waitFor("Answer y (terminate), n (back, nothing terminated) or q");
     await s.waitFor("[y/n/q]");
     s.line("y");
-    screen = await s.waitFor(/Terminating 3 instances\./);
-    expect(screen).to.contain(`${ids[1]} (web2): running → shutting-down`);
-    expect(screen).to.contain(`${ids[2]} (web3): stopped → shutting-down`);
-    screen = await s.waitFor(/Terminated instances stay listed until EC2 removes them/);
-    expect(screen, "the refreshed table").to.match(/shutting-down/);
-    expect(await s.exit()).to.equal(0);
+    // What happened (the summary first), then back to the table as EC2 has it now, same filter and sort.
+    screen = await s.waitFor(PROMPT);
+    const summary = screen.indexOf("Terminating 3 instances.");
+    expect(summary, screen).to.be.greaterThan(-1);
+    expect(screen.indexOf(`${ids[1]} (web2): running → shutting-down`)).to.be.greaterThan(summary);
+    expect(screen.indexOf(`${ids[2]} (web3): stopped → shutting-down`)).to.be.greaterThan(summary);
+    expect(screen).to.contain(`Workshop "demo": 6 instances`);
+    expect(screen).to.match(/State ▾/);
+    const back = tableRows(screen);
+    expect(back.map((r) => r[3])).to.deep.equal(["web1", "web4", "web5", "web2", "web3", "web6"]);
+    expect(back.slice(3).every((r) => /shutting-down|terminated/.test(r.join(" "))), screen).to.equal(true);
     expect(ids.map(state)).to.deep.equal(["running", "shutting-down", "shutting-down", "running", "running", "shutting-down"]);
+
+    // Only rows that are already on their way: said so, nothing asked, nothing terminated.
+    sim.clearLog();
+    s.line("4-5");
+    screen = await s.waitFor(PROMPT);
+    expect(screen).to.match(/Rows 4-5 are already (shutting down|terminated)( or (shutting down|terminated))?: nothing to terminate\./);
+    expect(screen).to.not.match(/TERMINATED|\[y\/n\/q\]/);
+    s.line("6");
+    screen = await s.waitFor(PROMPT);
+    expect(screen).to.match(new RegExp(`Row 6 \\(${ids[5]}\\) is already (shutting down|terminated): nothing to terminate\\.`));
+    s.line("ft");
+    screen = await s.waitFor(PROMPT);
+    expect(screen, "the heading names the filter").to.match(/Workshop "demo": [0-3] terminated of 6/);
+    s.line("q");
+    await s.waitFor("Quit: 3 instances were terminated.");
+    expect(await s.exit()).to.equal(0);
+    expect(sim.callsByAction().TerminateInstances ?? 0).to.equal(0);
   });
 
   it("`n` goes back without terminating, `q` at the confirmation quits, nothing terminated", async () => {
@@ -229,12 +253,47 @@ describe("instances destroy, interactive (pseudo-terminal, simulator)", function
     await s.waitFor("[y/n/q]");
     sim.setTag(ids[0]!, "Workshop", undefined); // someone else's now
     s.line("y");
-    const screen = await s.waitFor(/Terminating 1 instance; 1 skipped\./);
+    const screen = await s.waitFor(PROMPT);
+    expect(screen).to.contain("Terminating 1 instance; 1 skipped.");
     expect(screen).to.contain(`${ids[0]} (race1): skipped, not tagged Workshop=demo (it has no Workshop tag)`);
+    // The table comes back without it: it is no longer this workshop's.
+    expect(tableRows(screen).map((r) => r[2])).to.not.include(ids[0]);
+    s.line("q");
+    await s.waitFor("Quit: 1 instance was terminated.");
     expect(await s.exit()).to.equal(0);
     expect(state(ids[0]!)).to.equal("running");
     expect(state(ids[1]!)).to.equal("shutting-down");
     foreign.push(ids[0]!); // stays running through the remaining tests
+  });
+
+  it("`instances list --sort` and the prompt's sort commands give the same rows in the same order, ties included", async () => {
+    // Ties on purpose: each seeding call launches at one moment; stopped ones have no public IP;
+    // names that sort naturally (tie-2 before tie-10); one seat-less instance.
+    const ids = [
+      ...sim.seedInstances(2, { tags: { Workshop: "demo", Name: "tie-10", "ec2-workshop:seats": "5-6" }, state: "stopped", subnetId: subnets[0] }),
+      ...sim.seedInstances(2, { tags: { Workshop: "demo", Name: "tie-2", "ec2-workshop:seats": "3-4" }, subnetId: subnets[1] }),
+      ...sim.seedInstances(1, { tags: { Workshop: "demo", Name: "tie-2" }, subnetId: subnets[2] }),
+    ];
+    retireOthers(ids);
+    const env = simEnv(sim, { EC2_WORKSHOP_HOME: home.dir, TZ: "UTC" });
+    const listed = await Promise.all(
+      SORTS.map(async ({ key }) => {
+        const r = await runBin(["instances", "list", "--workshop", "demo", "--sort", key, "--json"], { env });
+        expect(r.code, r.stderr).to.equal(0);
+        return (JSON.parse(r.stdout) as { instanceId: string }[]).map((x) => x.instanceId);
+      }),
+    );
+    // Ids as text, character by character.
+    expect(listed[SORTS.findIndex((x) => x.key === "id")]).to.deep.equal([...ids].sort());
+    const s = start();
+    await s.waitFor(PROMPT);
+    for (const [i, { key, command }] of SORTS.entries()) {
+      s.line(command);
+      const screen = await s.waitFor(PROMPT);
+      expect(tableRows(screen).map((r) => r[2]), `${command} = --sort ${key}`).to.deep.equal(listed[i]);
+    }
+    s.line("q");
+    expect(await s.exit()).to.equal(0);
   });
 
   it("--rows on a terminal asks for confirmation unless --yes is given", async () => {

@@ -83,6 +83,7 @@ describe("instances destroy, non-interactive (simulator)", function () {
     expect(r.stdout).to.contain("will be TERMINATED");
     expect(r.stdout).to.match(new RegExp(`${ids[3]} \\(demo-r4\\): stopped → shutting-down`));
     expect(r.stdout).to.contain("Terminating 3 instances.");
+    expect(r.stdout.indexOf("Terminating 3 instances."), "the summary first").to.be.lessThan(r.stdout.indexOf(`${ids[1]} (demo-r2): running → shutting-down`));
     expect(r.stdout, "the refreshed table").to.match(/Workshop "demo" now:/);
     expect(sim.callsByAction().TerminateInstances).to.equal(1);
 
@@ -226,6 +227,7 @@ describe("instances destroy, non-interactive (simulator)", function () {
     const again = await destroy(["--ids", ids[0]!, "--yes"]);
     expect(again.code).to.equal(0);
     expect(again.stdout).to.contain("already terminated");
+    expect(again.stdout, "no warning about nothing").to.not.contain("TERMINATED");
     expect(sim.callsByAction().TerminateInstances ?? 0).to.equal(0);
     const all = await destroy(["--all", "--yes"]);
     expect(all.code, all.stderr).to.equal(0);

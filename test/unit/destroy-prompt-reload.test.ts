@@ -6,7 +6,7 @@ import { styleFor } from "../../src/ui/style.js";
 import { timeFormatter } from "../../src/ui/time.js";
 
 describe("destroy prompt after terminating", () => {
-  it("a failed reload of the table does not turn a done termination into an error", async () => {
+  it("a failed reload of the table does not turn a done termination into an error, nor end the session", async () => {
     const stdin = new PassThrough();
     const answers = ["1", "y"];
     let text = "";
@@ -45,5 +45,9 @@ describe("destroy prompt after terminating", () => {
     });
     expect(result?.terminated.map((t) => t.instanceId)).to.deep.equal(["i-0123456789abcdef0"]);
     expect(text).to.contain("Could not reload the table");
+    // Back at the table (then `q`), with the state TerminateInstances answered.
+    const afterwards = text.slice(text.indexOf("Could not reload the table"));
+    expect(afterwards).to.match(/i-0123456789abcdef0 +demo-1 .*shutting-down/);
+    expect(afterwards).to.contain("Quit: 1 instance was terminated.");
   });
 });

@@ -20,8 +20,9 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
       In a terminal, without a selection, shows the original's interactive table, by seat: type rows to
       terminate (\`1,2,3\`, \`1-4\`, \`1,2,4-6\`) or seats (\`seats 3,7-9\`), \`fr\`/\`fs\`/\`ft\`/\`fp\`/\`fa\` to filter
       (running, stopped, terminated, pending, all), \`se\`/\`si\`/\`sp\`/\`sc\`/\`ss\`/\`sn\` to sort (seat, id, public IP,
-      creation time, state, name), \`r\` to reload, \`q\` to quit. The selected rows are shown again and you
-      confirm with y/n/q.
+      creation time, state, name; the order of \`instances list --sort\`), \`r\` to reload, \`q\` to quit. The
+      selected rows are shown again and you confirm with y/n/q; after a termination the table comes back, read
+      again from EC2, until you quit.
 
       For scripts, select with exactly one of \`--seats\` (the attendees' numbers, as the hand-out gives them),
       \`--rows\` (numbered as \`instances list\` numbers them with the same \`--state\` and \`--sort\`), \`--ids\`,
@@ -189,7 +190,7 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
     }
 
     const live = picked.filter((r) => !isDone(r.instance.state));
-    if (!this.json && picked.length) out.write(`${renderSelection(picked, { style, time, sort })}\n\n`);
+    if (!this.json && live.length) out.write(`${renderSelection(picked, { style, time, sort })}\n\n`);
     if (live.length === 0) {
       const inStates = states.length ? ` in state ${states.join(" or ")}` : "";
       const what =

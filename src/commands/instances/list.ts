@@ -46,7 +46,7 @@ export class InstancesListCommand extends WorkshopInstancesCommand {
     try {
       const { buildRows } = await import("../../instances/listing.js");
       const rows = buildRows(await session.load(states), { sort: this.sort as SortKey });
-      const { instanceJson, renderInstanceTable, tableFooter } = await import("../../ui/instance-table.js");
+      const { instanceJson, renderInstanceTable, tableFooter, tableHeading } = await import("../../ui/instance-table.js");
       if (this.json) {
         this.context.stdout.write(`${JSON.stringify(rows.map(instanceJson), null, 2)}\n`);
         return 0;
@@ -60,7 +60,7 @@ export class InstancesListCommand extends WorkshopInstancesCommand {
         const which = states.length ? ` in state ${states.join(" or ")}` : "";
         out.write(`Workshop "${session.name}" has no instances${which}.\n`);
       } else {
-        out.write(`${style.bold(`Workshop "${session.name}"`)}: ${rows.length} instance${rows.length === 1 ? "" : "s"}\n\n`);
+        out.write(`${tableHeading(session.name, rows.length, { style, states })}\n\n`);
         out.write(`${renderInstanceTable(rows, { style, time, sort: this.sort as SortKey, now })}\n\n`);
       }
       out.write(`${tableFooter({ time, now, style, terminatedNote: rows.some((r) => r.instance.state === "terminated") })}\n`);

@@ -94,21 +94,25 @@ function stoppingEc2(): EC2Client & { launches: number } {
   return Object.assign(fake, { send });
 }
 
+/** Two seats, --replace-failed's two rounds, on a fast clock. */
+function runWithReplacing(ec2: EC2Client): ReturnType<typeof createBatch> {
+  return createBatch(ec2, {
+    settings: { name: "demo", region: "eu-west-1", maximum: 10, instructions: "" } as WorkshopSettings,
+    seats: [1, 2],
+    batch: "b1",
+    prep: { template: { id: "lt-0123456789abcdef0", name: "ec2-workshop-demo", version: "1" }, subnets: [], launchedBy: "tester", holders: [] },
+    clock: scaledClock(1000),
+    replaceRounds: 2,
+    nameSeats: false,
+    random: () => 0,
+    timing: { firstMs: 10, checkMs: 10, launchMaxMs: 10, jitterMs: 0 },
+  });
+}
+
 describe("createBatch --replace-failed", () => {
   it("reports a replaced machine with the reason it failed, not its own termination", async () => {
-    const settings = { name: "demo", region: "eu-west-1", maximum: 10, instructions: "" } as WorkshopSettings;
     const ec2 = stoppingEc2();
-    const { report } = await createBatch(ec2, {
-      settings,
-      seats: [1, 2],
-      batch: "b1",
-      prep: { template: { id: "lt-0123456789abcdef0", name: "ec2-workshop-demo", version: "1" }, subnets: [], launchedBy: "tester", holders: [] },
-      clock: scaledClock(1000),
-      replaceRounds: 2,
-      nameSeats: false,
-      random: () => 0,
-      timing: { firstMs: 10, checkMs: 10, launchMaxMs: 10, jitterMs: 0 },
-    });
+    const { report } = await runWithReplacing(ec2);
     expect(ec2.launches, "one replacement launch").to.equal(2);
     expect(report.ready.map((r) => r.seat)).to.deep.equal([1, 2]);
     expect(report.failed).to.have.length(1);
@@ -116,19 +120,8 @@ describe("createBatch --replace-failed", () => {
     expect(report.failed[0]!.reason).to.equal("stopped: Client.InstanceInitiatedShutdown: Instance initiated shutdown; terminated and replaced");
   });
 
-
   it("keeps the report (the ready instances) when the failed ones cannot be terminated", async () => {
-    const settings = { name: "demo", region: "eu-west-1", maximum: 10, instructions: "" } as WorkshopSettings;
-    const { report } = await createBatch(fakeEc2(), {
-      settings,
-      seats: [1, 2],
-      batch: "b1",
-      prep: { template: { id: "lt-0123456789abcdef0", name: "ec2-workshop-demo", version: "1" }, subnets: [], launchedBy: "tester", holders: [] },
-      clock: scaledClock(1000),
-      replaceRounds: 2,
-      random: () => 0,
-      timing: { firstMs: 10, checkMs: 10, launchMaxMs: 10, jitterMs: 0 },
-    });
+    const { report } = await runWithReplacing(fakeEc2());
     expect(report.ready.map((r) => r.instanceId)).to.deep.equal([READY]);
     expect(report.ready[0]?.publicIp).to.equal("203.0.113.1");
     expect(report.failed.map((f) => f.instanceId)).to.deep.equal([STOPPED]);

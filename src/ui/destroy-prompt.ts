@@ -1,7 +1,8 @@
 // The interactive table of the original destroy_instances: show, filter, sort, select rows,
-// confirm, terminate, and back to the table (fresh from EC2) until the user quits. Plain readline on the terminal (line editing, history,
-// Ctrl-C and Ctrl-D both mean "quit"). The EC2 side comes in as functions, so this module
-// never loads the SDK and can be driven by any loader in tests.
+// confirm, terminate, and back to the table (fresh from EC2) until the user quits. Plain
+// readline on the terminal (line editing, history, Ctrl-C and Ctrl-D both mean "quit"). The
+// EC2 side comes in as functions, so this module never loads the SDK and can be driven by any
+// loader in tests.
 import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { buildRows, DEFAULT_SORT, filterStates, isDone, rowsOfSeats, type ListedInstance, type Row } from "../instances/listing.js";
@@ -87,7 +88,8 @@ export function renderNothingToTerminate(rows: readonly Row[]): string {
     rows.length === 1
       ? `Row ${rows[0]!.row} (${rows[0]!.instance.instanceId}) is`
       : `Rows ${formatSeatList(rows.map((r) => r.row))} are`;
-  return `${which} already ${states.join(" or ")}: nothing to terminate. Pick running, pending, stopping or stopped rows.`;
+  // One line that fits 80 columns (an instance id included).
+  return `${which} already ${states.join(" or ")}: nothing to terminate.`;
 }
 
 /** The selected rows again, under a warning that says exactly what will happen (some must be live). */

@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { withoutMissingIds } from "./instance-id.js";
 import { seatOf } from "./seats.js";
-import { TAG, tagValue } from "./tags.js";
+import { TAG } from "./tags.js";
 
 /**
  * DescribeInstances' largest page: MaxResults 5 to 1000 (Amazon EC2 API Reference,
@@ -40,7 +40,7 @@ export function toWorkshopInstance(i: Instance): WorkshopInstance {
   const tags = Object.fromEntries((i.Tags ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? ""]));
   return {
     instanceId: i.InstanceId ?? "",
-    name: tagValue(i.Tags, TAG.name) ?? "",
+    name: tags[TAG.name] ?? "",
     state: i.State?.Name ?? "unknown",
     stateReason: i.StateReason?.Message ?? i.StateTransitionReason ?? undefined,
     publicIp: i.PublicIpAddress ?? undefined,
@@ -49,8 +49,8 @@ export function toWorkshopInstance(i: Instance): WorkshopInstance {
     subnetId: i.SubnetId ?? undefined,
     instanceType: i.InstanceType ?? undefined,
     launchTime: i.LaunchTime,
-    batch: tagValue(i.Tags, TAG.batch),
-    workshop: tagValue(i.Tags, TAG.workshop),
+    batch: tags[TAG.batch],
+    workshop: tags[TAG.workshop],
     seat: seatOf(tags, i.AmiLaunchIndex),
     tags,
   };
@@ -62,8 +62,6 @@ export interface DescribeByTagOptions {
   batch?: string;
   /** Only these states (instance-state-name values). */
   states?: readonly string[];
-  /** Called after each page, e.g. to count calls. */
-  onPage?: (count: number) => void;
   abortSignal?: AbortSignal;
 }
 
@@ -74,26 +72,44 @@ export function workshopFilters(o: Pick<DescribeByTagOptions, "workshop" | "batc
   return filters;
 }
 
-/** Every instance tagged Workshop=<workshop> (and the batch / states, if given), all pages. */
+/**
+ * Whether an instance, as EC2 described it, is what the filters asked for: tagged exactly
+ * `Workshop=<workshop>` (case and spaces count: `HB`, `hb ` and `hb2` are other workshops), of
+ * the batch and in the states when given. The filters alone are not trusted: an endpoint or a
+ * proxy that ignores them would otherwise hand every instance of the account to the callers,
+ * which list, hand out, adopt, move and terminate what they get.
+ */
+export function isAskedFor(i: Pick<WorkshopInstance, "instanceId" | "state" | "tags">, o: Pick<DescribeByTagOptions, "workshop" | "batch" | "states">): boolean {
+  return (
+    i.instanceId !== "" &&
+    i.tags[TAG.workshop] === o.workshop &&
+    (!o.batch || i.tags[TAG.batch] === o.batch) &&
+    (!o.states?.length || o.states.includes(i.state))
+  );
+}
+
+/**
+ * Every instance tagged Workshop=<workshop> (and the batch / states, if given), all pages, each
+ * checked against the tags itself (isAskedFor) and listed once. Every read of a workshop's
+ * instances goes through here: list, hand-out, seats, waiting, replacing, terminating.
+ */
 export async function describeWorkshopInstances(ec2: EC2Client, o: DescribeByTagOptions): Promise<WorkshopInstance[]> {
-  const out: WorkshopInstance[] = [];
+  const out = new Map<string, WorkshopInstance>();
   const pages = paginateDescribeInstances(
     { client: ec2, pageSize: MAX_PAGE },
     { Filters: workshopFilters(o) },
     { abortSignal: o.abortSignal },
   );
   for await (const page of pages) {
-    let n = 0;
     for (const r of page.Reservations ?? []) {
       for (const i of r.Instances ?? []) {
-        out.push(toWorkshopInstance(i));
-        n++;
+        const instance = toWorkshopInstance(i);
+        if (isAskedFor(instance, o)) out.set(instance.instanceId, instance);
       }
     }
-    o.onPage?.(n);
     if (o.abortSignal?.aborted) break;
   }
-  return out;
+  return [...out.values()];
 }
 
 /**

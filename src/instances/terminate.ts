@@ -99,7 +99,8 @@ async function explainMissing(
       );
       for (const r of res.Reservations ?? []) {
         for (const i of r.Instances ?? []) {
-          if (!i.InstanceId) continue;
+          // An endpoint that ignores the filter answers with other instances too.
+          if (!i.InstanceId || !chunk.includes(i.InstanceId)) continue;
           const owner = tagValue(i.Tags, TAG.workshop);
           reasons.set(
             i.InstanceId,
@@ -169,7 +170,7 @@ export async function terminateWorkshopInstances(
     }
     for (const id of outcome.missing) result.skipped.push({ instanceId: id, reason: "no longer exists in EC2" });
     for (const c of outcome.answer?.TerminatingInstances ?? []) {
-      if (!c.InstanceId) continue;
+      if (!c.InstanceId || !chunk.includes(c.InstanceId)) continue;
       result.terminated.push({ instanceId: c.InstanceId, previousState: c.PreviousState?.Name, currentState: c.CurrentState?.Name });
     }
   }

@@ -45,6 +45,8 @@ export interface VcpuUsage {
   instances: number;
 }
 
+const COUNTED_STATES: readonly string[] = ["pending", "running"];
+
 /**
  * The vCPUs counting against `quota` now: every pending or running On-Demand instance of the
  * region (not only this workshop's) whose family falls under the quota. Spot instances have
@@ -56,7 +58,7 @@ export async function vcpusInUse(ec2: EC2Client, quota: VcpuQuota, signal?: Abor
   do {
     const page = await ec2.send(
       new DescribeInstancesCommand({
-        Filters: [{ Name: "instance-state-name", Values: ["pending", "running"] }],
+        Filters: [{ Name: "instance-state-name", Values: [...COUNTED_STATES] }],
         MaxResults: 1000,
         ...(token ? { NextToken: token } : {}),
       }),
@@ -64,6 +66,8 @@ export async function vcpusInUse(ec2: EC2Client, quota: VcpuQuota, signal?: Abor
     );
     for (const r of page.Reservations ?? [])
       for (const i of r.Instances ?? []) {
+        // The state is checked here too: an endpoint that ignores the filter would count stopped ones.
+        if (!COUNTED_STATES.includes(i.State?.Name ?? "")) continue;
         if (!i.InstanceType || i.InstanceLifecycle === "spot" || onDemandQuotaFor(i.InstanceType)?.code !== quota.code) continue;
         perType.set(i.InstanceType, (perType.get(i.InstanceType) ?? 0) + 1);
       }

@@ -1,7 +1,8 @@
 // A small HTTP proxy in front of the simulator for the moments the simulator cannot make by
 // itself: hold a request or its answer until the test has done something (sent a signal,
-// changed a tag), or lose an answer after EC2 acted on it. Everything else passes through
-// unchanged, so the simulator's request log stays the truth about what was asked.
+// changed a tag), or lose an answer after EC2 acted on it; and, as a standing quirk, an endpoint
+// that ignores the filters of some actions. Everything else passes through unchanged, so the
+// simulator's request log stays the truth about what reached it.
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -26,6 +27,13 @@ export interface FaultProxy {
   /** "http://127.0.0.1:<port>": use it as the EC2 endpoint. */
   readonly endpoint: string;
   hooks: ProxyHooks;
+  /**
+   * Actions whose `Filter.N.*` parameters are stripped before they reach the simulator, as an
+   * EC2-compatible endpoint (or a proxy) that ignores filters would: every instance comes back.
+   * Kept when the hooks are reset (a quirk of the endpoint, not a moment of a test).
+   */
+  ignoreFiltersOf: Set<string>;
+  /** As the client sent them (filters included). */
   readonly requests: readonly ProxiedRequest[];
   close(): Promise<void>;
 }
@@ -37,6 +45,7 @@ export async function startFaultProxy(upstream: string, hooks: ProxyHooks = {}):
   const proxy: FaultProxy = {
     endpoint: "",
     hooks,
+    ignoreFiltersOf: new Set(),
     requests,
     close: () => Promise.resolve(),
   };
@@ -46,10 +55,11 @@ export async function startFaultProxy(upstream: string, hooks: ProxyHooks = {}):
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       void (async () => {
-        const body = Buffer.concat(chunks);
+        let body: Buffer = Buffer.concat(chunks);
         const params = Object.fromEntries(new URLSearchParams(body.toString("utf8")));
         const info: ProxiedRequest = { n: requests.length + 1, action: params.Action ?? "", params };
         requests.push(info);
+        if (proxy.ignoreFiltersOf.has(info.action)) body = withoutFilters(body);
         await proxy.hooks.beforeForward?.(info);
         const up = await forward(req, body).catch(() => undefined);
         if (!up) return void req.socket.destroy();
@@ -95,4 +105,11 @@ export async function startFaultProxy(upstream: string, hooks: ProxyHooks = {}):
       agent.destroy();
     });
   return proxy;
+}
+
+/** The Query-protocol body without its `Filter.N.*` parameters (the signature is not checked by the simulator). */
+function withoutFilters(body: Buffer): Buffer {
+  const params = new URLSearchParams(body.toString("utf8"));
+  for (const key of [...params.keys()]) if (/^Filter\.\d+\./.test(key)) params.delete(key);
+  return Buffer.from(params.toString(), "utf8");
 }

@@ -5,6 +5,7 @@ import type { PricingClient } from "@aws-sdk/client-pricing";
 import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { STSClient, type STSClientConfig } from "@aws-sdk/client-sts";
 import { UserError } from "../errors.js";
+import { checkUsableRegion } from "./regions.js";
 import type { AwsTarget } from "./target.js";
 
 // The SDK's notices about Node versions it will stop supporting would only clutter the output,
@@ -61,7 +62,7 @@ function commonConfig(target: AwsTarget, extras: ClientExtras) {
       "No AWS region is set: pass --region, set AWS_REGION, or run `ec2-workshop setup` to store one in your profile.",
     );
   return {
-    region: target.region,
+    region: checkUsableRegion(target.region, target.regionSource ?? "region", target.endpointUrl),
     ...(target.profile ? { profile: target.profile } : {}),
     ...(extras.credentials ? { credentials: extras.credentials } : {}),
     maxAttempts: extras.retry === "caller" ? 1 : SDK_MAX_ATTEMPTS,

@@ -90,7 +90,9 @@ export function suggestRegion(name: string): RegionInfo | undefined {
 
 /**
  * Validates a region name the user gave; returns it with its description. Unknown names are an
- * input error (exit 2) with a "did you mean" when one is close, before anything is written.
+ * input error (exit 2) with a "did you mean" when one is close, before anything is written. A
+ * name shaped like a partition's regions may be a region newer than this release's SDK data: the
+ * error says so (an update of the tool brings it).
  */
 export function checkRegion(name: string, source = "--region"): RegionInfo {
   const trimmed = name.trim();
@@ -98,5 +100,24 @@ export function checkRegion(name: string, source = "--region"): RegionInfo {
   if (known) return known;
   const near = suggestRegion(trimmed);
   const hint = near ? `Did you mean ${near.name} (${near.description})?` : "Run `ec2-workshop setup` without it to choose from the list.";
-  throw new InputError(`Unknown AWS region "${trimmed}" (${source}): it is not a region the AWS SDK knows. ${hint}`);
+  const newer = partitions().some((p) => new RegExp(p.regionRegex).test(trimmed)) ? " (a region newer than this release needs an update of ec2-workshop)" : "";
+  throw new InputError(`Unknown AWS region "${trimmed}" (${source}): it is not a region the AWS SDK knows${newer}. ${hint}`);
+}
+
+/** A region name as an EC2-compatible endpoint may use it (e.g. RegionOne): it only signs the requests there. */
+const PLAIN_REGION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/**
+ * The region a command's AWS calls are about to use, checked where it enters (--region,
+ * AWS_REGION, a workshop's settings; setup checks the profile's). Against AWS it must be one the
+ * SDK's data knows: an unknown name sends the SDK to a host that does not exist
+ * (ec2.<name>.amazonaws.com) and fails only after its retries, tens of seconds later, sometimes as
+ * a parse error of whatever answered. With an endpoint URL (the simulator, an EC2-compatible
+ * cloud) the region only signs the requests: any plain name goes there.
+ */
+export function checkUsableRegion(name: string, source: string, endpointUrl?: string): string {
+  if (!endpointUrl) return checkRegion(name, source).name;
+  if (!PLAIN_REGION_NAME.test(name))
+    throw new InputError(`"${name}" (${source}) is not a region name: use letters, digits and hyphens, e.g. us-east-1.`);
+  return name;
 }

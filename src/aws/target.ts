@@ -1,5 +1,6 @@
 // Which AWS account/region/endpoint a command talks to, resolved from flags and the
 // environment without loading the SDK (so --help and prompts stay fast).
+import { InputError } from "../errors.js";
 import type { Env } from "../home.js";
 
 export interface AwsTarget {
@@ -7,6 +8,8 @@ export interface AwsTarget {
   profile?: string;
   /** Explicit region; undefined = resolve from env / the profile's config when a client is made. */
   region?: string;
+  /** Where `region` came from (e.g. "--region", "AWS_REGION"), for the error when it is unknown (checked when a client is made). */
+  regionSource?: string;
   /** EC2-compatible endpoint (--endpoint-url, else AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL). */
   endpointUrl?: string;
   /**
@@ -28,18 +31,54 @@ export function timeScaleOf(env: Env): number | undefined {
   return env.EC2_WORKSHOP_TIME_SCALE && scale > 0 && Number.isFinite(scale) ? scale : undefined;
 }
 
+/** A workshop as far as AWS calls care: its name and the region of its settings (`aws:region`). */
+export interface WorkshopPlace {
+  name: string;
+  region: string;
+}
+
+const nonEmpty = (s: string | undefined): string | undefined => (s && s.trim() ? s.trim() : undefined);
+
 /**
- * Flags win over the environment. `fallbackRegion` (e.g. a workshop's `aws:region`) sits
- * between an explicit --region and the ambient AWS_REGION: a workshop's resources exist
- * only in its own region.
+ * Flags win over the environment. `region`, when given, is the region the calls are about (a
+ * workshop's own, already settled by workshopTarget, or one just chosen for a new workshop): it
+ * beats --region and the ambient AWS_REGION / AWS_DEFAULT_REGION. Where the region came from is
+ * kept: the client factory checks it against the SDK's data (src/aws/clients.ts), so an unknown
+ * name fails before the first request, naming its source, and an unused one is never refused.
  */
-export function resolveTarget(flags: TargetFlags, env: Env, fallbackRegion?: string): AwsTarget {
-  const nonEmpty = (s: string | undefined): string | undefined => (s && s.trim() ? s.trim() : undefined);
+export function resolveTarget(flags: TargetFlags, env: Env, region?: string, regionSource = "the workshop's settings"): AwsTarget {
   const timeScale = timeScaleOf(env);
+  const endpointUrl = nonEmpty(flags.endpointUrl) ?? nonEmpty(env.AWS_ENDPOINT_URL_EC2) ?? nonEmpty(env.AWS_ENDPOINT_URL);
+  const [name, source] = (
+    [
+      [region, regionSource],
+      [flags.region, "--region"],
+      [env.AWS_REGION, "AWS_REGION"],
+      [env.AWS_DEFAULT_REGION, "AWS_DEFAULT_REGION"],
+    ] as const
+  ).find(([value]) => nonEmpty(value) !== undefined) ?? [undefined, ""];
   return {
     profile: nonEmpty(flags.profile) ?? nonEmpty(env.AWS_PROFILE),
-    region: nonEmpty(flags.region) ?? nonEmpty(fallbackRegion) ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION),
-    endpointUrl: nonEmpty(flags.endpointUrl) ?? nonEmpty(env.AWS_ENDPOINT_URL_EC2) ?? nonEmpty(env.AWS_ENDPOINT_URL),
+    region: name?.trim(),
+    ...(name === undefined ? {} : { regionSource: source }),
+    endpointUrl,
     ...(timeScale ? { timeScale } : {}),
   };
+}
+
+/**
+ * Where a workshop's AWS calls go: its own region, always. Its network, template and instances
+ * exist only there, and instances tagged with its name in another region are someone else's (a
+ * colleague's workshop of the same name): acting on them would be acting outside the workshop.
+ * So an explicit --region naming another region is refused (a usage error, before any call),
+ * while the ambient AWS_REGION / AWS_DEFAULT_REGION, often set in the shell for other work,
+ * simply gives way. Every command that opens an existing workshop takes its target from here.
+ */
+export function workshopTarget(flags: TargetFlags, env: Env, workshop: WorkshopPlace): AwsTarget {
+  const asked = nonEmpty(flags.region);
+  if (asked !== undefined && asked !== workshop.region)
+    throw new InputError(
+      `Workshop "${workshop.name}" is in ${workshop.region}, not ${asked} (--region): its instances exist only there, and any tagged "${workshop.name}" in ${asked} belong to someone else. Leave out --region; nothing was changed.`,
+    );
+  return resolveTarget(flags, env, workshop.region, `aws:region of workshop "${workshop.name}"`);
 }

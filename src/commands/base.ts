@@ -2,7 +2,7 @@
 import { Command, Option, UsageError, type BaseContext } from "clipanion";
 import { describeError, exitCodeOf } from "../errors.js";
 import { takeHomeNotes, type Env } from "../home.js";
-import { resolveTarget, type AwsTarget } from "../aws/target.js";
+import { resolveTarget, workshopTarget, type AwsTarget, type WorkshopPlace } from "../aws/target.js";
 import { styleFor, type Style } from "../ui/style.js";
 import { isInteractive } from "../ui/terminal.js";
 
@@ -53,9 +53,14 @@ export abstract class BaseCommand extends Command<AppContext> {
     return isInteractive(this.context.stdin, this.context.stdout);
   }
 
-  /** Where to send AWS calls; `workshopRegion` (from the stack settings) beats the ambient region. */
-  protected awsTarget(workshopRegion?: string): AwsTarget {
-    return resolveTarget({ profile: this.profile, region: this.region, endpointUrl: this.endpointUrl }, this.env, workshopRegion);
+  /** Where to send AWS calls: `region` when given (see resolveTarget), else --region, else AWS_REGION. */
+  protected awsTarget(region?: string, regionSource?: string): AwsTarget {
+    return resolveTarget({ profile: this.profile, region: this.region, endpointUrl: this.endpointUrl }, this.env, region, regionSource);
+  }
+
+  /** Where an existing workshop's AWS calls go: its own region; a --region naming another is refused (workshopTarget). */
+  protected workshopTarget(workshop: WorkshopPlace): AwsTarget {
+    return workshopTarget({ profile: this.profile, region: this.region, endpointUrl: this.endpointUrl }, this.env, workshop);
   }
 
   protected reportError(err: unknown): number {

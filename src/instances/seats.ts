@@ -9,6 +9,16 @@
 // `ec2-workshop:seat`, which wins over the list.
 import { TAG } from "./tags.js";
 
+/**
+ * The most seats a workshop may have. Every seat is a machine launched, tagged, listed and handed
+ * out one by one, and a launch must keep EC2's pace: RunInstances' instance bucket holds 1,000 and
+ * refills 2 a second ("Request throttling for the Amazon EC2 API"), so 2,000 machines already
+ * take over 8 minutes to start, longer than a launch phase's default 5, and they are 4,000 vCPUs
+ * even of the smallest t3, beyond the On-Demand quota of nearly every account. A larger maximum
+ * is a typo (an extra zero, 1e9), not a workshop; a bigger event runs several workshops.
+ */
+export const MAX_SEATS = 2000;
+
 /** EC2 tag values hold at most 256 characters: a call's seat list must fit (seatsThatFit). */
 export const TAG_VALUE_MAX = 256;
 

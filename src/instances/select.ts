@@ -2,6 +2,8 @@
 // either fully understood or rejected with one line saying why. A half-parsed answer never
 // selects anything, and no answer can select a row outside the table.
 
+import { MAX_SEATS } from "./seats.js";
+
 /** Filters (`fr`, `fs`, ...): which states the table shows. `all` shows every state. */
 export type FilterKey = "all" | "running" | "stopped" | "terminated" | "pending";
 
@@ -56,15 +58,53 @@ export const SEATS: NumberedUnit = {
   beyond: (token, n) => `there is no seat ${token}: the workshop's seats are 1 to ${n}`,
 };
 
+/** Seats before the workshop is known: none is beyond the most any workshop may have. */
+export const ANY_SEATS: NumberedUnit = {
+  noun: "seat",
+  beyond: (token, n) => `there is no seat ${token}: a workshop has at most ${n} seats`,
+};
+
 /** Longest number we read as a number; anything longer is certainly past the end. */
 const MAX_DIGITS = 9;
 
-function listNumber(token: string, limit: number, unit: NumberedUnit): { ok: true; n: number } | { ok: false; error: string } {
+type Checked<T> = { ok: true } & T | { ok: false; error: string };
+
+/** One number of a selection; `limit` undefined = not known yet (then only its form is checked). */
+function listNumber(token: string, limit: number | undefined, unit: NumberedUnit): Checked<{ n: number }> {
   if (!/^\d+$/.test(token)) return { ok: false, error: `"${token}" is not a ${unit.noun} number` };
   const n = token.length > MAX_DIGITS ? Number.POSITIVE_INFINITY : Number(token);
   if (n === 0) return { ok: false, error: `there is no ${unit.noun} 0: ${unit.noun}s are numbered from 1` };
-  if (n > limit) return { ok: false, error: unit.beyond(token, limit) };
+  if (limit !== undefined && n > limit) return { ok: false, error: unit.beyond(token, limit) };
+  if (!Number.isFinite(n)) return { ok: false, error: `${unit.noun} ${token} is out of range` };
   return { ok: true, n };
+}
+
+/** The items of a selection as ranges (a single number is a range of one), checked, not expanded. */
+function parseRanges(input: string, limit: number | undefined, unit: NumberedUnit): Checked<{ ranges: [number, number][] }> {
+  const text = input.trim();
+  if (text === "") return { ok: false, error: `nothing selected: give ${unit.noun} numbers like 1,2,4-6` };
+  const ranges: [number, number][] = [];
+  for (const rawItem of text.split(",")) {
+    const item = rawItem.trim();
+    if (item === "") return { ok: false, error: `"${text}" has an empty item between commas` };
+    const parts = item.split("-").map((p) => p.trim());
+    if (parts.length === 1) {
+      const r = listNumber(parts[0]!, limit, unit);
+      if (!r.ok) return r;
+      ranges.push([r.n, r.n]);
+    } else if (parts.length === 2) {
+      if (parts[0] === "" || parts[1] === "") return { ok: false, error: `"${item}" is not a range: write it like 4-6` };
+      const from = listNumber(parts[0]!, limit, unit);
+      if (!from.ok) return from;
+      const to = listNumber(parts[1]!, limit, unit);
+      if (!to.ok) return to;
+      if (from.n > to.n) return { ok: false, error: `"${item}" runs backwards: write the smaller ${unit.noun} first (${to.n}-${from.n})` };
+      ranges.push([from.n, to.n]);
+    } else {
+      return { ok: false, error: `"${item}" is not a range: write it like 4-6` };
+    }
+  }
+  return { ok: true, ranges };
 }
 
 /**
@@ -73,30 +113,21 @@ function listNumber(token: string, limit: number, unit: NumberedUnit): { ok: tru
  * found. Every returned number is in 1..limit.
  */
 export function parseSelection(input: string, limit: number, unit: NumberedUnit = ROWS): SelectionResult {
-  const text = input.trim();
-  if (text === "") return { ok: false, error: `nothing selected: give ${unit.noun} numbers like 1,2,4-6` };
+  const parsed = parseRanges(input, limit, unit);
+  if (!parsed.ok) return parsed;
   const picked = new Set<number>();
-  for (const rawItem of text.split(",")) {
-    const item = rawItem.trim();
-    if (item === "") return { ok: false, error: `"${text}" has an empty item between commas` };
-    const parts = item.split("-").map((p) => p.trim());
-    if (parts.length === 1) {
-      const r = listNumber(parts[0]!, limit, unit);
-      if (!r.ok) return r;
-      picked.add(r.n);
-    } else if (parts.length === 2) {
-      if (parts[0] === "" || parts[1] === "") return { ok: false, error: `"${item}" is not a range: write it like 4-6` };
-      const from = listNumber(parts[0]!, limit, unit);
-      if (!from.ok) return from;
-      const to = listNumber(parts[1]!, limit, unit);
-      if (!to.ok) return to;
-      if (from.n > to.n) return { ok: false, error: `"${item}" runs backwards: write the smaller ${unit.noun} first (${to.n}-${from.n})` };
-      for (let n = from.n; n <= to.n; n++) picked.add(n);
-    } else {
-      return { ok: false, error: `"${item}" is not a range: write it like 4-6` };
-    }
-  }
+  for (const [from, to] of parsed.ranges) for (let n = from; n <= to; n++) picked.add(n);
   return { ok: true, rows: [...picked].sort((a, b) => a - b) };
+}
+
+/**
+ * What is wrong with the form of a selection, before the table it selects from is known (e.g.
+ * `--rows` before the instances are read); undefined when nothing is. Nothing is expanded, so a
+ * range as long as 1-999999999 costs nothing here.
+ */
+export function selectionFormError(input: string, unit: NumberedUnit = ROWS): string | undefined {
+  const parsed = parseRanges(input, undefined, unit);
+  return parsed.ok ? undefined : parsed.error;
 }
 
 export type PromptCommand =
@@ -125,7 +156,7 @@ export function parseCommand(input: string, rowCount: number): PromptCommand {
   // `seat 7`, `seats 3,7-9`: by seat rather than by row (the caller finds the seats' machines).
   const bySeat = /^seats?(?:\s+(.*))?$/.exec(word);
   if (bySeat) {
-    const seats = parseSelection(bySeat[1] ?? "", Number.MAX_SAFE_INTEGER, SEATS);
+    const seats = parseSelection(bySeat[1] ?? "", MAX_SEATS, ANY_SEATS);
     return seats.ok ? { kind: "seats", seats: seats.rows } : { kind: "error", message: seats.error };
   }
   if (/^[a-z]+$/.test(word))

@@ -25,7 +25,7 @@ export interface WorkshopSession {
 export interface OpenOptions {
   /** The workshop's settings (read from stacks/Pulumi.<name>.yaml by the command layer). */
   settings: WorkshopSettings;
-  /** Where its EC2 calls go (its region, unless --region says otherwise). */
+  /** Where its EC2 calls go: its own region (workshopTarget in src/aws/target.ts). */
   target: AwsTarget;
   env: Env;
   /** Only this batch's instances are listed (and so can be selected). */

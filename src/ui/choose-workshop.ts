@@ -63,7 +63,7 @@ async function templateProblem(entry: WorkshopEntry, ec2For: ChooseWorkshopOptio
 
 export async function chooseWorkshop(o: ChooseWorkshopOptions): Promise<WorkshopChoice> {
   if (o.given !== undefined) {
-    const settings = await readSettings(o.home, o.given.trim());
+    const settings = await readSettings(o.home, o.given);
     return { name: settings.name, settings };
   }
   if (!o.interactive) {

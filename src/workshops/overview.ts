@@ -42,11 +42,14 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 export interface OverviewOptions {
   home: string;
   env: Env;
+  /** Where a workshop's live counts are read: its own region. */
   target: (region: string) => AwsTarget;
   profile?: string;
   endpointUrl?: string;
   /** Only these workshops (show). */
   only?: string;
+  /** Only the workshops in this region (list --region); a workshop whose settings cannot be read stays listed. */
+  inRegion?: string;
   /** Read the backend (needs the Pulumi CLI). */
   backend?: boolean;
   /** Read live instance counts from EC2. */
@@ -56,6 +59,8 @@ export interface OverviewOptions {
 export async function gatherOverview(o: OverviewOptions): Promise<Overview> {
   const notes: string[] = [];
   const byName = new Map<string, WorkshopRow>();
+  /** Workshops left out by inRegion (the backend lists them too). */
+  const elsewhere = new Set<string>();
   const names = o.only ? [o.only] : await listWorkshopNames(o.home);
   for (const name of names) {
     const row: WorkshopRow = { name };
@@ -64,13 +69,14 @@ export async function gatherOverview(o: OverviewOptions): Promise<Overview> {
     } catch (err) {
       row.settingsError = describeError(err);
     }
-    byName.set(name, row);
+    if (o.inRegion !== undefined && row.settings && row.settings.region !== o.inRegion) elsewhere.add(name);
+    else byName.set(name, row);
   }
 
   if (o.backend !== false) {
     const why = await whyNoEngine(o.home, o.env);
     if (why) notes.push(`Pulumi backend not read: ${why}`);
-    else await readBackend(o, byName, notes);
+    else await readBackend(o, byName, notes, elsewhere);
   }
 
   if (o.live !== false) {
@@ -107,12 +113,12 @@ export async function gatherOverview(o: OverviewOptions): Promise<Overview> {
 }
 
 /** Adds what the backend knows (`pulumi stack ls`) to the rows; a failure becomes a note. */
-async function readBackend(o: OverviewOptions, byName: Map<string, WorkshopRow>, notes: string[]): Promise<void> {
+async function readBackend(o: OverviewOptions, byName: Map<string, WorkshopRow>, notes: string[], elsewhere: ReadonlySet<string>): Promise<void> {
   try {
     const { WorkshopStacks } = await import("./stacks.js");
     const stacks = await WorkshopStacks.open({ home: o.home, env: o.env, profile: o.profile, endpointUrl: o.endpointUrl });
     for (const s of await stacks.list()) {
-      if (o.only && s.name !== o.only) continue;
+      if ((o.only && s.name !== o.only) || elsewhere.has(s.name)) continue;
       const row = byName.get(s.name) ?? { name: s.name, settingsError: "no settings file in stacks/" };
       row.inBackend = true;
       row.lastUpdate = s.lastUpdate;

@@ -7,6 +7,7 @@ import { dirname } from "node:path";
 import * as t from "typanion";
 import { InputError, UserError } from "../errors.js";
 import { stackConfigPath, stacksDir } from "../home.js";
+import { MAX_SEATS } from "../instances/seats.js";
 import { cidrProblem, parseCidr } from "./cidr.js";
 import { parseYamlDocument, readYamlFile, yaml } from "./yaml-file.js";
 
@@ -22,6 +23,8 @@ export const HOME_ENV = "EC2_WORKSHOP_PROGRAM_HOME";
 export const WORKSHOP_NAME = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 
 export function checkWorkshopName(name: string): string {
+  if (name !== name.trim() && WORKSHOP_NAME.test(name.trim()))
+    throw new UserError(`"${name}" is not a valid workshop name: it has spaces around it (did you mean "${name.trim()}"?). Names never contain spaces.`, 2);
   if (!WORKSHOP_NAME.test(name))
     throw new UserError(
       `"${name}" is not a valid workshop name: use 1-40 lowercase letters, digits and hyphens, starting and ending with a letter or digit.`,
@@ -217,7 +220,13 @@ const isVolumeType = t.makeValidator<unknown, string>({
     ),
 });
 
-const isCount = t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(1)]);
+const isSeatCount = t.cascade(t.isNumber(), [
+  t.isInteger(),
+  t.isAtLeast(1),
+  t.makeValidator<number, number>({
+    test: (v, state): v is number => v <= MAX_SEATS || fail(state, `${v} seats is more than a workshop may have (at most ${MAX_SEATS}; run several workshops for a bigger event)`),
+  }),
+]);
 const isRegion = matching(/^[a-z]{2}(-[a-z]+)+-\d+$/, "an AWS region (e.g. us-east-1)");
 export const isAmiId = matching(/^ami-[0-9a-f]{8,17}$/, "an AMI id (ami- and 8 or 17 hex digits)");
 export const isInstanceType = matching(/^[a-z0-9-]+\.[a-z0-9-]+$/, "an instance type (e.g. t3.micro)");
@@ -239,7 +248,7 @@ const K = (key: string): string => `${PROJECT}:${key}`;
 const isConfig = t.isObject(
   {
     "aws:region": isRegion,
-    [K("maximum")]: isCount,
+    [K("maximum")]: isSeatCount,
     [K("instructions")]: t.isOptional(t.isString()),
     [K("ami")]: t.isOptional(isAmiId),
     [K("instanceType")]: t.isOptional(isInstanceType),

@@ -6,8 +6,8 @@ import { main } from "../../src/entry.js";
 import { BaseCommand, type AppContext } from "../../src/commands/base.js";
 import { commands } from "../../src/commands/index.js";
 import { SetupCommand } from "../../src/commands/setup.js";
-import { resolveTarget } from "../../src/aws/target.js";
-import { UserError } from "../../src/errors.js";
+import { resolveTarget, workshopTarget } from "../../src/aws/target.js";
+import { InputError, UserError } from "../../src/errors.js";
 import { colorEnabled } from "../../src/ui/style.js";
 
 /** A writable that remembers what was written. */
@@ -152,21 +152,41 @@ describe("options: the error boundary of BaseCommand", () => {
 });
 
 describe("options: where AWS calls go (resolveTarget) and colours", () => {
-  it("flags beat the environment; a workshop's region sits between --region and AWS_REGION", () => {
+  it("flags beat the environment; the region the calls are about (a workshop's) beats both, and its source is kept", () => {
     const env = { AWS_PROFILE: "envp", AWS_REGION: "us-east-1", AWS_ENDPOINT_URL_EC2: "http://ec2", AWS_ENDPOINT_URL: "http://all" };
-    expect(resolveTarget({}, env)).to.deep.equal({ profile: "envp", region: "us-east-1", endpointUrl: "http://ec2" });
-    expect(resolveTarget({ profile: "p", region: "eu-west-1", endpointUrl: "http://x" }, env, "ap-south-1")).to.deep.equal({
+    expect(resolveTarget({}, env)).to.deep.equal({ profile: "envp", region: "us-east-1", regionSource: "AWS_REGION", endpointUrl: "http://ec2" });
+    expect(resolveTarget({ profile: "p", region: "eu-west-1", endpointUrl: "http://x" }, env)).to.deep.equal({
       profile: "p",
       region: "eu-west-1",
+      regionSource: "--region",
       endpointUrl: "http://x",
     });
-    expect(resolveTarget({}, env, "ap-south-1").region).to.equal("ap-south-1");
+    expect(resolveTarget({ region: "eu-west-1" }, env, "ap-south-1")).to.include({ region: "ap-south-1", regionSource: "the workshop's settings" });
+    expect(resolveTarget({}, env, "ap-south-1", "the region prompt").regionSource).to.equal("the region prompt");
     expect(resolveTarget({}, { AWS_DEFAULT_REGION: "sa-east-1", AWS_ENDPOINT_URL: "http://all" })).to.deep.equal({
       profile: undefined,
       region: "sa-east-1",
+      regionSource: "AWS_DEFAULT_REGION",
       endpointUrl: "http://all",
     });
     expect(resolveTarget({ profile: "  ", region: "" }, { AWS_PROFILE: " " })).to.deep.equal({ profile: undefined, region: undefined, endpointUrl: undefined });
+  });
+
+  it("a workshop's calls go to its own region: an ambient AWS_REGION gives way, another --region is refused (exit 2)", () => {
+    const hb = { name: "hb", region: "us-east-1" };
+    expect(workshopTarget({}, { AWS_REGION: "us-west-2" }, hb)).to.include({ region: "us-east-1", regionSource: 'aws:region of workshop "hb"' });
+    expect(workshopTarget({ region: "us-east-1" }, { AWS_REGION: "us-west-2" }, hb).region).to.equal("us-east-1");
+    expect(workshopTarget({ region: " us-east-1 " }, {}, hb).region).to.equal("us-east-1");
+    let error: unknown;
+    try {
+      workshopTarget({ region: "us-west-2" }, {}, hb);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).to.be.instanceOf(InputError);
+    expect((error as Error).message).to.equal(
+      'Workshop "hb" is in us-east-1, not us-west-2 (--region): its instances exist only there, and any tagged "hb" in us-west-2 belong to someone else. Leave out --region; nothing was changed.',
+    );
   });
 
   it("colour: NO_COLOR turns it off, FORCE_COLOR on, otherwise only on a TTY", () => {

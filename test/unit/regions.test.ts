@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { partition } from "@aws-sdk/core/client";
-import { allRegions, checkRegion, findRegion, partitionOfArn, partitionOfRegion, partitions, regionChoices, suggestRegion } from "../../src/aws/regions.js";
+import { allRegions, checkRegion, checkUsableRegion, findRegion, partitionOfArn, partitionOfRegion, partitions, regionChoices, suggestRegion } from "../../src/aws/regions.js";
 import { InputError } from "../../src/errors.js";
 
 describe("regions: the SDK's partition data", () => {
@@ -53,10 +53,21 @@ describe("regions: the SDK's partition data", () => {
     expect(error).to.be.instanceOf(InputError);
     expect((error as InputError).exitCode).to.equal(2);
     expect((error as Error).message).to.equal(
-      'Unknown AWS region "us-est-1" (--region): it is not a region the AWS SDK knows. Did you mean us-east-1 (US East (N. Virginia))?',
+      'Unknown AWS region "us-est-1" (--region): it is not a region the AWS SDK knows (a region newer than this release needs an update of ec2-workshop). Did you mean us-east-1 (US East (N. Virginia))?',
     );
     expect(() => checkRegion("mars-1", "AWS_REGION")).to.throw(InputError, /"mars-1" \(AWS_REGION\).*without it to choose from the list/);
     expect(checkRegion(" eu-west-2 ").name).to.equal("eu-west-2");
+  });
+
+  it("checks the region a client is made for: the SDK's regions against AWS, any plain name against an endpoint URL", () => {
+    expect(checkUsableRegion("eu-west-1", "--region")).to.equal("eu-west-1");
+    // Shaped like an AWS region but unknown to this release (a typo, or a region newer than its SDK).
+    expect(() => checkUsableRegion("eu-west-9", "AWS_REGION")).to.throw(InputError, /^Unknown AWS region "eu-west-9" \(AWS_REGION\): .*newer than this release needs an update.*Did you mean eu-west-1/);
+    expect(() => checkUsableRegion("mars-1", 'aws:region of workshop "hb"')).to.throw(InputError, /^Unknown AWS region "mars-1" \(aws:region of workshop "hb"\): it is not a region the AWS SDK knows\. Run/);
+    // An EC2-compatible endpoint names its regions as it likes; the name only signs requests there.
+    expect(checkUsableRegion("RegionOne", "--region", "http://cloud.example:8773")).to.equal("RegionOne");
+    expect(checkUsableRegion("eu-west-9", "--region", "http://127.0.0.1:4566")).to.equal("eu-west-9");
+    expect(() => checkUsableRegion("us east", "--region", "http://127.0.0.1:4566")).to.throw(InputError, /is not a region name/);
   });
 
   it("suggests only close names", () => {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { parseCommand, parseSelection, PROMPT_HELP, SORT_COMMAND_LIST, SORT_KEYS, SORTS } from "../../src/instances/select.js";
+import { MAX_SEATS } from "../../src/instances/seats.js";
+import { ANY_SEATS, parseCommand, parseSelection, PROMPT_HELP, selectionFormError, SORT_COMMAND_LIST, SORT_KEYS, SORTS } from "../../src/instances/select.js";
 import { Prng } from "../../src/sim/prng.js";
 
 describe("selection language", () => {
@@ -44,6 +45,25 @@ describe("selection language", () => {
     expect(bad("1", 0)).to.match(/no rows/);
     expect(bad("", 5)).to.match(/nothing selected/);
     for (const e of [bad("5-2", 5), bad("x", 5)]) expect(e).to.not.contain("\n");
+  });
+
+  it("before the table is known: only the form is checked, a number too long to be a row is out of range, nothing is expanded", () => {
+    expect(selectionFormError("1,2,4-6")).to.equal(undefined);
+    expect(selectionFormError("99999999999999999999")).to.equal("row 99999999999999999999 is out of range");
+    expect(selectionFormError("1-99999999999999999999")).to.equal("row 99999999999999999999 is out of range");
+    expect(selectionFormError("0")).to.match(/no row 0/);
+    expect(selectionFormError("4-2")).to.match(/backwards/);
+    // A range of a billion rows is a well-formed selection; it is counted against the table later, never expanded.
+    expect(selectionFormError("1-999999999")).to.equal(undefined);
+    expect(bad("1-999999999", 5)).to.match(/no row 999999999: the table has 5 rows/);
+  });
+
+  it("seats before the workshop is known stop at the most a workshop may have", () => {
+    expect(parseSelection(`1-${MAX_SEATS}`, MAX_SEATS, ANY_SEATS).ok).to.equal(true);
+    const r = parseSelection("1-999999999", MAX_SEATS, ANY_SEATS);
+    expect(r.ok ? r.rows.length : r.error).to.equal(`there is no seat 999999999: a workshop has at most ${MAX_SEATS} seats`);
+    expect(parseCommand("seats 3,7-9", 5)).to.deep.equal({ kind: "seats", seats: [3, 7, 8, 9] });
+    expect(parseCommand("seats 1-99999999999999999999", 5)).to.deep.equal({ kind: "error", message: `there is no seat 99999999999999999999: a workshop has at most ${MAX_SEATS} seats` });
   });
 
   it("a half-valid answer selects nothing", () => {

@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { MAX_SEATS } from "../../src/instances/seats.js";
 import { parseSettings, readSettings, settingsFromConfig } from "../../src/workshops/settings.js";
 
 const BASE = "config:\n  aws:region: us-east-1\n  ec2-workshop:maximum: 5\n";
@@ -58,6 +59,18 @@ describe("settings file limits", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("maximum: 1 to MAX_SEATS seats; 1e9 is a typo, refused with the bound", () => {
+    const check = (maximum: unknown): string => messageOf(() => settingsFromConfig("m", { "aws:region": "us-east-1", "ec2-workshop:maximum": maximum }, { flagFor: () => "--maximum" }));
+    expect(check(MAX_SEATS)).to.equal("");
+    expect(check(String(MAX_SEATS))).to.equal("");
+    expect(check(MAX_SEATS + 1)).to.equal(`Invalid --maximum: ${MAX_SEATS + 1} seats is more than a workshop may have (at most ${MAX_SEATS}; run several workshops for a bigger event).`);
+    expect(check("1000000000")).to.contain(`at most ${MAX_SEATS}`);
+    expect(check(1e9)).to.contain(`at most ${MAX_SEATS}`);
+    expect(check(0)).to.equal("Invalid --maximum: Expected to be at least 1 (got 0).");
+    // The same rule for a settings file written by hand.
+    expect(messageOf(() => parseSettings("m", "config:\n  aws:region: us-east-1\n  ec2-workshop:maximum: 1000000000\n", "f.yaml"))).to.match(/^f\.yaml has an invalid maximum: 1000000000 seats is more than a workshop may have/);
   });
 
   it("bootable volume types, IOPS where they apply, and the security group's rule count", () => {

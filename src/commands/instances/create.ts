@@ -3,7 +3,8 @@ import * as t from "typanion";
 import { BaseCommand, EXIT } from "../base.js";
 import { InputError } from "../../errors.js";
 import type { BatchReport } from "../../instances/create-batch.js";
-import { parseSelection, SEATS } from "../../instances/select.js";
+import { MAX_SEATS } from "../../instances/seats.js";
+import { ANY_SEATS, parseSelection } from "../../instances/select.js";
 import { CATALOG } from "../catalog.js";
 import { chooseWorkshopWithClients } from "./workshop-instances.js";
 
@@ -73,7 +74,7 @@ export class InstancesCreateCommand extends BaseCommand {
     const checkTimeoutMs = parseDuration(this.checkTimeout);
     if (checkTimeoutMs === undefined) throw new InputError(`--check-timeout "${this.checkTimeout}" is not a duration: use e.g. 90s, 5m or 1m30s.`);
     if (this.seats !== undefined && this.count !== undefined) throw new UsageError(`Give --count or --seats, not both.`);
-    const wantedSeats = this.seats === undefined ? undefined : parseSelection(this.seats, Number.MAX_SAFE_INTEGER, SEATS);
+    const wantedSeats = this.seats === undefined ? undefined : parseSelection(this.seats, MAX_SEATS, ANY_SEATS);
     if (wantedSeats && !wantedSeats.ok) throw new UsageError(`--seats: ${wantedSeats.error}.`);
 
     const { clockFromEnv } = await import("../../clock.js");
@@ -97,7 +98,7 @@ export class InstancesCreateCommand extends BaseCommand {
     const settings = choice.settings;
     const count = wantedSeats?.ok ? wantedSeats.rows.length : await this.resolveCount(settings.maximum, settings.name, interactive, ui);
 
-    const target = this.awsTarget(settings.region);
+    const target = this.workshopTarget(settings);
     const { createEc2Client, createStsClient } = await import("../../aws/clients.js");
     // One HTTP request per call: launch, polling and the reads before them retry in backoff.ts,
     // within their deadlines on the tool's clock.

@@ -4,7 +4,8 @@ import { EXIT } from "../base.js";
 import { UserError } from "../../errors.js";
 import { INSTANCE_ID } from "../../instances/instance-id.js";
 import { isDone, parseStatesOption, type Row } from "../../instances/listing.js";
-import { parseSelection, SEATS, SORT_KEYS, type SortKey } from "../../instances/select.js";
+import { MAX_SEATS } from "../../instances/seats.js";
+import { ANY_SEATS, parseSelection, selectionFormError, SORT_KEYS, type SortKey } from "../../instances/select.js";
 import { CATALOG } from "../catalog.js";
 import { WorkshopInstancesCommand } from "./workshop-instances.js";
 
@@ -94,10 +95,10 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
     const ids = selection === "ids" ? this.idList() : [];
     if (selection === "rows") {
       // Syntax first, before any AWS call; the row count is checked once the table is known.
-      const syntax = parseSelection(this.rows!, Number.MAX_SAFE_INTEGER);
-      if (!syntax.ok) throw new UsageError(`--rows: ${syntax.error}.`);
+      const wrong = selectionFormError(this.rows!);
+      if (wrong) throw new UsageError(`--rows: ${wrong}.`);
     }
-    const seats = selection === "seats" ? parseSelection(this.seats!, Number.MAX_SAFE_INTEGER, SEATS) : undefined;
+    const seats = selection === "seats" ? parseSelection(this.seats!, MAX_SEATS, ANY_SEATS) : undefined;
     if (seats && !seats.ok) throw new UsageError(`--seats: ${seats.error}.`);
     if (!selection) {
       if (this.json) throw new UsageError(`--json needs a selection: --seats, --rows, --ids, --all, --failed or --state.`);

@@ -1,7 +1,8 @@
 import { Command, Option, UsageError } from "clipanion";
 import { EXIT } from "../base.js";
 import { UserError } from "../../errors.js";
-import { parseSelection, SEATS } from "../../instances/select.js";
+import { MAX_SEATS } from "../../instances/seats.js";
+import { ANY_SEATS, parseSelection } from "../../instances/select.js";
 import { CATALOG } from "../catalog.js";
 import { WorkshopCommand } from "./workshop-instances.js";
 
@@ -33,13 +34,13 @@ export class InstancesReplaceCommand extends WorkshopCommand {
   }
 
   protected async run(): Promise<number> {
-    const parsed = parseSelection(this.seats, Number.MAX_SAFE_INTEGER, SEATS);
+    const parsed = parseSelection(this.seats, MAX_SEATS, ANY_SEATS);
     if (!parsed.ok) throw new UsageError(`--seats: ${parsed.error}.`);
     const ui = this.json ? this.context.stderr : this.context.stdout;
     const style = this.json ? this.errStyle : this.style;
     const session = await this.openWorkshopSession({ requireTemplate: true, menuOutput: ui });
     const { createStsClient } = await import("../../aws/clients.js");
-    const sts = createStsClient(this.awsTarget(session.settings.region), this.env, { retry: "caller" });
+    const sts = createStsClient(this.workshopTarget(session.settings), this.env, { retry: "caller" });
     try {
       const { prepareBatch } = await import("../../instances/create-batch.js");
       const { planReplacement, replaceSeats } = await import("../../instances/replace.js");

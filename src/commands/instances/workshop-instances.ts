@@ -58,7 +58,7 @@ export abstract class WorkshopCommand extends BaseCommand {
     const { openWorkshop } = await import("../../instances/session.js");
     return openWorkshop({
       settings: choice.settings,
-      target: this.awsTarget(choice.settings.region),
+      target: this.workshopTarget(choice.settings),
       env: this.env,
       ...(o.batch ? { batch: o.batch } : {}),
     });

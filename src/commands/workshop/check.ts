@@ -56,7 +56,7 @@ export class WorkshopCheckCommand extends BaseCommand {
     const { clockFromEnv } = await import("../../clock.js");
     const report = await checkWorkshop({
       settings,
-      target: this.awsTarget(settings.region),
+      target: this.workshopTarget(settings),
       env: this.env,
       count,
       hours: workshopHours(settings, this.hours),

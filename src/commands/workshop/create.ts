@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { Command, Option } from "clipanion";
+import { checkUsableRegion } from "../../aws/regions.js";
 import { InputError, UserError } from "../../errors.js";
 import { stackConfigPath, workshopHome } from "../../home.js";
 import { prepareWorkshopDir } from "../../workshops/project.js";
@@ -47,6 +48,9 @@ export class WorkshopCreateCommand extends WorkshopSettingsCommand {
   name = Option.String({ required: false, name: "name" });
   yes = Option.Boolean("--yes,-y", false, { description: "Take the defaults for anything not given; ask nothing" });
 
+  /** Where the new workshop's region came from (for the error line if AWS does not know it). */
+  private regionSource = "--region";
+
   protected async run(): Promise<number> {
     if (this.name !== undefined) checkWorkshopName(this.name);
     this.checkGivenSettings(this.name ?? "workshop");
@@ -70,7 +74,7 @@ export class WorkshopCreateCommand extends WorkshopSettingsCommand {
 
     const { WorkshopStacks } = await import("../../workshops/stacks.js");
     const { writeSettings } = await import("../../workshops/settings.js");
-    const target = this.awsTarget(settings.region);
+    const target = this.awsTarget(settings.region, this.regionSource);
     const stacks = await WorkshopStacks.open({ home, env: this.env, profile: target.profile, endpointUrl: target.endpointUrl }, pulumiCommand);
     await ensurePlugin(io, stacks);
     const stack = await stacks.create(name);
@@ -92,6 +96,17 @@ export class WorkshopCreateCommand extends WorkshopSettingsCommand {
       this.context.stdout.write(`${lines.join("\n")}\n`);
     }
     return EXIT.ok;
+  }
+
+  /** Where a new workshop goes when --region is not given: AWS_REGION / AWS_DEFAULT_REGION, else the profile's region (what setup stores). */
+  private async ambientRegion(): Promise<{ name: string; source: string } | undefined> {
+    const ambient = this.awsTarget();
+    if (ambient.region) return { name: ambient.region, source: ambient.regionSource ?? "AWS_REGION" };
+    const { awsFilePaths, readProfile } = await import("../../aws/credentials-file.js");
+    const file = awsFilePaths(this.env).config;
+    const profile = ambient.profile ?? "default";
+    const stored = (await readProfile(file, "config", profile).catch(() => undefined))?.region?.trim();
+    return stored ? { name: stored, source: `the region of profile "${profile}" in ${file}` } : undefined;
   }
 
   private refuseExisting(home: string, name: string): void {
@@ -134,11 +149,16 @@ export class WorkshopCreateCommand extends WorkshopSettingsCommand {
     const io = { input: this.context.stdin, output: this.context.stdout };
 
     if (config["aws:region"] === undefined) {
-      const ambient = this.awsTarget().region;
+      const ambient = await this.ambientRegion();
       if (clack) {
-        config["aws:region"] = this.answered(clack, await clack.text({ message: "AWS region", initialValue: ambient ?? "us-east-1", ...io }));
-      } else if (ambient) config["aws:region"] = ambient;
-      else throw new InputError("No region: pass --region (or set AWS_REGION).");
+        config["aws:region"] = this.answered(clack, await clack.text({ message: "AWS region", initialValue: ambient?.name ?? "us-east-1", ...io }));
+        this.regionSource = "the region prompt";
+      } else if (ambient) {
+        config["aws:region"] = ambient.name;
+        this.regionSource = ambient.source;
+      } else throw new InputError("No region: pass --region, set AWS_REGION, or store one in your profile with `ec2-workshop setup`.");
+      // --region was checked with the other flags; a region from elsewhere is checked as it comes in.
+      checkUsableRegion(String(config["aws:region"]).trim(), this.regionSource, this.awsTarget().endpointUrl);
     }
     const adopting = config[K("launchTemplate")] !== undefined;
 

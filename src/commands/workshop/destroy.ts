@@ -49,7 +49,7 @@ export class WorkshopDestroyCommand extends BaseCommand {
     const pulumiCommand = await pulumiOrInstall(io);
     const out = this.context.stdout;
     const s = this.style;
-    const target = this.awsTarget(settings.region);
+    const target = this.workshopTarget(settings);
     // The engine and its provider plugin are ready before any instance is terminated.
     const { WorkshopStacks } = await import("../../workshops/stacks.js");
     const stacks = await WorkshopStacks.open({ home, env: this.env, profile: target.profile, endpointUrl: target.endpointUrl }, pulumiCommand);

@@ -12,13 +12,15 @@ export class WorkshopListCommand extends BaseCommand {
     category: CATALOG.workshopList.category,
     description: CATALOG.workshopList.description,
     details: `
-      Every workshop with a settings file in \`stacks/\` or a stack in the Pulumi backend. The last update
-      needs the Pulumi CLI; the live instance count (every state but terminated) needs AWS credentials:
-      without them the column shows "?" and a note says why.
+      Every workshop with a settings file in \`stacks/\` or a stack in the Pulumi backend (with \`--region\`, only
+      those in that region). The last update needs the Pulumi CLI; the live instance count (every state but
+      terminated, read in each workshop's own region) needs AWS credentials: without them the column shows
+      "?" and a note says why.
     `,
     examples: [
       ["List workshops", "$0 workshop list"],
       ["As JSON", "$0 workshop list --json"],
+      ["Only the workshops in one region", "$0 workshop list --region eu-west-1"],
     ],
   });
 
@@ -31,6 +33,7 @@ export class WorkshopListCommand extends BaseCommand {
       home: workshopHome(this.env),
       env: this.env,
       target: (region) => this.awsTarget(region),
+      ...(target.region && this.region !== undefined ? { inRegion: target.region } : {}),
       profile: target.profile,
       endpointUrl: target.endpointUrl,
     });
@@ -52,7 +55,11 @@ export class WorkshopListCommand extends BaseCommand {
       return EXIT.ok;
     }
     if (rows.length === 0) {
-      out.write("No workshops yet. Create one with `ec2-workshop workshop create`.\n");
+      out.write(
+        this.region !== undefined
+          ? `No workshops in ${target.region ?? this.region}.\n`
+          : "No workshops yet. Create one with `ec2-workshop workshop create`.\n",
+      );
     } else {
       out.write(
         `${renderTable(

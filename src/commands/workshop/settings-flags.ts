@@ -3,6 +3,7 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { Option } from "clipanion";
+import { checkUsableRegion } from "../../aws/regions.js";
 import { InputError } from "../../errors.js";
 import { BaseCommand } from "../base.js";
 import { PROJECT, settingsFromConfig, type WorkshopSettings } from "../../workshops/settings.js";
@@ -81,6 +82,7 @@ export abstract class WorkshopSettingsCommand extends BaseCommand {
   protected checkGivenSettings(name: string): void {
     const placeholder = { "aws:region": "us-east-1", [`${PROJECT}:maximum`]: 1 };
     settingsFromConfig(name, { ...placeholder, ...this.givenSettings() }, { flagFor });
+    if (this.region !== undefined) checkUsableRegion(this.region.trim(), "--region", this.awsTarget().endpointUrl);
     if (
       this.launchTemplate &&
       (this.ports || this.cidrs || this.vpcCidr || this.azs || this.keyPair || this.userDataFile || this.volumeSize || this.volumeType || this.volumeIops)

@@ -27,11 +27,11 @@ export class WorkshopShowCommand extends BaseCommand {
     const home = workshopHome(this.env);
     const settings = await readSettings(home, this.name);
     const { gatherOverview } = await import("../../workshops/overview.js");
-    const target = this.awsTarget(settings.region);
+    const target = this.workshopTarget(settings);
     const { rows, notes } = await gatherOverview({
       home,
       env: this.env,
-      target: (region) => this.awsTarget(region),
+      target: () => target,
       profile: target.profile,
       endpointUrl: target.endpointUrl,
       only: this.name,

@@ -68,7 +68,7 @@ export class WorkshopUpdateCommand extends WorkshopSettingsCommand {
     const pulumiCommand = await pulumiOrInstall(io);
     const { WorkshopStacks } = await import("../../workshops/stacks.js");
     const { writeSettings } = await import("../../workshops/settings.js");
-    const target = this.awsTarget(current.region);
+    const target = this.workshopTarget(current);
     const stacks = await WorkshopStacks.open({ home, env: this.env, profile: target.profile, endpointUrl: target.endpointUrl }, pulumiCommand);
     const stack = await stacks.select(this.name);
 
@@ -99,7 +99,7 @@ export class WorkshopUpdateCommand extends WorkshopSettingsCommand {
     const changes = replacingChanges(current, next);
     if (!changes.length) return;
     const { openEc2, liveInstances } = await import("../../workshops/live.js");
-    const ec2 = openEc2(this.awsTarget(current.region));
+    const ec2 = openEc2(this.workshopTarget(current));
     let live;
     try {
       live = await liveInstances(ec2, this.name);

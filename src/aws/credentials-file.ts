@@ -2,13 +2,15 @@
 // People keep many profiles in these files, often by hand, with comments: a write here adds
 // or changes exactly one section and leaves every other byte as it was. Writes go through a
 // temp file in the same directory + rename (never a half-written file), keep the file's mode
-// (new files: 0600, a new ~/.aws: 0700), and refuse a symlinked target rather than follow it
-// somewhere unexpected. Light module (node:fs only): no AWS SDK here.
+// (new files: 0600, a new ~/.aws: 0700), and are refused, before anything is written, where the
+// target says not to (writeProblem): a symlink (never followed somewhere unexpected), a read-only
+// file, an unwritable place, a path that only exists because HOME is empty, and a secret into a
+// file others can read. Light module (node:fs only): no AWS SDK here.
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { chmod, lstat, mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { access, chmod, lstat, mkdir, open, readFile, rename, unlink } from "node:fs/promises";
 import { homedir } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import type { Env } from "../home.js";
 import { InputError, UserError } from "../errors.js";
 
@@ -19,13 +21,21 @@ export interface AwsFilePaths {
   config: string;
 }
 
-/** The files the SDK reads: AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE, else ~/.aws/{credentials,config}. */
+/**
+ * The files the SDK reads: AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE, else ~/.aws/{credentials,config}.
+ * An explicit relative path is the current directory's, as the user wrote it. A path under a home
+ * that is not an absolute path (HOME set but empty) stays relative: it can be read as the SDK
+ * would, but it is never written (writeProblem), so keys never land in ./.aws of wherever the
+ * command ran.
+ */
 export function awsFilePaths(env: Env = process.env): AwsFilePaths {
   const home = env.HOME?.trim() || env.USERPROFILE?.trim() || homedir();
-  const expand = (p: string): string => resolve(p.startsWith("~/") || p === "~" ? join(home, p.slice(1)) : p);
+  // join("", ".aws/credentials") stays relative; a leading "/" would make it the root's.
+  const underHome = (rest: string): string => join(home, rest.replace(/^\/+/, ""));
+  const expand = (p: string): string => (p.startsWith("~/") || p === "~" ? underHome(p.slice(1)) : resolve(p));
   return {
-    credentials: expand(env.AWS_SHARED_CREDENTIALS_FILE?.trim() || join(home, ".aws", "credentials")),
-    config: expand(env.AWS_CONFIG_FILE?.trim() || join(home, ".aws", "config")),
+    credentials: expand(env.AWS_SHARED_CREDENTIALS_FILE?.trim() || "~/.aws/credentials"),
+    config: expand(env.AWS_CONFIG_FILE?.trim() || "~/.aws/config"),
   };
 }
 
@@ -171,6 +181,81 @@ export function isReadableByOthers(mode: number): boolean {
   return (mode & 0o077) !== 0;
 }
 
+/** Why a write would be refused; `readable-by-others` alone can be fixed first (tightenMode, with consent). */
+export type WriteProblemKind = "no-home" | "symlink" | "read-only" | "unwritable" | "readable-by-others";
+
+export interface WriteProblem {
+  path: string;
+  kind: WriteProblemKind;
+  /** One line: what, why, what to do. */
+  message: string;
+  /** The file's mode, when it exists. */
+  mode?: number;
+}
+
+/** How writeProblem asks the file system whether it may write (a test gives one that says no, as a real one would). */
+export type WriteAccess = (path: string) => Promise<void>;
+
+const canWrite: WriteAccess = (path) => access(path, constants.W_OK);
+
+/** The nearest existing directory at or above `dir` (where a missing ~/.aws would be created). */
+async function nearestExisting(dir: string): Promise<string> {
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      await lstat(d);
+      return d;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT" || dirname(d) === d) return d;
+    }
+  }
+}
+
+/**
+ * Why `path` cannot take a write now, found without writing anything; undefined when it can.
+ * `secret`: the write carries a secret (an access key), so a file that others can read is a
+ * problem too. The tool's own checks, not the file system's refusal halfway: a setup that writes
+ * two files checks both before writing either, and root (whom modes do not stop) still respects
+ * a read-only file.
+ */
+export async function writeProblem(path: string, o: { secret: boolean }, canWriteTo: WriteAccess = canWrite): Promise<WriteProblem | undefined> {
+  if (!isAbsolute(path))
+    return {
+      path,
+      kind: "no-home",
+      message: `Refusing to write ${path}: HOME is empty (or not an absolute path), so it would land in the current directory. Set HOME, or point AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE at absolute paths.`,
+    };
+  const st = await inspectAwsFile(path);
+  if (st.isSymlink) return { path, kind: "symlink", message: symlinkError(path).message };
+  if (st.exists && (st.mode! & 0o200) === 0)
+    return {
+      path,
+      kind: "read-only",
+      mode: st.mode,
+      message: `Refusing to write ${path}: it is read-only (mode ${modeText(st.mode!)}), so it is left as it is. Make it writable (chmod 600 ${path}) for setup to add to it, or edit it yourself.`,
+    };
+  // The file itself (when it exists) and its directory (the temp file and the rename happen there).
+  for (const target of st.exists ? [path, dirname(path)] : [await nearestExisting(dirname(path))]) {
+    try {
+      await canWriteTo(target);
+    } catch (err) {
+      return { path, kind: "unwritable", ...(st.mode !== undefined ? { mode: st.mode } : {}), message: fileError(target, "write", err).message };
+    }
+  }
+  if (o.secret && st.exists && isReadableByOthers(st.mode!))
+    return {
+      path,
+      kind: "readable-by-others",
+      mode: st.mode,
+      message: `Refusing to store keys in ${path}: other users can read it (mode ${modeText(st.mode!)}). Run setup with --fix-permissions to make it private (0600) first, or \`chmod 600 ${path}\`.`,
+    };
+  return undefined;
+}
+
+/** "0600" */
+export function modeText(mode: number): string {
+  return `0${mode.toString(8).padStart(3, "0")}`;
+}
+
 /** A profile that already exists and was not to be replaced. */
 export class ProfileExistsError extends UserError {
   constructor(
@@ -235,7 +320,8 @@ function editProfile(
 ): Promise<WriteResult> {
   checkProfileName(profile);
   checkValues(values);
-  return rewrite(path, (text) => {
+  // Keys live in the credentials file: whatever goes there is treated as a secret.
+  return rewrite(path, kind === "credentials", (text) => {
     const found = findSections(parseIni(text), kind, profile);
     if (found.length > 1) throw duplicateError(path, profile);
     const section = found[0];
@@ -323,13 +409,14 @@ function symlinkError(path: string): UserError {
 }
 
 /**
- * Read-modify-write with the safety rules of this module. `change` gets the current text ("" when
- * the file does not exist) and returns the new text; nothing is written when it throws or when
- * the text is unchanged.
+ * Read-modify-write with the safety rules of this module (writeProblem; `secret` for the
+ * credentials file). `change` gets the current text ("" when the file does not exist) and returns
+ * the new text; nothing is written when it throws or when the text is unchanged.
  */
-async function rewrite(path: string, change: (text: string) => { text: string; outcome: WriteOutcome }): Promise<WriteResult> {
+async function rewrite(path: string, secret: boolean, change: (text: string) => { text: string; outcome: WriteOutcome }): Promise<WriteResult> {
+  const problem = await writeProblem(path, { secret });
+  if (problem) throw new UserError(problem.message);
   const before = await inspectAwsFile(path);
-  if (before.isSymlink) throw symlinkError(path);
   const original = before.exists ? await readAwsFile(path) : "";
   const { text, outcome } = change(original);
   const mode = before.mode ?? 0o600;

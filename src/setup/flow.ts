@@ -11,12 +11,15 @@ import {
   checkProfileName,
   inspectAwsFile,
   isReadableByOthers,
+  modeText,
   ProfileExistsError,
   readAwsFile,
   readProfile,
   setProfileValues,
   tightenMode,
+  writeProblem,
   type AwsFilePaths,
+  type WriteProblem,
 } from "../aws/credentials-file.js";
 import { checkRegion, partitionOfArn, regionChoices, type RegionInfo } from "../aws/regions.js";
 import { timeScaleOf, type AwsTarget } from "../aws/target.js";
@@ -87,6 +90,9 @@ interface Plan {
   storeKeys?: AccessKeys;
   /** Storing may replace the existing profile of that name (confirmed, or --replace-profile). */
   replace: boolean;
+  region: ResolvedRegion;
+  /** What readying the files for --store-profile did (made the credentials file private), to report. */
+  readied?: CheckLine;
 }
 
 export async function runSetup(req: SetupRequest, io: SetupIo): Promise<SetupResult> {
@@ -98,9 +104,10 @@ export async function runSetup(req: SetupRequest, io: SetupIo): Promise<SetupRes
     io.out.check(line);
   };
 
-  const region = await resolveRegion(req, io, plan);
+  const region = plan.region;
   result.region = region.info.name;
   report({ mark: "ok", label: "Region", detail: `${region.info.name}, ${region.info.description} (${region.from})` });
+  if (plan.readied) report(plan.readied);
   const timeScale = timeScaleOf(req.env);
   const target = (profile: string | undefined): AwsTarget => ({
     ...(profile ? { profile } : {}),
@@ -113,6 +120,16 @@ export async function runSetup(req: SetupRequest, io: SetupIo): Promise<SetupRes
   const { callerIdentity, ec2DryRun, BAD_CREDENTIALS } = await import("./identity.js");
 
   let storedNow = false;
+  /** The user said no to making the credentials file private: not asked again at the end. */
+  let declinedPrivate = false;
+  /** prepareStore for a key asked for during the run: a problem is a ✖ line, and no key is asked for. */
+  const readyToStore = async (profile: string): Promise<boolean> => {
+    const ready = await prepareStore(profile, region, plan.files, req, io);
+    if (ready.tightened) report(ready.tightened);
+    if (ready.declined) declinedPrivate = true;
+    if (ready.problem) report({ mark: "fail", label: "Stored key", detail: `${ready.problem} Nothing was written.` });
+    return ready.problem === undefined;
+  };
   /** Checks new keys with STS, then writes them; returns false (nothing written) when AWS rejects them. */
   const storeKeys = async (profile: string, keys: AccessKeys, replace: boolean): Promise<boolean> => {
     const check = await callerIdentity(target(undefined), req.env, { credentials: keys });
@@ -145,8 +162,10 @@ export async function runSetup(req: SetupRequest, io: SetupIo): Promise<SetupRes
     if (await io.prompter.confirm(`Store an AWS access key in ${file}?`, true)) {
       const profile = await io.prompter.profileName("Profile to store it in", plan.profile);
       const replace = await mayReplace(profile, req, io, plan.files);
-      const keys = await askKeys(io.prompter);
-      if (await storeKeys(profile, keys, replace)) found = await findCredentials(plan.namedProfile, region.info.name, req.env);
+      if (await readyToStore(profile)) {
+        const keys = await askKeys(io.prompter);
+        if (await storeKeys(profile, keys, replace)) found = await findCredentials(plan.namedProfile, region.info.name, req.env);
+      }
     }
   }
   if (isMissing(found)) {
@@ -170,7 +189,7 @@ export async function runSetup(req: SetupRequest, io: SetupIo): Promise<SetupRes
     if (!identity.ok && BAD_CREDENTIALS.has(identity.code) && found.kind === "profile-keys" && io.prompter) {
       const profile = plan.namedProfile ?? "default";
       const question = `${identity.message.replace(/ Run `ec2-workshop setup`.*$/, "")} Replace the access key of profile "${profile}" in ${plan.files.credentials}? (only that profile changes)`;
-      if (await io.prompter.confirm(question, false)) {
+      if ((await io.prompter.confirm(question, false)) && (await readyToStore(profile))) {
         const keys = await askKeys(io.prompter);
         if (await storeKeys(profile, keys, true)) {
           found = await findCredentials(profile, region.info.name, req.env);
@@ -206,7 +225,7 @@ export async function runSetup(req: SetupRequest, io: SetupIo): Promise<SetupRes
     }
   }
 
-  await checkCredentialsFileMode(plan.files.credentials, req, io, report);
+  await checkCredentialsFileMode(plan.files.credentials, req, io, report, !declinedPrivate);
   await checkLocal(req, io, report);
   return finish(result, io, req.env);
 }
@@ -222,10 +241,6 @@ function finish(result: SetupResult, io: SetupIo, env: Env): SetupResult {
     io.out.summary(false, `Setup is not complete: ${result.failures} problem${result.failures === 1 ? "" : "s"} above. Fix ${result.failures === 1 ? "it" : "them"} and run \`ec2-workshop setup\` again.`);
   }
   return result;
-}
-
-function modeText(mode: number): string {
-  return `0${mode.toString(8).padStart(3, "0")}`;
 }
 
 /** Everything that can be wrong with the input is found here, before any request or write. */
@@ -245,14 +260,13 @@ async function planSetup(req: SetupRequest, io: SetupIo): Promise<Plan> {
   for (const path of [files.credentials, files.config]) {
     const state = await inspectAwsFile(path);
     if (state.exists) await readAwsFile(path);
-    if (state.isSymlink && storeProfile && path === files.credentials)
-      throw new UserError(
-        `Refusing to store keys in ${path}: it is a symbolic link. Point AWS_SHARED_CREDENTIALS_FILE at the real file, or add the profile to it yourself.`,
-      );
   }
 
+  const namedProfile = flagProfile ?? envProfile;
+  const profile = storeProfile ?? namedProfile ?? "default";
   let storeKeys: AccessKeys | undefined;
   let replace = false;
+  let readied: CheckLine | undefined;
   if (storeProfile) {
     const id = nonEmpty(req.env.AWS_ACCESS_KEY_ID);
     const secret = nonEmpty(req.env.AWS_SECRET_ACCESS_KEY);
@@ -267,15 +281,23 @@ async function planSetup(req: SetupRequest, io: SetupIo): Promise<Plan> {
     }
     // Whether an existing profile may be replaced is settled before the secret is asked for.
     replace = await mayReplace(storeProfile, req, io, files);
+  }
+  const region = await resolveRegion(req, io, { files, profile });
+  if (storeProfile) {
+    // Every file the key goes into is checked before the secret is asked for or sent anywhere.
+    const ready = await prepareStore(storeProfile, region, files, req, io);
+    if (ready.problem) throw new UserError(ready.problem);
+    readied = ready.tightened;
     storeKeys ??= await askKeys(io.prompter!);
   }
-  const namedProfile = flagProfile ?? envProfile;
   return {
     files,
     ...(namedProfile && !storeProfile ? { namedProfile } : {}),
-    profile: storeProfile ?? namedProfile ?? "default",
+    profile,
     ...(storeKeys ? { storeKeys } : {}),
     replace,
+    region,
+    ...(readied ? { readied } : {}),
   };
 }
 
@@ -296,7 +318,7 @@ async function askKeys(prompter: SetupPrompter): Promise<AccessKeys> {
   return checkAccessKeys({ accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }, KEY_SOURCES_TYPED);
 }
 
-async function resolveRegion(req: SetupRequest, io: SetupIo, plan: Plan): Promise<ResolvedRegion> {
+async function resolveRegion(req: SetupRequest, io: SetupIo, plan: Pick<Plan, "files" | "profile">): Promise<ResolvedRegion> {
   const stored = nonEmpty((await readProfile(plan.files.config, "config", plan.profile))?.region);
   const fromFlag = nonEmpty(req.region);
   if (fromFlag) {
@@ -312,6 +334,39 @@ async function resolveRegion(req: SetupRequest, io: SetupIo, plan: Plan): Promis
     throw new InputError(`No AWS region is set for profile "${plan.profile}": pass --region (e.g. --region eu-west-1), or set AWS_REGION.`);
   const name = await io.prompter.region("AWS region for your workshops", regionChoices("aws"));
   return { info: checkRegion(name, "the region prompt"), from: "chosen now", offerSave: true };
+}
+
+/**
+ * Before a key is stored in `profile`: the files storing writes (the credentials file, and the
+ * config file when the profile's region is to be saved there) are all checked, so that either
+ * every write can happen or none does (writeProblem: symlinks, read-only files, unwritable places,
+ * an empty HOME). A credentials file others can read is made private first, with consent
+ * (--fix-permissions, --yes, or the question); without it, nothing is written: never a secret into
+ * a file others can read. Returns the first problem, or what was tightened.
+ */
+async function prepareStore(
+  profile: string,
+  region: ResolvedRegion,
+  files: AwsFilePaths,
+  req: SetupRequest,
+  io: SetupIo,
+): Promise<{ problem?: string; tightened?: CheckLine; declined?: true }> {
+  const savesRegion = (await readProfile(files.config, "config", profile))?.region !== region.info.name;
+  const problems = (
+    await Promise.all([writeProblem(files.credentials, { secret: true }), savesRegion ? writeProblem(files.config, { secret: false }) : undefined])
+  ).filter((p): p is WriteProblem => p !== undefined);
+  const blocking = problems.find((p) => p.kind !== "readable-by-others");
+  if (blocking) return { problem: blocking.message };
+  const exposed = problems[0];
+  if (!exposed) return {};
+  const consent =
+    req.fixPermissions ||
+    (io.prompter
+      ? await io.prompter.confirm(`${exposed.path} is readable by other users (mode ${modeText(exposed.mode!)}). Make it private (0600) before the key is stored in it?`, true)
+      : false);
+  if (!consent) return { problem: exposed.message, declined: true };
+  const before = await tightenMode(exposed.path);
+  return { tightened: { mark: "ok", label: "Credentials file", detail: `${exposed.path} was ${modeText(before)}, now 0600 (before the key was stored)` } };
 }
 
 /** Stores a region chosen now in the profile's config section, once the credentials have proven to work there. */
@@ -342,12 +397,12 @@ async function saveRegion(
   }
 }
 
-async function checkCredentialsFileMode(path: string, req: SetupRequest, io: SetupIo, report: (l: CheckLine) => void): Promise<void> {
+async function checkCredentialsFileMode(path: string, req: SetupRequest, io: SetupIo, report: (l: CheckLine) => void, mayAsk: boolean): Promise<void> {
   const state = await inspectAwsFile(path);
   if (!state.exists || state.isSymlink || state.mode === undefined || !isReadableByOthers(state.mode)) return;
   const fix =
     req.fixPermissions ||
-    (io.prompter ? await io.prompter.confirm(`${path} is readable by other users (mode ${modeText(state.mode)}). Make it private (0600)?`, true) : false);
+    (io.prompter && mayAsk ? await io.prompter.confirm(`${path} is readable by other users (mode ${modeText(state.mode)}). Make it private (0600)?`, true) : false);
   if (fix) {
     const before = await tightenMode(path);
     report({ mark: "ok", label: "Credentials file", detail: `${path} was ${modeText(before)}, now 0600` });

@@ -1,7 +1,7 @@
 // `ec2-workshop setup` in a real terminal (util-linux `script` gives it a pseudo-TTY): the
 // first-run questions of a newcomer, typed as a person types them, against the simulator.
 import { expect } from "chai";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Simulator } from "../../src/sim/index.js";
@@ -180,6 +180,47 @@ describe("setup in a terminal (first run)", function () {
     expect(readFileSync(files.credentials, "utf8")).to.equal(`[default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n\n${dept}`);
     expect(readFileSync(files.config, "utf8")).to.equal("[default]\nregion = eu-west-1\n");
     expect(s.output).not.to.contain(SECRET);
+  });
+
+  it("a key to store in a credentials file others can read: asks to make it private first; no is nothing written, yes is 0600 before the key", async () => {
+    mkdirSync(join(dir, "aws"));
+    const dept = "[dept]\naws_access_key_id = AKIADEPTDEPTDEPTDEPT\naws_secret_access_key = deptsecret\n";
+    writeFileSync(files.credentials, dept);
+    chmodSync(files.credentials, 0o644);
+    writeFileSync(files.config, "[default]\nregion = eu-west-1\n");
+    const answer = async (consent: "n" | "y"): Promise<PtySession> => {
+      const s = start();
+      await s.waitFor(/Store an AWS access key in .*credentials\?/);
+      s.keys(ENTER);
+      await s.waitFor("Profile to store it in");
+      s.keys(ENTER); // default
+      await s.waitFor(/credentials is readable by other users \(mode 0644\)\. Make it private \(0600\) before the key is stored in it\?/);
+      s.keys(consent);
+      return s;
+    };
+
+    const refused = await answer("n");
+    await refused.waitFor(/Stored key\s+Refusing to store keys in .*credentials: other users can read it \(mode 0644\)\..* Nothing was written\./);
+    await refused.waitFor(/Download and install it now\?/);
+    refused.keys(ENTER);
+    expect(await refused.exit()).to.equal(1);
+    expect(refused.output, "the key was never asked for").not.to.contain("AWS access key id");
+    expect(readFileSync(files.credentials, "utf8")).to.equal(dept);
+    expect(statSync(files.credentials).mode & 0o777).to.equal(0o644);
+
+    const agreed = await answer("y");
+    await agreed.waitFor(/Credentials file\s+.*credentials was 0644, now 0600 \(before the key was stored\)/);
+    await agreed.waitFor("AWS access key id");
+    agreed.keys(KEY_ID + ENTER);
+    await agreed.waitFor("AWS secret access key");
+    agreed.keys(SECRET + ENTER);
+    await agreed.waitFor(/Stored key\s+AKIA…MPLE \(account 123456789012\) in profile "default" of .*\(added, mode 0600\)/);
+    await agreed.waitFor(/Download and install it now\?/);
+    agreed.keys(ENTER);
+    await agreed.waitFor("Ready: account 123456789012 in eu-west-1");
+    expect(await agreed.exit()).to.equal(0);
+    expect(statSync(files.credentials).mode & 0o777).to.equal(0o600);
+    expect(readFileSync(files.credentials, "utf8")).to.equal(`${dept}\n[default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`);
   });
 
   it("Ctrl-C at a question: exit 1, one line, nothing written", async () => {

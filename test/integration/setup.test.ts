@@ -1,7 +1,7 @@
 // `ec2-workshop setup` as a user runs it (the real binary, no TTY), against the simulator's
 // STS and EC2, with the AWS files in a temp dir: never real AWS, never the real ~/.aws.
 import { expect } from "chai";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -12,8 +12,8 @@ import { makeWorkshopHome, type WorkshopHome } from "../helpers/workshop-home.js
 
 const KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-/** Preload that makes one file unreadable (EACCES), whoever runs the tests. */
-const DENY_READ = pathToFileURL(join(PACKAGE_ROOT, "test", "fixtures", "deny-read.mjs")).href;
+/** Preload that makes one file unreadable, or one path unwritable (EACCES), whoever runs the tests. */
+const DENY_ACCESS = pathToFileURL(join(PACKAGE_ROOT, "test", "fixtures", "deny-access.mjs")).href;
 const OTHER_PROFILE = "# keys of the department, keep\n[dept]\naws_access_key_id = AKIADEPTDEPTDEPTDEPT\naws_secret_access_key = deptsecret\n";
 
 describe("setup against the simulator (no TTY)", function () {
@@ -276,7 +276,7 @@ describe("setup against the simulator (no TTY)", function () {
       // The file system answers EACCES for it (root could read a chmod 000 file).
       return runBin(["setup", "--region", "us-east-1"], {
         env: withKeys({ DENY_READ_FILE: files.credentials }),
-        nodeArgs: ["--import", DENY_READ],
+        nodeArgs: ["--import", DENY_ACCESS],
       }).then((r) => {
         expect(r.code).to.equal(1);
         expect(r.stderr).to.match(/^Error: Cannot read .*credentials: permission denied \(EACCES\)\. Fix that/);
@@ -293,10 +293,86 @@ describe("setup against the simulator (no TTY)", function () {
       return setup(["--store-profile", "lab", "--region", "us-east-1"], withKeys()).then((r) => {
         expect(r.code).to.equal(1);
         expect(r.stdout).to.equal("");
-        expect(r.stderr).to.match(/^Error: Refusing to store keys in .*credentials: it is a symbolic link\./);
+        expect(r.stderr).to.match(/^Error: Refusing to write .*credentials: it is a symbolic link\./);
         expect(readFileSync(join(dir, "real", "credentials"), "utf8")).to.equal(OTHER_PROFILE);
         expect(sim.log.length).to.equal(0);
       });
+    });
+  });
+  describe("storing a key: every file checked before any is written, and never a secret others can read", () => {
+    const store = ["--store-profile", "lab", "--region", "us-east-1"];
+
+    /** Refused before anything: one line, no request, no key anywhere. */
+    function expectRefusedBeforeAnything(r: RunResult, message: RegExp): void {
+      expect(r.code, r.stderr).to.equal(1);
+      expect(r.stdout).to.equal("");
+      expect(r.stderr.trim().split("\n"), r.stderr).to.have.length(1);
+      expect(r.stderr).to.match(message);
+      expectNoSecret(r);
+      expect(sim.log.length, "no request was sent").to.equal(0);
+    }
+
+    it("a symlinked config file (where the region goes) refuses the store before the credentials are written", async () => {
+      mkdirSync(join(dir, "aws"));
+      mkdirSync(join(dir, "real"));
+      writeFileSync(join(dir, "real", "config"), "[default]\noutput = json\n");
+      symlinkSync(join(dir, "real", "config"), files.config);
+      expectRefusedBeforeAnything(await setup(store, withKeys()), /^Error: Refusing to write .*config: it is a symbolic link\./);
+      expect(existsSync(files.credentials), "credentials not written").to.equal(false);
+      expect(readFileSync(join(dir, "real", "config"), "utf8")).to.equal("[default]\noutput = json\n");
+    });
+
+    it("a config directory it may not write: refused before the credentials are written", async () => {
+      const configDir = join(dir, "cfg");
+      mkdirSync(configDir);
+      const r = await runBin(["setup", ...store], {
+        env: withKeys({ AWS_CONFIG_FILE: join(configDir, "config"), DENY_WRITE_PATH: configDir }),
+        nodeArgs: ["--import", DENY_ACCESS],
+      });
+      expectRefusedBeforeAnything(r, /^Error: Cannot write .*cfg: permission denied \(EACCES\)\./);
+      expect(existsSync(files.credentials), "credentials not written").to.equal(false);
+    });
+
+    it("HOME empty: refused, nothing written in the current directory", async () => {
+      const cwd = join(dir, "work");
+      mkdirSync(cwd);
+      const r = await runBin(["setup", ...store], { env: withKeys({ HOME: "", AWS_CONFIG_FILE: undefined, AWS_SHARED_CREDENTIALS_FILE: undefined }), cwd });
+      expectRefusedBeforeAnything(r, /^Error: Refusing to write \.aws\/credentials: HOME is empty \(or not an absolute path\), so it would land in the current directory\./);
+      expect(readdirSync(cwd)).to.deep.equal([]);
+    });
+
+    it("a credentials file others can read: the key is stored only after it is made private, with consent", async () => {
+      mkdirSync(join(dir, "aws"));
+      writeFileSync(files.credentials, OTHER_PROFILE);
+      chmodSync(files.credentials, 0o644);
+      expectRefusedBeforeAnything(
+        await setup(store, withKeys()),
+        /^Error: Refusing to store keys in .*credentials: other users can read it \(mode 0644\)\. Run setup with --fix-permissions/,
+      );
+      expect(readFileSync(files.credentials, "utf8")).to.equal(OTHER_PROFILE);
+      expect(statSync(files.credentials).mode & 0o777).to.equal(0o644);
+
+      const fixed = await setup([...store, "--fix-permissions"], withKeys());
+      expect(fixed.code, fixed.stderr).to.equal(0);
+      const lines = fixed.stdout.split("\n");
+      const tightened = lines.findIndex((l) => l.includes(`✔ Credentials file ${files.credentials} was 0644, now 0600 (before the key was stored)`));
+      const stored = lines.findIndex((l) => l.includes("✔ Stored key"));
+      expect(tightened, fixed.stdout).to.be.within(0, stored - 1);
+      expect(statSync(files.credentials).mode & 0o777).to.equal(0o600);
+      expect(readFileSync(files.credentials, "utf8")).to.contain("[lab]");
+      expectNoSecret(fixed);
+    });
+
+    it("a read-only (0400) credentials file is respected: not written, not replaced", async () => {
+      mkdirSync(join(dir, "aws"));
+      writeFileSync(files.credentials, OTHER_PROFILE);
+      chmodSync(files.credentials, 0o400);
+      const inode = statSync(files.credentials).ino;
+      expectRefusedBeforeAnything(await setup(store, withKeys()), /^Error: Refusing to write .*credentials: it is read-only \(mode 0400\), so it is left as it is\./);
+      expect(statSync(files.credentials).ino, "the same file, not a replacement").to.equal(inode);
+      expect(statSync(files.credentials).mode & 0o777).to.equal(0o400);
+      expect(readFileSync(files.credentials, "utf8")).to.equal(OTHER_PROFILE);
+      expect(existsSync(files.config), "config not written").to.equal(false);
     });
   });
 });

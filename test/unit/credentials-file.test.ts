@@ -14,6 +14,7 @@ import {
   readProfile,
   setProfileValues,
   tightenMode,
+  writeProblem,
 } from "../../src/aws/credentials-file.js";
 import { InputError, UserError } from "../../src/errors.js";
 
@@ -175,7 +176,7 @@ describe("credentials-file: the AWS shared files writer", () => {
 
   it("refuses a profile that appears twice, values with line breaks, and unusable profile names", async () => {
     const file = join(dir, "credentials");
-    writeFileSync(file, "[a]\nx = 1\n[a]\ny = 2\n");
+    writeFileSync(file, "[a]\nx = 1\n[a]\ny = 2\n", { mode: 0o600 });
     await expectRejection(addProfile(file, "credentials", "a", KEYS, { replace: true }), /appears more than once/);
     await expectRejection(addProfile(file, "credentials", "b", { aws_access_key_id: "AKIA\n[evil]" }), /multi-line/, InputError);
     await expectRejection(addProfile(file, "credentials", "bad name", KEYS), /not a usable profile name/, InputError);
@@ -192,6 +193,62 @@ describe("credentials-file: the AWS shared files writer", () => {
     expect(await tightenMode(file)).to.equal(0o644);
     expect(modeOf(file)).to.equal(0o600);
     expect(isReadableByOthers(0o600)).to.equal(false);
+  });
+
+  it("writeProblem finds every reason not to write, before anything is written", async () => {
+    const file = join(dir, "credentials");
+    expect(await writeProblem(file, { secret: true }), "a new file in a writable place").to.equal(undefined);
+    expect((await writeProblem(".aws/credentials", { secret: true }))?.kind, "relative: HOME was empty").to.equal("no-home");
+    writeFileSync(file, "[default]\n");
+    chmodSync(file, 0o644);
+    expect((await writeProblem(file, { secret: true }))?.kind).to.equal("readable-by-others");
+    expect(await writeProblem(file, { secret: false }), "a config file may stay 0644").to.equal(undefined);
+    chmodSync(file, 0o400);
+    const readOnly = await writeProblem(file, { secret: true });
+    expect(readOnly?.kind).to.equal("read-only");
+    expect(readOnly?.message).to.match(/it is read-only \(mode 0400\), so it is left as it is\. Make it writable \(chmod 600 /);
+    chmodSync(file, 0o600);
+    // The file system refuses (as it would a user without the permission; root is never refused by modes).
+    const denied = (path: string): Promise<void> => Promise.reject(Object.assign(new Error(`EACCES: permission denied, access '${path}'`), { code: "EACCES" }));
+    const unwritable = await writeProblem(file, { secret: true }, denied);
+    expect(unwritable?.kind).to.equal("unwritable");
+    expect(unwritable?.message).to.match(/^Cannot write .*credentials: permission denied \(EACCES\)/);
+    // A missing ~/.aws: the nearest existing folder above it is the one that must be writable.
+    const asked: string[] = [];
+    await writeProblem(join(dir, "home", ".aws", "credentials"), { secret: true }, (p) => (asked.push(p), Promise.resolve()));
+    expect(asked).to.deep.equal([dir]);
+    const link = join(dir, "link");
+    symlinkSync(file, link);
+    expect((await writeProblem(link, { secret: false }))?.kind).to.equal("symlink");
+  });
+
+  it("never writes a secret into a file others can read, nor into a read-only file (not even by replacing it)", async () => {
+    const file = join(dir, "credentials");
+    writeFileSync(file, HAND_WRITTEN);
+    chmodSync(file, 0o644);
+    await expectRejection(addProfile(file, "credentials", "lab", KEYS), /^Refusing to store keys in .*credentials: other users can read it \(mode 0644\)/);
+    chmodSync(file, 0o400);
+    const inode = statSync(file).ino;
+    await expectRejection(addProfile(file, "credentials", "lab", KEYS), /it is read-only \(mode 0400\)/);
+    expect(statSync(file).ino, "not replaced by a rename").to.equal(inode);
+    expect(readFileSync(file).equals(HAND_WRITTEN)).to.equal(true);
+    expect(modeOf(file)).to.equal(0o400);
+    noTempFilesLeft();
+  });
+
+  it("with HOME empty the default paths stay relative, and are never written", async () => {
+    const saved = process.env.HOME;
+    process.env.HOME = "";
+    try {
+      const paths = awsFilePaths({ HOME: "" });
+      expect(paths).to.deep.equal({ credentials: join(".aws", "credentials"), config: join(".aws", "config") });
+      expect(awsFilePaths({ HOME: "", AWS_SHARED_CREDENTIALS_FILE: "~/c" }).credentials).to.equal("c");
+      expect(awsFilePaths({ HOME: "", AWS_CONFIG_FILE: "/etc/aws" }).config).to.equal("/etc/aws");
+      await expectRejection(addProfile(paths.credentials, "credentials", "lab", KEYS), /^Refusing to write \.aws\/credentials: HOME is empty/);
+      expect(existsSync(join(process.cwd(), ".aws", "credentials"))).to.equal(false);
+    } finally {
+      process.env.HOME = saved;
+    }
   });
 
   it("reports an unreadable or odd path as one clear error", async function () {

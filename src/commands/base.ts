@@ -17,7 +17,9 @@ export abstract class BaseCommand extends Command<AppContext> {
   profile = Option.String("--profile", {
     description: "AWS named profile (default: AWS_PROFILE, else the SDK's default chain)",
   });
-  region = Option.String("--region", { description: "AWS region (default: the workshop's, else AWS_REGION / the profile's)" });
+  region = Option.String("--region", {
+    description: "AWS region (a workshop's commands use its own and refuse another; elsewhere the default is AWS_REGION / the profile's)",
+  });
   endpointUrl = Option.String("--endpoint-url", {
     description: "EC2-compatible endpoint, e.g. the simulator (default: AWS_ENDPOINT_URL_EC2)",
   });

@@ -5,6 +5,7 @@ import { isAbsolute, resolve } from "node:path";
 import { Option } from "clipanion";
 import { checkUsableRegion } from "../../aws/regions.js";
 import { InputError } from "../../errors.js";
+import { MAX_SEATS } from "../../instances/seats.js";
 import { BaseCommand } from "../base.js";
 import { PROJECT, settingsFromConfig, type WorkshopSettings } from "../../workshops/settings.js";
 
@@ -34,7 +35,7 @@ export const flagFor = (key: string): string => FLAG_OF[key] ?? `--${key}`;
 export abstract class WorkshopSettingsCommand extends BaseCommand {
   ami = Option.String("--ami", { description: "The AMI of the prepared image (ami-...)" });
   instanceType = Option.String("--instance-type", { description: "Instance type, e.g. t3.micro" });
-  maximum = Option.String("--maximum", { description: "Seats: the most instances the workshop has at once, 1-2000 (suggested: 25)" });
+  maximum = Option.String("--maximum", { description: `Seats: the most instances the workshop has at once, 1-${MAX_SEATS} (suggested: 25)` });
   instructions = Option.String("--instructions", { description: "Text shown after a launch, e.g. how attendees log in (\\n for new lines; {address}, {seat} and {name} are filled per seat)" });
   ports = Option.Array("--ports", { description: "TCP ports to open, comma-separated or repeated: 22,8000-8999 (default 22)" });
   cidrs = Option.Array("--cidrs", { description: "Who may connect: IPv4/IPv6 CIDRs, comma-separated or repeated (default 0.0.0.0/0,::/0)" });

@@ -1,4 +1,5 @@
 // One place that turns any failure into one clear line: what went wrong, why, what to do.
+import { commandToType } from "./invocation.js";
 
 /** A mistake or a situation the user can fix; printed as one line, never with a stack trace. */
 export class UserError extends Error {
@@ -30,15 +31,15 @@ interface ErrorLike {
 
 const AWS_HINTS: Record<string, (e: ErrorLike) => string> = {
   CredentialsProviderError: () =>
-    "No usable AWS credentials were found. Run `ec2-workshop setup`, or set AWS_PROFILE / AWS_ACCESS_KEY_ID.",
+    `No usable AWS credentials were found. Run \`${commandToType("setup")}\`, or set AWS_PROFILE / AWS_ACCESS_KEY_ID.`,
   ExpiredToken: () => "Your AWS session token has expired. Log in again (e.g. `aws sso login`) and retry.",
   ExpiredTokenException: () => "Your AWS session token has expired. Log in again (e.g. `aws sso login`) and retry.",
   RequestExpired: () => "AWS rejected the request as expired: check this machine's clock, then retry.",
-  AuthFailure: () => "AWS did not accept these credentials. Run `ec2-workshop setup` to check or replace them.",
+  AuthFailure: () => `AWS did not accept these credentials. Run \`${commandToType("setup")}\` to check or replace them.`,
   InvalidClientTokenId: () =>
-    "AWS does not know this access key id. Run `ec2-workshop setup` to check or replace the credentials.",
+    `AWS does not know this access key id. Run \`${commandToType("setup")}\` to check or replace the credentials.`,
   SignatureDoesNotMatch: () =>
-    "AWS rejected the secret access key (signature mismatch). Run `ec2-workshop setup` to replace it.",
+    `AWS rejected the secret access key (signature mismatch). Run \`${commandToType("setup")}\` to replace it.`,
   UnauthorizedOperation: (e) =>
     `Not allowed by your IAM policy: ${shortAwsMessage(e)} Ask your AWS administrator for the EC2 permissions listed in README.md.`,
   AccessDenied: (e) => `Access denied: ${shortAwsMessage(e)}`,

@@ -7,6 +7,7 @@ import { STSClient, type STSClientConfig } from "@aws-sdk/client-sts";
 import { UserError } from "../errors.js";
 import { checkUsableRegion } from "./regions.js";
 import type { AwsTarget } from "./target.js";
+import { commandToType } from "../invocation.js";
 
 // The SDK's notices about Node versions it will stop supporting would only clutter the output,
 // which carries results and one-line errors, nothing else.
@@ -59,7 +60,7 @@ export interface ClientExtras {
 function commonConfig(target: AwsTarget, extras: ClientExtras) {
   if (!target.region)
     throw new UserError(
-      "No AWS region is set: pass --region, set AWS_REGION, or run `ec2-workshop setup` to store one in your profile.",
+      `No AWS region is set: pass --region, set AWS_REGION, or run \`${commandToType("setup")}\` to store one in your profile.`,
     );
   return {
     region: checkUsableRegion(target.region, target.regionSource ?? "region", target.endpointUrl),

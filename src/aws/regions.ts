@@ -3,6 +3,7 @@
 // by scripts/generate-regions.mjs and checked against the installed SDK by the unit tests; plain
 // data, so importing this module costs nothing and --help stays fast.
 import { InputError } from "../errors.js";
+import { commandToType } from "../invocation.js";
 import { SDK_PARTITIONS } from "./regions-data.js";
 
 export interface RegionInfo {
@@ -99,7 +100,7 @@ export function checkRegion(name: string, source = "--region"): RegionInfo {
   const known = findRegion(trimmed);
   if (known) return known;
   const near = suggestRegion(trimmed);
-  const hint = near ? `Did you mean ${near.name} (${near.description})?` : "Run `ec2-workshop setup` without it to choose from the list.";
+  const hint = near ? `Did you mean ${near.name} (${near.description})?` : `Run \`${commandToType("setup")}\` without it to choose from the list.`;
   const newer = partitions().some((p) => new RegExp(p.regionRegex).test(trimmed)) ? " (a region newer than this release needs an update of ec2-workshop)" : "";
   throw new InputError(`Unknown AWS region "${trimmed}" (${source}): it is not a region the AWS SDK knows${newer}. ${hint}`);
 }

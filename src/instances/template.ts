@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { UserError } from "../errors.js";
 import { launchTemplateRef, type WorkshopSettings } from "../workshops/settings.js";
+import { commandToType } from "../invocation.js";
 
 const NOT_FOUND = new Set([
   "InvalidLaunchTemplateName.NotFoundException",
@@ -94,6 +95,6 @@ export async function readLaunchTemplate(ec2: EC2Client, s: WorkshopSettings, si
 function missingTemplate(s: WorkshopSettings): UserError {
   const how = s.launchTemplate
     ? `Check ec2-workshop:launchTemplate in stacks/Pulumi.${s.name}.yaml`
-    : `Build it with \`ec2-workshop workshop create ${s.name}\` (or \`workshop update ${s.name}\`)`;
+    : `Build it with \`${commandToType(`workshop create ${s.name}`)}\` (or \`${commandToType(`workshop update ${s.name}`)}\`)`;
   return new UserError(`Workshop "${s.name}" has no launch template ${templateLabel(s)} in ${s.region}. ${how}.`);
 }

@@ -7,6 +7,7 @@ import { callRetry, withClientRetry } from "./backoff.js";
 import { describeWorkshopInstances, MAX_PAGE } from "./describe.js";
 import { INSTANCE_ID, withoutMissingIds } from "./instance-id.js";
 import { TAG, tagValue } from "./tags.js";
+import { commandToType } from "../invocation.js";
 
 export interface TerminateOutcome {
   instanceId: string;
@@ -45,7 +46,7 @@ export class PartialTerminationError extends UserError {
   ) {
     super(
       `${describeError(cause).replace(/\.?$/, ".")} Termination stopped after ${partial.terminated.length} of ${requested} instances; ` +
-        "run `ec2-workshop instances list` to see which, then retry for the rest.",
+        `run \`${commandToType("instances list")}\` to see which, then retry for the rest.`,
     );
     this.name = "PartialTerminationError";
     this.cause = cause;

@@ -28,6 +28,7 @@ import type { CheckLine, SetupOutput } from "./output.js";
 import type { SetupPrompter } from "./prompts.js";
 import { checkNode, checkWorkshopDir } from "./environment.js";
 import { checkPulumiCli, describePulumiCli, installPulumiCli } from "../workshops/pulumi-cli.js";
+import { commandToType } from "../invocation.js";
 
 export interface SetupRequest {
   /** --profile (else AWS_PROFILE from env). */
@@ -188,7 +189,7 @@ export async function runSetup(req: SetupRequest, io: SetupIo): Promise<SetupRes
     let identity = await callerIdentity(target(plan.namedProfile), req.env, { credentials: found.provider });
     if (!identity.ok && BAD_CREDENTIALS.has(identity.code) && found.kind === "profile-keys" && io.prompter) {
       const profile = plan.namedProfile ?? "default";
-      const question = `${identity.message.replace(/ Run `ec2-workshop setup`.*$/, "")} Replace the access key of profile "${profile}" in ${plan.files.credentials}? (only that profile changes)`;
+      const question = `${identity.message.replace(/ Run `[^`]*setup`.*$/, "")} Replace the access key of profile "${profile}" in ${plan.files.credentials}? (only that profile changes)`;
       if ((await io.prompter.confirm(question, false)) && (await readyToStore(profile))) {
         const keys = await askKeys(io.prompter);
         if (await storeKeys(profile, keys, true)) {
@@ -236,9 +237,9 @@ function finish(result: SetupResult, io: SetupIo, env: Env): SetupResult {
     io.out.note(`Other commands use this profile with --profile ${result.profile}, or after \`export AWS_PROFILE=${result.profile}\`.`);
   if (result.ok) {
     const who = result.account ? `account ${result.account} in ${result.region}` : `${result.region}`;
-    io.out.summary(true, `Ready: ${who}, profile "${result.profile}". Next: \`ec2-workshop workshop create <name>\`.`);
+    io.out.summary(true, `Ready: ${who}, profile "${result.profile}". Next: \`${commandToType("workshop create <name>")}\`.`);
   } else {
-    io.out.summary(false, `Setup is not complete: ${result.failures} problem${result.failures === 1 ? "" : "s"} above. Fix ${result.failures === 1 ? "it" : "them"} and run \`ec2-workshop setup\` again.`);
+    io.out.summary(false, `Setup is not complete: ${result.failures} problem${result.failures === 1 ? "" : "s"} above. Fix ${result.failures === 1 ? "it" : "them"} and run \`${commandToType("setup")}\` again.`);
   }
   return result;
 }

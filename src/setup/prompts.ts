@@ -5,6 +5,7 @@ import { UserError } from "../errors.js";
 import { PROFILE_NAME } from "../aws/credentials-file.js";
 import type { RegionInfo } from "../aws/regions.js";
 import { keyIdProblem, secretProblem } from "./keys.js";
+import { commandToType } from "../invocation.js";
 
 export interface SetupPrompter {
   confirm(message: string, initial: boolean): Promise<boolean>;
@@ -22,7 +23,7 @@ export interface SetupPrompter {
 
 export class SetupCancelled extends UserError {
   constructor() {
-    super("Setup cancelled. Files written before the cancel (if any) were named above; run `ec2-workshop setup` again to finish.");
+    super(`Setup cancelled. Files written before the cancel (if any) were named above; run \`${commandToType("setup")}\` again to finish.`);
     this.name = "SetupCancelled";
   }
 }

@@ -6,6 +6,7 @@ import type { Readable, Writable } from "node:stream";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import { InputError, UserError, describeError } from "../errors.js";
 import { listWorkshopNames, readSettings, type WorkshopSettings } from "../workshops/settings.js";
+import { commandToType } from "../invocation.js";
 
 export interface WorkshopChoice {
   name: string;
@@ -68,11 +69,11 @@ export async function chooseWorkshop(o: ChooseWorkshopOptions): Promise<Workshop
   }
   if (!o.interactive) {
     const names = await listWorkshopNames(o.home);
-    const known = names.length ? ` Workshops: ${names.join(", ")}.` : " There are none yet: `ec2-workshop workshop create`.";
+    const known = names.length ? ` Workshops: ${names.join(", ")}.` : ` There are none yet: \`${commandToType("workshop create")}\`.`;
     throw new InputError(`Pass --workshop <name>: there is no terminal to ask on.${known}`);
   }
   const entries = await readWorkshops(o.home);
-  if (entries.length === 0) throw new UserError(`No workshops in ${o.home}/stacks. Create one with \`ec2-workshop workshop create\`.`);
+  if (entries.length === 0) throw new UserError(`No workshops in ${o.home}/stacks. Create one with \`${commandToType("workshop create")}\`.`);
   // The menu shows at once from the local settings; the launch-template checks (which load the
   // AWS SDK and call EC2) run behind it while the instructor reads. A workshop whose check fails
   // is refused when picked, and the menu comes back with it disabled and the reason.

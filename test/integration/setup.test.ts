@@ -91,7 +91,7 @@ describe("setup against the simulator (no TTY)", function () {
     expect(r.stdout).to.contain(`✔ Pulumi CLI       v3.150.0 (${join(dir, "bin", "pulumi")})`);
     expect(r.stdout).to.match(/✔ Node\.js          v\d+\.\d+\.\d+ \(needs >=22\)/);
     expect(r.stdout).to.contain(`✔ Workshop dir     ${home.dir} (writable, 0 workshops, from EC2_WORKSHOP_HOME)`);
-    expect(lines.at(-2)).to.equal(`✔ Ready: account ${sim.accountId} in eu-west-1, profile "default". Next: \`ec2-workshop workshop create <name>\`.`);
+    expect(lines.at(-2)).to.equal(`✔ Ready: account ${sim.accountId} in eu-west-1, profile "default". Next: \`npx ec2-workshop workshop create <name>\`.`);
     expectNoSecret(r);
     expect(sim.callsByAction().GetCallerIdentity).to.equal(1);
     expect(dryRuns()).to.equal(1);

@@ -99,7 +99,7 @@ describe("workshop commands (stand-in pulumi + simulator)", function () {
       expect(r.stdout).to.contain("✔ created subnet ec2-workshop-w1-us-east-1b");
       expect(r.stdout).to.contain("✔ created launch template ec2-workshop-w1-template");
       expect(r.stdout).to.contain("launch template: ec2-workshop-w1");
-      expect(r.stdout).to.contain("Next: ec2-workshop instances create --workshop w1 --count <n>");
+      expect(r.stdout).to.contain("Next: npx ec2-workshop instances create --workshop w1 --count <n>");
       // the instance commands can read what was written
       const { readSettings } = await import("../../src/workshops/settings.js");
       const s = await readSettings(home.dir, "w1");
@@ -154,9 +154,9 @@ describe("workshop commands (stand-in pulumi + simulator)", function () {
     });
 
     for (const [failure, expected] of [
-      ["aws", 'Error: AWS refused a change on aws:ec2/vpc:Vpc "ec2-workshop-wf-vpc": VpcLimitExceeded: The maximum number of VPCs has been reached. Fix the cause, then run `ec2-workshop workshop update wf`.'],
+      ["aws", 'Error: AWS refused a change on aws:ec2/vpc:Vpc "ec2-workshop-wf-vpc": VpcLimitExceeded: The maximum number of VPCs has been reached. Fix the cause, then run `npx ec2-workshop workshop update wf`.'],
       ["locked", 'Error: Another update of workshop "wf" is running (its stack is locked). Wait for it to finish; if it was killed, release the lock with `cd '],
-      ["credentials", "Error: The Pulumi AWS provider found no valid AWS credentials. Run `ec2-workshop setup`"],
+      ["credentials", "Error: The Pulumi AWS provider found no valid AWS credentials. Run `npx ec2-workshop setup`"],
     ] as const) {
       it(`up fails (${failure}): one clear line`, async () => {
         const r = await create("wf", { FAKE_PULUMI_FAIL: `up=${failure}` });

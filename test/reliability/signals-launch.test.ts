@@ -15,8 +15,8 @@ const SIGNAL_GRACE_MS = 800;
 function expectInterruptMessage(stderr: string, batch: string, ids: string[]): void {
   expect(stderr).to.contain("Stopped waiting.");
   expect(stderr).to.contain(`${ids.length} instance${ids.length === 1 ? "" : "s"} launched so far keep running, tagged ec2-workshop:batch=${batch}`);
-  expect(stderr).to.contain(`List them:      ec2-workshop instances list --workshop ${WORKSHOP}`);
-  expect(stderr).to.contain(`Terminate them: ec2-workshop instances destroy --workshop ${WORKSHOP} --ids `);
+  expect(stderr).to.contain(`List them:      npx ec2-workshop instances list --workshop ${WORKSHOP}`);
+  expect(stderr).to.contain(`Terminate them: npx ec2-workshop instances destroy --workshop ${WORKSHOP} --ids `);
   expect(stderr).to.not.match(/\n\s+at /, "no stack trace");
 }
 
@@ -80,9 +80,9 @@ describe("fault suite: stopped mid-launch", function () {
     expectInterruptMessage(r.stderr, run.batch!, launched);
     expect(new Set(s.launched().map((i) => i.tags[TAG.batch]))).to.deep.equal(new Set([run.batch]));
     // The message's own clean-up command, run as printed, terminates exactly the batch.
-    const printed = /Terminate them: (ec2-workshop instances destroy .*)$/m.exec(r.stderr)![1]!;
+    const printed = /Terminate them: npx ec2-workshop (instances destroy .*)$/m.exec(r.stderr)![1]!;
     s.calm();
-    const d = await s.cli(printed.split(" ").slice(1));
+    const d = await s.cli(printed.split(" "));
     expect(d.code, d.stderr).to.equal(0);
     expect(idsWhere(s, (i) => ["shutting-down", "terminated"].includes(i.state))).to.deep.equal(launched);
     await verifyAndCleanUp(s, {

@@ -39,11 +39,12 @@ describe("fault suite: unhealthy instances", function () {
     expect(r.code, r.stderr).to.equal(3);
     expect(run.report!.failed.map((f) => f.instanceId).sort()).to.deep.equal(stopping);
     for (const f of run.report!.failed) expect(f.reason).to.match(/^stopp(ing|ed): Client\.InstanceInitiatedShutdown/);
-    const cleanup = /^ {2}(ec2-workshop instances destroy .*)$/m.exec(r.stdout)?.[1];
+    // Printed as it can be typed here: `npx ec2-workshop …` in the package folder the tests run in.
+    const cleanup = /^ {2}npx ec2-workshop (instances destroy .*)$/m.exec(r.stdout)?.[1];
     expect(cleanup, r.stdout).to.match(/--seats (\S+) --yes$/);
     expect(/--seats (\S+) --yes$/.exec(cleanup!)![1]).to.equal(formatSeatList(run.report!.failed.map((f) => f.seat!)));
-    // Run the command exactly as printed (the binary stands in for `ec2-workshop`).
-    const argv = cleanup!.split(" ").slice(1);
+    // Run the command exactly as printed (the binary stands in for `npx ec2-workshop`).
+    const argv = cleanup!.split(" ");
     const d = await sc.cli(argv);
     expect(d.code, d.stderr).to.equal(0);
     expect(idsWhere(sc, (i) => ["shutting-down", "terminated"].includes(i.state))).to.deep.equal(stopping);

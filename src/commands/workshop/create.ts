@@ -9,6 +9,7 @@ import { EXIT } from "../base.js";
 import { describeOutputs, ensurePlugin, ioOf, pulumiOrInstall, upWithProgress } from "./deploy.js";
 import { WorkshopSettingsCommand } from "./settings-flags.js";
 import { CATALOG } from "../catalog.js";
+import { commandToType } from "../../invocation.js";
 
 type Clack = typeof import("@clack/prompts");
 
@@ -82,7 +83,7 @@ export class WorkshopCreateCommand extends WorkshopSettingsCommand {
     this.context.stdout.write(`Settings written to ${file}\n`);
     const { outputs } = await upWithProgress(io, stacks, stack, settings, `Building workshop "${name}" in ${settings.region}`, `creation of workshop "${name}"`);
 
-    const next = `ec2-workshop instances create --workshop ${name} --count <n>`;
+    const next = commandToType(`instances create --workshop ${name} --count <n>`);
     const lines = [
       `Workshop "${name}" is ready in ${settings.region} (${settings.maximum} seats).`,
       ...describeOutputs(outputs),
@@ -112,11 +113,11 @@ export class WorkshopCreateCommand extends WorkshopSettingsCommand {
   private refuseExisting(home: string, name: string): void {
     const file = stackConfigPath(home, name);
     if (existsSync(file))
-      throw new UserError(`Workshop "${name}" already exists (${file}). Change it with \`ec2-workshop workshop update ${name}\`, or choose another name.`);
+      throw new UserError(`Workshop "${name}" already exists (${file}). Change it with \`${commandToType(`workshop update ${name}`)}\`, or choose another name.`);
   }
 
   private async askName(clack: Clack | undefined): Promise<string> {
-    if (!clack) throw new InputError("Name the workshop: `ec2-workshop workshop create <name>` (lowercase letters, digits, hyphens).");
+    if (!clack) throw new InputError(`Name the workshop: \`${commandToType("workshop create <name>")}\` (lowercase letters, digits, hyphens).`);
     const value = await clack.text({
       message: "Workshop name (lowercase letters, digits, hyphens)",
       placeholder: "intro-linux",

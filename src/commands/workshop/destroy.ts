@@ -8,6 +8,7 @@ import { checkWorkshopName, readSettings } from "../../workshops/settings.js";
 import { BaseCommand, EXIT } from "../base.js";
 import { CancelledError, ensurePlugin, interruptibly, ioOf, liveInstanceLines, pulumiOrInstall } from "./deploy.js";
 import { CATALOG } from "../catalog.js";
+import { commandToType } from "../../invocation.js";
 
 export class WorkshopDestroyCommand extends BaseCommand {
   static override paths = CATALOG.workshopDestroy.paths.map((p) => [...p]);
@@ -63,7 +64,7 @@ export class WorkshopDestroyCommand extends BaseCommand {
       if (live.length && !this.terminateInstances) {
         this.context.stderr.write(`Workshop "${this.name}" still has ${live.length} instance(s) that are not terminated:\n${liveInstanceLines(live).join("\n")}\n`);
         throw new UserError(
-          `Refusing to destroy workshop "${this.name}" while it has instances. Terminate them with \`ec2-workshop instances destroy --workshop ${this.name} --all --yes\`, or pass --terminate-instances.`,
+          `Refusing to destroy workshop "${this.name}" while it has instances. Terminate them with \`${commandToType(`instances destroy --workshop ${this.name} --all --yes`)}\`, or pass --terminate-instances.`,
         );
       }
       if (!(await this.confirm(`Destroy workshop "${this.name}" in ${settings.region}${live.length ? ` and terminate its ${live.length} instance(s)` : ""}? This cannot be undone.`)))

@@ -8,6 +8,7 @@ import { EXIT } from "../base.js";
 import { describeOutputs, ensurePlugin, liveInstanceLines, ioOf, pulumiOrInstall, upWithProgress } from "./deploy.js";
 import { WorkshopSettingsCommand } from "./settings-flags.js";
 import { CATALOG } from "../catalog.js";
+import { commandToType } from "../../invocation.js";
 
 export class WorkshopUpdateCommand extends WorkshopSettingsCommand {
   static override paths = CATALOG.workshopUpdate.paths.map((p) => [...p]);
@@ -44,7 +45,7 @@ export class WorkshopUpdateCommand extends WorkshopSettingsCommand {
     const given = this.givenSettings();
     if (given["aws:region"] !== undefined && given["aws:region"] !== current.region)
       throw new UserError(
-        `Workshop "${this.name}" lives in ${current.region}; it cannot move. Destroy it (\`ec2-workshop workshop destroy ${this.name}\`) and create it again in the other region.`,
+        `Workshop "${this.name}" lives in ${current.region}; it cannot move. Destroy it (\`${commandToType(`workshop destroy ${this.name}`)}\`) and create it again in the other region.`,
       );
     delete given["aws:region"];
     const userDataKey = `${PROJECT}:userDataFile`;

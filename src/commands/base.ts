@@ -2,6 +2,9 @@
 import { Command, Option, UsageError, type BaseContext } from "clipanion";
 import { describeError, exitCodeOf } from "../errors.js";
 import { takeHomeNotes, type Env } from "../home.js";
+import { RunControl, STOP_GRACE_MS } from "../interrupts.js";
+import { writeError } from "./error-output.js";
+import { helpHint, rephraseInvalidValue } from "./usage-errors.js";
 import { resolveTarget, workshopTarget, type AwsTarget, type WorkshopPlace } from "../aws/target.js";
 import { styleFor, type Style } from "../ui/style.js";
 import { isInteractive } from "../ui/terminal.js";
@@ -9,11 +12,18 @@ import { isInteractive } from "../ui/terminal.js";
 export interface AppContext extends BaseContext {
   /** The environment the command sees (tests pass their own). */
   env: Env;
+  /** The run's stop switch: Ctrl-C / SIGTERM arrive here (src/interrupts.ts). */
+  run?: RunControl;
 }
 
 export const EXIT = { ok: 0, error: 1, usage: 2, partial: 3 } as const;
 
 export abstract class BaseCommand extends Command<AppContext> {
+  /** Changes nothing (lists, shows): a Ctrl-C or a closed stdout may end it at once. */
+  static readOnly = false;
+  /** How long, once stopped by a signal, the command may take to finish before the process exits anyway. */
+  static stopGraceMs = STOP_GRACE_MS;
+
   profile = Option.String("--profile", {
     description: "AWS named profile (default: AWS_PROFILE, else the SDK's default chain)",
   });
@@ -30,13 +40,32 @@ export abstract class BaseCommand extends Command<AppContext> {
 
   async execute(): Promise<number> {
     try {
-      return (await this.run()) ?? EXIT.ok;
+      const code = (await this.run()) ?? EXIT.ok;
+      // Stopped by a signal: the exit code says so, whatever the command made of it.
+      return this.runControl.exitCode ?? code;
     } catch (err) {
+      const stopped = this.runControl.exitCode;
+      if (stopped !== undefined) {
+        // Not an error: the person asked for it. One line, then the signal's exit code.
+        this.context.stderr.write(`${(this.runControl.signal.reason as Error).message}\n`);
+        return stopped;
+      }
       return this.reportError(err);
     } finally {
       // What finding the workshop directory did (e.g. moved an earlier version's workshops).
       for (const note of takeHomeNotes()) this.context.stderr.write(`${note}\n`);
     }
+  }
+
+  private localControl?: RunControl;
+
+  /** The run's stop switch: its `signal` is aborted by Ctrl-C / SIGTERM; pass it to every wait. */
+  protected get runControl(): RunControl {
+    return this.context.run ?? (this.localControl ??= new RunControl());
+  }
+
+  protected get abortSignal(): AbortSignal {
+    return this.runControl.signal;
   }
 
   protected get env(): Env {
@@ -68,11 +97,10 @@ export abstract class BaseCommand extends Command<AppContext> {
   protected reportError(err: unknown): number {
     const s = this.errStyle;
     if (err instanceof UsageError) {
-      this.context.stderr.write(`${s.red("Usage error:")} ${err.message.split("\n")[0]}\n`);
-      this.context.stderr.write(`Run \`ec2-workshop ${this.path.join(" ")} --help\` for the options.\n`);
+      writeError(this.context.stderr, s, rephraseInvalidValue(err.message), helpHint(this.path));
       return EXIT.usage;
     }
-    this.context.stderr.write(`${s.red("Error:")} ${describeError(err)}\n`);
+    writeError(this.context.stderr, s, describeError(err));
     if (this.debug || /\bec2-workshop\b|^\*$/.test(this.env.DEBUG ?? "")) {
       this.context.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
     }

@@ -10,6 +10,7 @@ import { stackConfigPath, stacksDir } from "../home.js";
 import { MAX_SEATS } from "../instances/seats.js";
 import { cidrProblem, parseCidr } from "./cidr.js";
 import { parseYamlDocument, readYamlFile, yaml } from "./yaml-file.js";
+import { commandToType } from "../invocation.js";
 
 export const PROJECT = "ec2-workshop";
 
@@ -365,7 +366,7 @@ export function settingsFromConfig(name: string, raw: Record<string, unknown>, s
     const { key, message } = splitError(errors[0] ?? "?");
     if (source.flagFor) throw new InputError(`Invalid ${source.flagFor(key)}: ${message}.`);
     const where = source.where ?? `Pulumi.${name}.yaml`;
-    throw new UserError(`${where} has an invalid ${key || "setting"}: ${message}. Fix it, or run \`ec2-workshop workshop update ${name}\`.`);
+    throw new UserError(`${where} has an invalid ${key || "setting"}: ${message}. Fix it, or run \`${commandToType(`workshop update ${name}`)}\`.`);
   }
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(config)) {
@@ -433,7 +434,7 @@ export function checkBuildable(s: WorkshopSettings): void {
   const missing = [!s.ami && "ami", !s.instanceType && "instanceType"].filter(Boolean);
   if (missing.length)
     throw new UserError(
-      `Workshop "${s.name}" has no ${missing.join(" and no ")}: set them (\`ec2-workshop workshop update ${s.name} --ami ami-... --instance-type t3.micro\`) or adopt a template with --launch-template.`,
+      `Workshop "${s.name}" has no ${missing.join(" and no ")}: set them (\`${commandToType(`workshop update ${s.name} --ami ami-... --instance-type t3.micro`)}\`) or adopt a template with --launch-template.`,
     );
 }
 
@@ -476,7 +477,7 @@ export function parseSettings(name: string, yamlText: string, file = `Pulumi.${n
 function settingsOfDocument(name: string, doc: Record<string, unknown>, file: string): WorkshopSettings {
   const raw = doc.config;
   if (!raw || typeof raw !== "object")
-    throw new UserError(`${file} has no "config:" section. Recreate it with \`ec2-workshop workshop create ${name}\`.`);
+    throw new UserError(`${file} has no "config:" section. Recreate it with \`${commandToType(`workshop create ${name}`)}\`.`);
   return settingsFromConfig(name, raw as Record<string, unknown>, { where: file });
 }
 
@@ -538,8 +539,9 @@ export async function readSettings(home: string, name: string): Promise<Workshop
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") {
       const known = await listWorkshopNames(home);
-      const hint = known.length ? `Known workshops: ${known.join(", ")}.` : "Create one with `ec2-workshop workshop create`.";
-      throw new UserError(`No workshop "${name}" (no ${file}). ${hint}`);
+      const hint = known.length ? `Known workshops: ${known.join(", ")}.` : `Create one with \`${commandToType("workshop create")}\`.`;
+      // Like an invalid name, a name that is no workshop is a mistake in the command line (exit 2).
+      throw new InputError(`No workshop "${name}" (no ${file}). ${hint}`);
     }
     if (err instanceof UserError) throw err;
     throw new UserError(`Cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);

@@ -129,8 +129,9 @@ describe("instances create (CLI against the simulator)", function () {
     const noWorkshop = await s.run(["--count", "2", "--yes"]);
     expect(noWorkshop.code).to.equal(2);
     expect(noWorkshop.stderr).to.contain("--workshop");
+    // A workshop that does not exist is a mistake in the command line, like an invalid name.
     const unknown = await s.run(["--workshop", "nope", "--count", "2", "--yes"]);
-    expect(unknown.code).to.equal(1);
+    expect(unknown.code).to.equal(2);
     expect(unknown.stderr).to.contain('No workshop "nope"');
     expect(s.sim.log).to.have.length(0);
   });

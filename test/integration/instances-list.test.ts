@@ -142,7 +142,7 @@ describe("instances list (simulator)", function () {
     expect(noWorkshop.code).to.equal(2);
     expect(noWorkshop.stderr).to.contain("--workshop");
     const unknown = await run(["--workshop", "nope"]);
-    expect(unknown.code).to.equal(1);
+    expect(unknown.code).to.equal(2);
     expect(unknown.stderr).to.contain(`No workshop "nope"`);
     expect(sim.log.length).to.equal(0);
   });

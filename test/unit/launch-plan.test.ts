@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { batchName, clientToken, launchTags, newBatchId, runInstancesInput, tagSpecifications } from "../../src/instances/launch.js";
-import { parseDuration } from "../../src/instances/durations.js";
+import { parseDuration, requireDuration } from "../../src/instances/durations.js";
+import { InputError } from "../../src/errors.js";
 import { TAG } from "../../src/instances/tags.js";
 import type { LaunchTemplateInfo } from "../../src/instances/template.js";
 
@@ -72,13 +73,15 @@ describe("launch plan", () => {
     expect(plain.NetworkInterfaces).to.equal(undefined);
   });
 
-  it("parses timeouts like 90s, 5m, 1m30s and plain seconds; refuses the rest", () => {
+  it("parses timeouts like 90s, 5m, 1m30s; refuses a number without a unit, and the rest", () => {
     expect(parseDuration("90s")).to.equal(90_000);
     expect(parseDuration("5m")).to.equal(300_000);
     expect(parseDuration("1m30s")).to.equal(90_000);
-    expect(parseDuration("300")).to.equal(300_000);
     expect(parseDuration("1h")).to.equal(3_600_000);
-    for (const bad of ["", "0", "0s", "-5m", "5 minutes", "m", "5x", "1.2.3s"]) expect(parseDuration(bad), bad).to.equal(undefined);
+    for (const bad of ["", "0", "300", "5", "0s", "-5m", "5 minutes", "m", "5x", "1.2.3s"]) expect(parseDuration(bad), bad).to.equal(undefined);
+    expect(() => requireDuration("--launch-timeout", "5")).to.throw(InputError, "--launch-timeout 5 has no unit: write 5s for seconds or 5m for minutes.");
+    expect(() => requireDuration("--check-timeout", "soon")).to.throw(InputError, '--check-timeout "soon" is not a duration: use e.g. 90s, 5m or 1m30s.');
+    expect(requireDuration("--check-timeout", "2m")).to.equal(120_000);
   });
 });
 

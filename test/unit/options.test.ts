@@ -86,13 +86,48 @@ describe("options: the CLI frame's parsing", () => {
     expect(cli.process(["destroy-instances"], context()).constructor).to.equal(cli.process(["instances", "destroy"], context()).constructor);
   });
 
-  it("an unknown command or flag, or a flag without its value, exits 2 with a pointer to --help", async () => {
-    for (const argv of [["frobnicate"], ["setup", "--bogus"], ["setup", "--region"], ["setup", "--store-profile"]]) {
+  it("an unknown command or flag, or a flag without its value: exit 2, one line, then one line pointing at --help", async () => {
+    const cases: [string[], string, string][] = [
+      [["frobnicate"], 'Error: Unknown command "frobnicate".', "Run `ec2-workshop --help` for the commands."],
+      [["setup", "--bogus"], "Error: setup has no option --bogus.", "Run `ec2-workshop setup --help` for its options."],
+      [["setup", "--regoin", "x"], "Error: setup has no option --regoin; did you mean --region?", "Run `ec2-workshop setup --help` for its options."],
+      [["setup", "--region"], "Error: --region needs a value: --region <region>.", "Run `ec2-workshop setup --help` for its options."],
+      [["setup", "--store-profile"], "Error: --store-profile needs a value: --store-profile <profile>.", "Run `ec2-workshop setup --help` for its options."],
+      [["instances", "create", "--count", "-1"], "Error: --count must be at least 1 (got -1).", "Run `ec2-workshop instances create --help` for its options."],
+      [["instances", "create", "-n", "-3"], "Error: --count must be at least 1 (got -3).", "Run `ec2-workshop instances create --help` for its options."],
+      [["instances", "create", "--count", "2.5"], "Error: --count must be a whole number (got 2.5).", "Run `ec2-workshop instances create --help` for its options."],
+      [["instances", "list", "surplus"], 'Error: instances list takes no argument "surplus".', "Run `ec2-workshop instances list --help` for its options."],
+      [["workshop", "show"], "Error: workshop show needs <name>.", "Run `ec2-workshop workshop show --help` for its options."],
+    ];
+    for (const [argv, first, second] of cases) {
       const r = await run(argv);
       expect(r.code, argv.join(" ")).to.equal(2);
-      expect(r.stderr, argv.join(" ")).to.contain("Run `ec2-workshop --help` for the commands and options.");
-      expect(r.stderr).not.to.match(/\n\s+at /);
+      expect(r.stderr, argv.join(" ")).to.equal(`${first}\n${second}\n`);
       expect(r.stdout).to.equal("");
+    }
+  });
+
+  it("a typo in a command suggests the nearest one, in one line", async () => {
+    const cases: [string[], string][] = [
+      [["instance", "list"], 'Error: Unknown command "instance list"; did you mean "instances list"?'],
+      [["instances", "lst", "--workshop", "x"], 'Error: Unknown command "instances lst"; did you mean "instances list"?'],
+      [["workshp", "create"], 'Error: Unknown command "workshp create"; did you mean "workshop create"?'],
+      [["list"], 'Error: Unknown command "list"; did you mean "workshop list" or "instances list"?'],
+      [["setpu"], 'Error: Unknown command "setpu"; did you mean "setup"?'],
+      [["create-instance"], 'Error: Unknown command "create-instance"; did you mean "create-instances"?'],
+    ];
+    for (const [argv, line] of cases) {
+      const r = await run(argv);
+      expect(r.code, argv.join(" ")).to.equal(2);
+      expect(r.stderr.split("\n"), argv.join(" ")).to.deep.equal([line, "Run `ec2-workshop --help` for the commands.", ""]);
+    }
+  });
+
+  it("no error output anywhere shows clipanion's usage line, its #0 value names or another prefix", async () => {
+    for (const argv of [["frobnicate"], ["instances", "create", "--count"], ["instances", "create", "--count", "x"], ["instances", "list", "--sort", "size"], ["help", "nope"]]) {
+      const r = await run(argv);
+      expect(r.stderr, argv.join(" ")).not.to.match(/#0|\$ ec2-workshop|Unknown Syntax Error|Usage Error|Usage error|While running/);
+      expect(r.stderr, argv.join(" ")).to.match(/^Error: /);
     }
   });
 
@@ -127,7 +162,7 @@ describe("options: the error boundary of BaseCommand", () => {
   it("usage errors: exit 2, first line only, and where to find the options", async () => {
     const r = await runBoom(["usage"]);
     expect(r.code).to.equal(2);
-    expect(r.stderr).to.equal("Usage error: --count must be between 1 and 25\nRun `ec2-workshop boom --help` for the options.\n");
+    expect(r.stderr).to.equal("Error: --count must be between 1 and 25\nRun `ec2-workshop boom --help` for its options.\n");
   });
 
   it("a user's mistake: one line, exit 1 (or the error's own code)", async () => {
@@ -189,7 +224,7 @@ describe("options: where AWS calls go (resolveTarget) and colours", () => {
     );
   });
 
-  it("colour: NO_COLOR turns it off, FORCE_COLOR on, otherwise only on a TTY", () => {
+  it("colour: NO_COLOR turns it off, FORCE_COLOR on (FORCE_COLOR=0 or false off), otherwise only on a TTY", () => {
     const tty = Object.assign(new PassThrough(), { isTTY: true });
     const pipe = new PassThrough();
     expect(colorEnabled(tty, {})).to.equal(true);
@@ -198,5 +233,8 @@ describe("options: where AWS calls go (resolveTarget) and colours", () => {
     expect(colorEnabled(pipe, {})).to.equal(false);
     expect(colorEnabled(pipe, { FORCE_COLOR: "1" })).to.equal(true);
     expect(colorEnabled(pipe, { FORCE_COLOR: "0" })).to.equal(false);
+    expect(colorEnabled(tty, { FORCE_COLOR: "0" })).to.equal(false);
+    expect(colorEnabled(tty, { FORCE_COLOR: "false" })).to.equal(false);
+    expect(colorEnabled(pipe, { FORCE_COLOR: "" })).to.equal(true);
   });
 });

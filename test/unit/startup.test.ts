@@ -60,7 +60,7 @@ describe("start-up", () => {
       "instances list",
       "instances destroy",
     ]) {
-      expect(stdout).to.contain(`ec2-workshop ${cmd}`);
+      expect(stdout).to.match(new RegExp(`^  ${cmd}\\b`, "m"));
     }
     const aliases = await runBin(["create-instances", "--help"]);
     expect(aliases.code).to.equal(0);

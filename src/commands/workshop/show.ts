@@ -6,6 +6,7 @@ import { CATALOG } from "../catalog.js";
 
 export class WorkshopShowCommand extends BaseCommand {
   static override paths = CATALOG.workshopShow.paths.map((p) => [...p]);
+  static override readOnly = true;
 
   static override usage = Command.Usage({
     category: CATALOG.workshopShow.category,

@@ -8,6 +8,7 @@ import { MAX_SEATS } from "../../instances/seats.js";
 import { ANY_SEATS, parseSelection, selectionFormError, SORT_KEYS, type SortKey } from "../../instances/select.js";
 import { CATALOG } from "../catalog.js";
 import { WorkshopInstancesCommand } from "./workshop-instances.js";
+import { commandToType } from "../../invocation.js";
 
 type Selection = "seats" | "rows" | "ids" | "all" | "failed" | "state";
 
@@ -144,11 +145,12 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
     const { buildRows, isFailed } = await import("../../instances/listing.js");
     const { renderSelection, renderOutcome, confirmTermination, LineReader } = await import("../../ui/destroy-prompt.js");
     const { renderInstanceTable, tableFooter } = await import("../../ui/instance-table.js");
+    const { tableWidth } = await import("../../ui/terminal.js");
     const out = this.context.stdout;
     const style = this.style;
     const sort = this.sort as SortKey;
 
-    const listed = await session.load(states);
+    const listed = await session.load(states, this.abortSignal);
     const rows = buildRows(listed, { sort });
     let picked: Row[];
     switch (selection) {
@@ -166,7 +168,7 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
         const parsed = parseSelection(this.rows!, rows.length);
         if (!parsed.ok) {
           const view = states.length ? ` (with --state ${states.join(",")})` : "";
-          throw new UsageError(`--rows: ${parsed.error}${view}. See \`ec2-workshop instances list --workshop ${session.name}\`.`);
+          throw new UsageError(`--rows: ${parsed.error}${view}. See \`${commandToType(`instances list --workshop ${session.name}`)}\`.`);
         }
         picked = parsed.rows.map((n) => rows[n - 1]!);
         break;
@@ -176,7 +178,7 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
         const foreign = ids.filter((id) => !byId.has(id));
         if (foreign.length)
           throw new UserError(
-            `Not instances of workshop "${session.name}": ${foreign.join(", ")}. Nothing was terminated; check the ids with \`ec2-workshop instances list --workshop ${session.name}\`.`,
+            `Not instances of workshop "${session.name}": ${foreign.join(", ")}. Nothing was terminated; check the ids with \`${commandToType(`instances list --workshop ${session.name}`)}\`.`,
           );
         picked = ids.map((id) => byId.get(id)!);
         break;
@@ -191,7 +193,8 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
     }
 
     const live = picked.filter((r) => !isDone(r.instance.state));
-    if (!this.json && live.length) out.write(`${renderSelection(picked, { style, time, sort })}\n\n`);
+    const width = tableWidth(out);
+    if (!this.json && live.length) out.write(`${renderSelection(picked, { style, time, sort, width })}\n\n`);
     if (live.length === 0) {
       const inStates = states.length ? ` in state ${states.join(" or ")}` : "";
       const what =
@@ -223,7 +226,14 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
       }
     }
 
-    const result = await session.terminate(live.map((r) => r.instance.instanceId));
+    // Terminations are not taken back: a Ctrl-C lets the requests finish (within the grace
+    // period), and if the process has to end first it says what to check.
+    const unsay = this.runControl.addLastWords(() =>
+      this.context.stderr.write(
+        `Stopped while terminating ${live.length} instance${live.length === 1 ? "" : "s"}: some may still be running. Check with \`${commandToType(`instances list --workshop ${session.name}`)}\`.\n`,
+      ),
+    );
+    const result = await session.terminate(live.map((r) => r.instance.instanceId)).finally(unsay);
     if (this.json) {
       out.write(`${JSON.stringify({ workshop: session.name, ...result }, null, 2)}\n`);
     } else {
@@ -239,7 +249,7 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
       if (reloaded) {
         const fresh = buildRows(reloaded, { sort });
         const now = time.now();
-        out.write(`\n${style.bold(`Workshop "${session.name}"`)} now:\n\n${renderInstanceTable(fresh, { style, time, sort, now })}\n\n`);
+        out.write(`\n${style.bold(`Workshop "${session.name}"`)} now:\n\n${renderInstanceTable(fresh, { style, time, sort, now, width })}\n\n`);
         out.write(`${tableFooter({ time, now, style, terminatedNote: true })}\n`);
       }
     }

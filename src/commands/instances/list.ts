@@ -7,6 +7,7 @@ import { WorkshopInstancesCommand } from "./workshop-instances.js";
 
 export class InstancesListCommand extends WorkshopInstancesCommand {
   static override paths = CATALOG.instancesList.paths.map((p) => [...p]);
+  static override readOnly = true;
 
   static override usage = Command.Usage({
     category: CATALOG.instancesList.category,
@@ -45,13 +46,14 @@ export class InstancesListCommand extends WorkshopInstancesCommand {
     const session = await this.openSession();
     try {
       const { buildRows } = await import("../../instances/listing.js");
-      const rows = buildRows(await session.load(states), { sort: this.sort as SortKey });
+      const rows = buildRows(await session.load(states, this.abortSignal), { sort: this.sort as SortKey });
       const { instanceJson, renderInstanceTable, tableFooter, tableHeading } = await import("../../ui/instance-table.js");
       if (this.json) {
         this.context.stdout.write(`${JSON.stringify(rows.map(instanceJson), null, 2)}\n`);
         return 0;
       }
       const { timeFormatter } = await import("../../ui/time.js");
+      const { tableWidth } = await import("../../ui/terminal.js");
       const time = timeFormatter(this.env);
       const style = this.style;
       const out = this.context.stdout;
@@ -61,7 +63,7 @@ export class InstancesListCommand extends WorkshopInstancesCommand {
         out.write(`Workshop "${session.name}" has no instances${which}.\n`);
       } else {
         out.write(`${tableHeading(session.name, rows.length, { style, states })}\n\n`);
-        out.write(`${renderInstanceTable(rows, { style, time, sort: this.sort as SortKey, now })}\n\n`);
+        out.write(`${renderInstanceTable(rows, { style, time, sort: this.sort as SortKey, now, width: tableWidth(out) })}\n\n`);
       }
       out.write(`${tableFooter({ time, now, style, terminatedNote: rows.some((r) => r.instance.state === "terminated") })}\n`);
       // Two machines in one seat: a run stopped before it could settle a collision (seat-assignment.ts).

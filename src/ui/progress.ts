@@ -6,7 +6,9 @@
 import type { Writable } from "node:stream";
 import type { Clock } from "../clock.js";
 import type { WaitCounts } from "../instances/wait.js";
-import { visibleWidth, type Style } from "./style.js";
+import { truncateVisible, visibleWidth, type Style } from "./style.js";
+import { terminalColumns } from "./terminal.js";
+import { wrapWords } from "./wrap.js";
 
 export interface ProgressView {
   /** A permanent line (printed above the live area). */
@@ -39,14 +41,29 @@ export function formatElapsed(ms: number): string {
   return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
 }
 
-export function countsLine(c: WaitCounts, style: Style): string {
+/** "3 pending · 5 running (checks) · 2 checks ok · 0 failed of 10"; `short` fits a narrow terminal. */
+export function countsLine(c: WaitCounts, style: Style, short = false): string {
   const parts = [
     `${c.pending} pending`,
-    `${c.checking} running (checks)`,
-    style.green(`${c.ready} checks ok`),
+    short ? `${c.checking} checking` : `${c.checking} running (checks)`,
+    style.green(short ? `${c.ready} ok` : `${c.ready} checks ok`),
     c.failed ? style.red(`${c.failed} failed`) : `${c.failed} failed`,
   ];
   return `${parts.join(" · ")} ${style.dim(`of ${c.total}`)}`;
+}
+
+/**
+ * The live counts line at a given width: with the bar when it fits, else without it, else with
+ * shorter words; the counts are never cut while any of those fits.
+ */
+export function liveCountsLine(c: WaitCounts, style: Style, width: number, withBar = true): string {
+  const rail = style.dim("│");
+  const candidates = [
+    ...(withBar ? [`${rail}  ${bar(c, style)}  ${countsLine(c, style)}`] : []),
+    `${rail}  ${countsLine(c, style)}`,
+    `${rail}  ${countsLine(c, style, true)}`,
+  ];
+  return candidates.find((l) => visibleWidth(l) <= width) ?? truncateVisible(candidates[candidates.length - 1]!, width);
 }
 
 const FRAMES = ["◒", "◐", "◓", "◑"];
@@ -59,11 +76,6 @@ function bar(c: WaitCounts, style: Style): string {
   return style.green("━".repeat(ok)) + style.red("━".repeat(bad)) + style.dim("─".repeat(BAR_WIDTH - ok - bad));
 }
 
-function truncate(s: string, width: number): string {
-  if (visibleWidth(s) <= width) return s;
-  // Only plain text is ever long (ids, messages): cut by characters.
-  return [...s].slice(0, Math.max(0, width - 1)).join("") + "…";
-}
 
 export function createProgressView(o: ProgressOptions): ProgressView {
   const start = o.clock.now();
@@ -101,27 +113,37 @@ export function createProgressView(o: ProgressOptions): ProgressView {
     };
   }
 
-  const out = o.output as Writable & { columns?: number };
+  const out = o.output;
   let drawn = 0;
   let frame = 0;
   let paused = false;
+  /** Lines that came while paused (a question on screen): shown when the view goes on. */
+  let held: string[] = [];
   let timer: NodeJS.Timeout | undefined;
   const clear = (): void => {
     if (drawn > 0) out.write(`\r\u001b[${drawn}A\u001b[J`);
     drawn = 0;
   };
+  const width = (): number => terminalColumns(out) - 1;
   const draw = (): void => {
     if (paused) return;
-    const width = Math.max(20, (out.columns ?? 80) - 1);
     const spin = o.style.cyan(FRAMES[frame++ % FRAMES.length]!);
     const lines = [
       `${o.style.dim("│")}`,
-      `${spin}  ${label} ${o.style.dim(`[${elapsed()}]`)}`,
-      ...(counts.total > 0 ? [`${o.style.dim("│")}  ${bar(counts, o.style)}  ${countsLine(counts, o.style)}`] : []),
-    ].map((l) => truncate(l, width));
+      truncateVisible(`${spin}  ${label} ${o.style.dim(`[${elapsed()}]`)}`, width()),
+      ...(counts.total > 0 ? [liveCountsLine(counts, o.style, width())] : []),
+    ];
     clear();
     out.write(`${lines.join("\n")}\n`);
     drawn = lines.length;
+  };
+  /** A line above the live area, wrapped on the rail (a long list of ids stays readable). */
+  const permanent = (text: string): void => {
+    for (const l of wrapWords(text, width() - 3)) out.write(`${o.style.dim("│")}  ${l}\n`);
+  };
+  const flushHeld = (): void => {
+    for (const text of held) permanent(text);
+    held = [];
   };
   const startTimer = (): void => {
     out.write("\u001b[?25l");
@@ -131,8 +153,9 @@ export function createProgressView(o: ProgressOptions): ProgressView {
   startTimer();
   return {
     line: (text) => {
+      if (paused) return void held.push(text);
       clear();
-      out.write(`${o.style.dim("│")}  ${text}\n`);
+      permanent(text);
       draw();
     },
     phase: (l) => {
@@ -153,17 +176,17 @@ export function createProgressView(o: ProgressOptions): ProgressView {
     resume: () => {
       if (!paused) return;
       paused = false;
+      flushHeld();
       startTimer();
     },
     stop: () => {
       if (timer) clearInterval(timer);
       timer = undefined;
-      if (!paused) {
-        clear();
-        const done = counts.failed > 0 ? o.style.yellow("◆") : o.style.green("◇");
-        out.write(`${done}  ${label} ${o.style.dim(`[${elapsed()}]`)}\n`);
-        if (counts.total > 0) out.write(`${o.style.dim("│")}  ${countsLine(counts, o.style)}\n`);
-      }
+      clear();
+      flushHeld();
+      const done = counts.failed > 0 ? o.style.yellow("◆") : o.style.green("◇");
+      out.write(`${truncateVisible(`${done}  ${label} ${o.style.dim(`[${elapsed()}]`)}`, width())}\n`);
+      if (counts.total > 0) out.write(`${liveCountsLine(counts, o.style, width(), false)}\n`);
       paused = true;
       out.write("\u001b[?25h");
     },

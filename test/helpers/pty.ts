@@ -9,6 +9,13 @@ export function hasScript(): boolean {
   return spawnSync("script", ["--version"], { encoding: "utf8" }).status === 0;
 }
 
+/** Skips the test (or the suite, from a before hook) with the reason, where no pseudo-terminal can be made. */
+export function requirePty(ctx: Mocha.Context): void {
+  if (hasScript()) return;
+  console.log("      skipped: util-linux `script` is not installed, so there is no pseudo-terminal to drive");
+  ctx.skip();
+}
+
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 // eslint-disable-next-line no-control-regex
@@ -23,6 +30,10 @@ export interface PtyOptions {
   env: Record<string, string>;
   cols?: number;
   rows?: number;
+  /** What to run (default: node and the CLI's bin); `args` follow it. */
+  program?: string[];
+  /** Where to run it (default: this process's directory). */
+  cwd?: string;
 }
 
 export class PtySession {
@@ -33,8 +44,9 @@ export class PtySession {
   private listeners = new Set<() => void>();
 
   constructor(args: string[], o: PtyOptions) {
-    const cmd = `stty cols ${o.cols ?? 160} rows ${o.rows ?? 50}; exec ${quote(process.execPath)} ${[...LAUNCHER_NODE_ARGS, BIN, ...args].map(quote).join(" ")}`;
-    this.child = spawn("script", ["-qfec", cmd, "/dev/null"], { env: o.env, stdio: ["pipe", "pipe", "pipe"] });
+    const program = o.program ?? [process.execPath, ...LAUNCHER_NODE_ARGS, BIN];
+    const cmd = `stty cols ${o.cols ?? 160} rows ${o.rows ?? 50}; exec ${[...program, ...args].map(quote).join(" ")}`;
+    this.child = spawn("script", ["-qfec", cmd, "/dev/null"], { env: o.env, cwd: o.cwd, stdio: ["pipe", "pipe", "pipe"] });
     const onData = (d: Buffer): void => {
       this.raw += d.toString("utf8");
       for (const l of this.listeners) l();
@@ -42,6 +54,11 @@ export class PtySession {
     this.child.stdout!.on("data", onData);
     this.child.stderr!.on("data", onData);
     this.exited = new Promise((resolve) => this.child.on("close", (code) => resolve(code ?? 1)));
+  }
+
+  /** Everything shown so far, escape sequences included. */
+  get rawOutput(): string {
+    return this.raw;
   }
 
   /** Everything shown so far, escape sequences removed. */
@@ -104,6 +121,13 @@ export class PtySession {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Sends a signal to the program itself (`script` runs it as its only child), e.g. a SIGTERM from another terminal. */
+  signal(sig: NodeJS.Signals): void {
+    const found = spawnSync("pgrep", ["-P", String(this.child.pid)], { encoding: "utf8" }).stdout.trim().split("\n")[0];
+    if (!found) throw new Error(`the program under script (pid ${this.child.pid}) was not found`);
+    process.kill(Number(found), sig);
   }
 
   kill(): void {

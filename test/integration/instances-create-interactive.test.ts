@@ -4,7 +4,7 @@
 // confirmation, and the run. Every wait is on expected output, bounded.
 import { expect } from "chai";
 import { startSimulator, type Simulator } from "../../src/sim/index.js";
-import { hasScript, PtySession } from "../helpers/pty.js";
+import { PtySession, requirePty } from "../helpers/pty.js";
 import { simEnv } from "../helpers/sim.js";
 import { makeWorkshopHome, type WorkshopHome } from "../helpers/workshop-home.js";
 
@@ -15,10 +15,7 @@ describe("instances create, interactive (pseudo-terminal, simulator)", function 
   let session: PtySession | undefined;
 
   before(async function () {
-    if (!hasScript()) {
-      console.log("      skipped: util-linux `script` is not installed, so there is no pseudo-terminal to drive");
-      this.skip();
-    }
+    requirePty(this);
     sim = await startSimulator({
       seed: 41,
       scale: 40,
@@ -43,7 +40,7 @@ describe("instances create, interactive (pseudo-terminal, simulator)", function 
     await s.waitFor(/Workshop "aaa-missing" cannot be used: [^\n]*ec2-workshop-aaa-missing/);
     await s.waitFor("Which workshop?"); // asked again; aaa-missing is now disabled
     s.line(""); // the first usable one: good
-    await s.waitFor("How many instances? (1..5)");
+    await s.waitFor("How many instances? (1..5, Enter for 5)");
     s.line("9");
     await s.waitFor("Enter a whole number from 1 to 5.");
     s.keys("\x7f"); // backspace, then a valid count

@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { startSimulator, type Simulator } from "../../src/sim/index.js";
 import { SORTS } from "../../src/instances/select.js";
 import { runBin } from "../helpers/cli.js";
-import { hasScript, PtySession } from "../helpers/pty.js";
+import { PtySession, requirePty } from "../helpers/pty.js";
 import { simEnv } from "../helpers/sim.js";
 import { makeWorkshopHome, type WorkshopHome } from "../helpers/workshop-home.js";
 
@@ -21,10 +21,7 @@ describe("instances destroy, interactive (pseudo-terminal, simulator)", function
   const sessions: PtySession[] = [];
 
   before(async function () {
-    if (!hasScript()) {
-      console.log("      skipped: util-linux `script` is not installed, so there is no pseudo-terminal to drive");
-      this.skip();
-    }
+    requirePty(this);
     sim = await startSimulator({ seed: 31 });
     subnets = sim.seedWorkshop("demo").subnetIds;
     home = makeWorkshopHome([{ name: "demo" }]);

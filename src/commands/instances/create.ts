@@ -2,7 +2,8 @@ import { Command, Option, UsageError } from "clipanion";
 import * as t from "typanion";
 import { BaseCommand, EXIT } from "../base.js";
 import { InputError } from "../../errors.js";
-import type { BatchReport } from "../../instances/create-batch.js";
+import { EXIT_ON_SIGNAL } from "../../interrupts.js";
+import { commandToType } from "../../invocation.js";
 import { MAX_SEATS } from "../../instances/seats.js";
 import { ANY_SEATS, parseSelection } from "../../instances/select.js";
 import { CATALOG } from "../catalog.js";
@@ -39,7 +40,8 @@ export class InstancesCreateCommand extends BaseCommand {
       workshop's length (its \`hours\` setting, default 8).
 
       Exit codes: 0 all ready, 3 fewer ready than requested, 1 error, 2 bad input, 130/143 stopped by
-      Ctrl-C / SIGTERM (the instances keep running; the message says how to list or terminate them).
+      Ctrl-C / SIGTERM or SIGHUP (the instances keep running; the message says how to list or terminate
+      them). At a terminal the first Ctrl-C asks whether to stop waiting; the run ends with the answer.
       Several runs for the same workshop may go on at once: each waits only for its own batch.
     `,
     examples: [
@@ -58,8 +60,8 @@ export class InstancesCreateCommand extends BaseCommand {
   seats = Option.String("--seats", { description: "Launch into exactly these free seats instead of --count: 3,7-9" });
   yes = Option.Boolean("--yes,-y", false, { description: "Do not ask for confirmation before launching" });
   json = Option.Boolean("--json", false, { description: "Print the result as JSON on stdout (progress goes to stderr)" });
-  launchTimeout = Option.String("--launch-timeout", "5m", { description: "Per instance: time to leave pending, e.g. 90s, 5m (default 5m)" });
-  checkTimeout = Option.String("--check-timeout", "5m", { description: "Per instance: time to pass status checks once running (default 5m)" });
+  launchTimeout = Option.String("--launch-timeout", "5m", { description: "Per instance: time to leave pending, with a unit: 90s, 5m, 1m30s (default 5m)" });
+  checkTimeout = Option.String("--check-timeout", "5m", { description: "Per instance: time to pass status checks once running, with a unit (default 5m)" });
   replaceFailed = Option.Boolean("--replace-failed", false, {
     description: "Terminate failed instances of this batch and launch replacements (up to 2 rounds)",
   });
@@ -68,11 +70,9 @@ export class InstancesCreateCommand extends BaseCommand {
   });
 
   protected async run(): Promise<number> {
-    const { parseDuration } = await import("../../instances/durations.js");
-    const launchTimeoutMs = parseDuration(this.launchTimeout);
-    if (launchTimeoutMs === undefined) throw new InputError(`--launch-timeout "${this.launchTimeout}" is not a duration: use e.g. 90s, 5m or 1m30s.`);
-    const checkTimeoutMs = parseDuration(this.checkTimeout);
-    if (checkTimeoutMs === undefined) throw new InputError(`--check-timeout "${this.checkTimeout}" is not a duration: use e.g. 90s, 5m or 1m30s.`);
+    const { requireDuration } = await import("../../instances/durations.js");
+    const launchTimeoutMs = requireDuration("--launch-timeout", this.launchTimeout);
+    const checkTimeoutMs = requireDuration("--check-timeout", this.checkTimeout);
     if (this.seats !== undefined && this.count !== undefined) throw new UsageError(`Give --count or --seats, not both.`);
     const wantedSeats = this.seats === undefined ? undefined : parseSelection(this.seats, MAX_SEATS, ANY_SEATS);
     if (wantedSeats && !wantedSeats.ok) throw new UsageError(`--seats: ${wantedSeats.error}.`);
@@ -106,7 +106,7 @@ export class InstancesCreateCommand extends BaseCommand {
     const sts = createStsClient(target, this.env, { retry: "caller" });
     try {
       const { prepareBatch, createBatch, REPLACE_ROUNDS } = await import("../../instances/create-batch.js");
-      const prep = await prepareBatch(ec2, sts, settings, clock);
+      const prep = await prepareBatch(ec2, sts, settings, clock, this.abortSignal);
       const { assignSeats } = await import("../../instances/seat-assignment.js");
       const { formatSeatList } = await import("../../instances/seats.js");
       const seats = assignSeats(prep.holders, {
@@ -134,10 +134,23 @@ export class InstancesCreateCommand extends BaseCommand {
       }
 
       const { createProgressView } = await import("../../ui/progress.js");
+      const { askStopWaiting, guardInterrupts } = await import("../../ui/interrupt-guard.js");
+      const { newBatchId } = await import("../../instances/launch.js");
       const style = this.json ? this.errStyle : this.style;
       const view = createProgressView({ output: ui, live: interactive, style, clock });
-      const guard = this.installInterruptGuard(view, interactive, ui);
+      const control = this.runControl;
+      const guard = guardInterrupts({
+        control,
+        interactive,
+        view,
+        ask: (signal) =>
+          askStopWaiting({ input: this.context.stdin, output: ui, signal, closedLabel: () => `Stopping now (${control.stoppedBy ?? "stopped"})` }),
+      });
+      const batch = newBatchId();
       let launchedIds: string[] = [];
+      // If the process has to exit before the report (a request that never returns), the
+      // instances are still named, with the commands that find them.
+      const unsayLastWords = control.addLastWords(() => this.writeInterruptMessage(settings.name, batch, launchedIds));
       let result;
       try {
         result = await createBatch(ec2, {
@@ -145,10 +158,11 @@ export class InstancesCreateCommand extends BaseCommand {
           seats,
           prep,
           clock,
+          batch,
           launchTimeoutMs,
           checkTimeoutMs,
           replaceRounds: this.replaceFailed ? REPLACE_ROUNDS : 0,
-          signal: guard.signal,
+          signal: control.signal,
           events: {
             phase: (_name, detail) => view.phase(detail),
             launched: (got, subnet) => {
@@ -161,6 +175,8 @@ export class InstancesCreateCommand extends BaseCommand {
             update: (c) => view.counts(c),
           },
         });
+        // A question still open is answered before anything is reported.
+        await guard.settled();
       } finally {
         view.stop();
         guard.dispose();
@@ -172,10 +188,20 @@ export class InstancesCreateCommand extends BaseCommand {
         // The JSON's keys are fixed; why a launch stopped short (quota, capacity) goes to stderr.
         for (const stop of report.launchStops) this.context.stderr.write(`${this.errStyle.yellow("!")} ${stop.message}\n`);
       } else this.context.stdout.write(`${renderBatchReport(report, settings.instructions, this.style)}\n`);
-      if (guard.stoppedBy()) {
+      const stoppedBy = guard.stoppedBy();
+      unsayLastWords();
+      if (stoppedBy) {
         result.names.stop();
-        this.writeInterruptMessage(report, launchedIds);
-        return guard.stoppedBy() === "SIGTERM" ? 143 : 130;
+        const ids = [
+          ...new Set([
+            ...launchedIds,
+            ...report.ready.map((x) => x.instanceId),
+            ...report.failed.flatMap((x) => (x.instanceId ? [x.instanceId] : [])),
+            ...report.unfinished.map((u) => u.instanceId),
+          ]),
+        ];
+        this.writeInterruptMessage(report.workshop, report.batch, ids);
+        return EXIT_ON_SIGNAL[stoppedBy];
       }
       // The hand-out is out: the readable Names still queued get a short while, then the run ends.
       await result.names.finish();
@@ -191,97 +217,46 @@ export class InstancesCreateCommand extends BaseCommand {
     if (this.count !== undefined) {
       if (this.count > maximum)
         throw new InputError(
-          `--count ${this.count} is more than workshop "${workshop}" allows (${range}; its maximum is in stacks/Pulumi.${workshop}.yaml). Run again with a smaller count, or raise the maximum with \`ec2-workshop workshop update ${workshop}\`.`,
+          `--count ${this.count} is more than workshop "${workshop}" allows (${range}; its maximum is in stacks/Pulumi.${workshop}.yaml). Run again with a smaller count, or raise the maximum with \`${commandToType(`workshop update ${workshop}`)}\`.`,
         );
       return this.count;
     }
     if (!interactive) throw new InputError(`Pass --count ${range}: there is no terminal to ask on.`);
     const p = await import("@clack/prompts");
+    // What Enter alone takes: shown as the placeholder, so it is a real default, not a decoy.
+    const suggested = String(Math.min(maximum, 25));
     const answer = await p.text({
-      message: `How many instances? (${range})`,
-      placeholder: String(Math.min(maximum, 25)),
+      message: `How many instances? (${range}, Enter for ${suggested})`,
+      placeholder: suggested,
+      defaultValue: suggested,
       input: this.context.stdin,
       output: ui as never,
+      signal: this.abortSignal,
       validate: (v) => {
-        const n = Number((v ?? "").trim());
-        return /^\d+$/.test((v ?? "").trim()) && n >= 1 && n <= maximum ? undefined : `Enter a whole number from 1 to ${maximum}.`;
+        const typed = (v ?? "").trim();
+        if (typed === "") return undefined;
+        const n = Number(typed);
+        return /^\d+$/.test(typed) && n >= 1 && n <= maximum ? undefined : `Enter a whole number from 1 to ${maximum}.`;
       },
     });
     if (p.isCancel(answer)) throw new InputError("Cancelled: nothing was launched.");
-    return Number(answer.trim());
+    return Number(answer.trim() || suggested);
   }
 
-  /**
-   * Ctrl-C and SIGTERM during launch and wait. In a terminal the first Ctrl-C asks whether to
-   * stop waiting; a second one (or Ctrl-C at that question) stops at once. Without a terminal,
-   * and for SIGTERM, the run stops waiting right away. Either way the instances keep running,
-   * tagged, and the message says how to find them.
-   */
-  private installInterruptGuard(
-    view: { pause(): void; resume(): void; line(s: string): void },
-    interactive: boolean,
-    ui: NodeJS.WritableStream,
-  ): { signal: AbortSignal; stoppedBy(): string | undefined; dispose(): void } {
-    const ac = new AbortController();
-    let stoppedBy: string | undefined;
-    let asking: AbortController | undefined;
-    const stop = (sig: string): void => {
-      stoppedBy ??= sig;
-      asking?.abort();
-      ac.abort();
-    };
-    const ask = async (): Promise<void> => {
-      asking = new AbortController();
-      view.pause();
-      const p = await import("@clack/prompts");
-      const answer = await p.confirm({
-        message: "Stop waiting? The instances keep running (tagged with this batch); Ctrl-C again stops at once.",
-        active: "Stop waiting",
-        inactive: "Keep waiting",
-        initialValue: false,
-        input: this.context.stdin,
-        output: ui as never,
-        signal: asking.signal,
-      });
-      asking = undefined;
-      if (ac.signal.aborted) return;
-      if (p.isCancel(answer) || answer === true) stop("SIGINT");
-      else view.resume();
-    };
-    const onInt = (): void => {
-      if (!interactive || asking || ac.signal.aborted) stop("SIGINT");
-      else void ask();
-    };
-    const onTerm = (): void => stop("SIGTERM");
-    process.on("SIGINT", onInt);
-    process.on("SIGTERM", onTerm);
-    return {
-      signal: ac.signal,
-      stoppedBy: () => stoppedBy,
-      dispose: () => {
-        asking?.abort();
-        process.off("SIGINT", onInt);
-        process.off("SIGTERM", onTerm);
-      },
-    };
-  }
-
-  private writeInterruptMessage(r: BatchReport, launchedIds: readonly string[]): void {
+  /** What the instances of a stopped run are, and the commands that list and terminate them. */
+  private writeInterruptMessage(workshop: string, batch: string, ids: readonly string[]): void {
     const err = this.context.stderr;
     const s = this.errStyle;
-    const ids = [
-      ...new Set([...launchedIds, ...r.ready.map((x) => x.instanceId), ...r.failed.flatMap((x) => (x.instanceId ? [x.instanceId] : [])), ...r.unfinished.map((u) => u.instanceId)]),
-    ];
     err.write(
-      `\n${s.yellow("Stopped waiting.")} ${ids.length} instance${ids.length === 1 ? "" : "s"} launched so far keep running, tagged ec2-workshop:batch=${r.batch}` +
+      `\n${s.yellow("Stopped waiting.")} ${ids.length} instance${ids.length === 1 ? "" : "s"} launched so far keep running, tagged ec2-workshop:batch=${batch}` +
         `${ids.length ? `: ${ids.join(", ")}` : ""}.\n` +
-        `  List them:      ec2-workshop instances list --workshop ${r.workshop} --batch ${r.batch}\n` +
-        (ids.length ? `  Terminate them: ${cleanupLine(r.workshop, ids)}\n` : "") +
-        `  or the whole batch, ids unknown here included: ec2-workshop instances destroy --workshop ${r.workshop} --batch ${r.batch} --all --yes\n`,
+        `  List them:      ${commandToType(`instances list --workshop ${workshop} --batch ${batch}`)}\n` +
+        (ids.length ? `  Terminate them: ${cleanupLine(workshop, ids)}\n` : "") +
+        `  or the whole batch, ids unknown here included: ${commandToType(`instances destroy --workshop ${workshop} --batch ${batch} --all --yes`)}\n`,
     );
   }
 }
 
 function cleanupLine(workshop: string, ids: readonly string[]): string {
-  return `ec2-workshop instances destroy --workshop ${workshop} --ids ${ids.join(",")} --yes`;
+  return commandToType(`instances destroy --workshop ${workshop} --ids ${ids.join(",")} --yes`);
 }

@@ -12,6 +12,7 @@ import { formatSeatList } from "../instances/seats.js";
 import type { TerminateResult } from "../instances/terminate.js";
 import { renderInstanceTable, tableFooter, tableHeading } from "./instance-table.js";
 import type { Style } from "./style.js";
+import { tableWidth } from "./terminal.js";
 import type { TimeFormatter } from "./time.js";
 
 /** Reads one answer at a time; null means Ctrl-C or end of input (both: quit). */
@@ -93,14 +94,14 @@ export function renderNothingToTerminate(rows: readonly Row[]): string {
 }
 
 /** The selected rows again, under a warning that says exactly what will happen (some must be live). */
-export function renderSelection(rows: readonly Row[], o: { style: Style; time: TimeFormatter; sort?: SortKey }): string {
+export function renderSelection(rows: readonly Row[], o: { style: Style; time: TimeFormatter; sort?: SortKey; width?: number }): string {
   const live = rows.filter((r) => !isDone(r.instance.state));
   const done = rows.length - live.length;
   const lines = [
     o.style.red(o.style.bold(`⚠  ${live.length} instance${live.length === 1 ? "" : "s"} will be TERMINATED.`)) +
       " Their disks and everything on them are deleted; this cannot be undone.",
     "",
-    renderInstanceTable(rows, { style: o.style, time: o.time, sort: o.sort, indent: "  " }),
+    renderInstanceTable(rows, { style: o.style, time: o.time, sort: o.sort, indent: "  ", width: o.width }),
   ];
   if (done > 0) lines.push("", o.style.dim(`${done} of them ${done === 1 ? "is" : "are"} already terminated or shutting down: skipped.`));
   return lines.join("\n");
@@ -178,7 +179,7 @@ export async function runDestroyPrompt(o: DestroyPromptOptions): Promise<Destroy
   };
   const draw = (all: readonly ListedInstance[], rows: readonly Row[], view: View): void => {
     out.write(`\n${tableHeading(o.workshop, rows.length, { style, states: view.states, total: all.length })}\n\n`);
-    if (rows.length) out.write(`${renderInstanceTable(rows, { style, time, sort: view.sort })}\n\n`);
+    if (rows.length) out.write(`${renderInstanceTable(rows, { style, time, sort: view.sort, width: tableWidth(out) })}\n\n`);
     else out.write(`${view.states.length ? "No instances match this filter (fa shows all)." : "This workshop has no instances."}\n\n`);
     out.write(`${tableFooter({ time, style, terminatedNote: true })}\n`);
     out.write(style.dim(`Rows to terminate (e.g. 1,2,4-6) or seats (seats 3,7-9), fr/fs/ft/fp/fa filter, ${SORT_COMMAND_LIST} sort, r reload, q quit, ? help\n`));
@@ -254,7 +255,7 @@ export async function runDestroyPrompt(o: DestroyPromptOptions): Promise<Destroy
             out.write(`${style.yellow("!")} ${renderNothingToTerminate(picked)}\n`);
             continue;
           }
-          out.write(`\n${renderSelection(picked, { style, time, sort: view.sort })}\n\n`);
+          out.write(`\n${renderSelection(picked, { style, time, sort: view.sort, width: tableWidth(out) })}\n\n`);
           const decision = await confirmTermination({ reader, out, style, count: live.length });
           if (decision === "q") return quit();
           if (decision === "n") {

@@ -12,6 +12,8 @@ export interface InstanceTableOptions {
   sort?: SortKey;
   now?: Date;
   indent?: string;
+  /** Fit this many columns (the terminal's): the batch goes first, then names are cut (or go), then checks. */
+  width?: number;
 }
 
 /** Batch ids are long; the table shows enough to tell batches apart (--json has the full id). */
@@ -53,17 +55,18 @@ export function renderInstanceTable(rows: readonly Row[], o: InstanceTableOption
     { header: "#", value: (r) => String(r.row), align: "right" },
     { header: "Seat", value: (r) => (r.instance.seat === undefined ? o.style.dim("-") : String(r.instance.seat)), align: "right" },
     { header: "Instance", value: (r) => r.instance.instanceId },
-    { header: "Name", value: (r) => r.instance.name },
+    { header: "Name", value: (r) => r.instance.name, minWidth: 6, dropOrder: 2 },
     { header: "Public IP", value: (r) => r.instance.publicIp ?? o.style.dim("-") },
     { header: "Launched", value: (r) => o.time.format(r.instance.launchTime, now) },
     { header: "State", value: (r) => stateColor(o.style, r.instance.state) },
-    { header: "Checks", value: (r) => checksColor(o.style, checksLabel(r.instance)) },
-    { header: "Batch", value: (r) => shortBatch(r.instance.batch) },
+    { header: "Checks", value: (r) => checksColor(o.style, checksLabel(r.instance)), minWidth: 8, dropOrder: 3 },
+    { header: "Batch", value: (r) => shortBatch(r.instance.batch), minWidth: 8, dropOrder: 1 },
   ];
   return renderTable(rows, columns, {
     style: o.style,
     markedColumn: o.sort ? SORT_COLUMN[o.sort] : undefined,
     indent: o.indent,
+    width: o.width,
   });
 }
 

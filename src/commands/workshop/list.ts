@@ -1,12 +1,15 @@
 import { Command, Option } from "clipanion";
 import { workshopHome } from "../../home.js";
 import { renderTable } from "../../ui/table.js";
+import { tableWidth } from "../../ui/terminal.js";
 import { launchTemplateName } from "../../workshops/settings.js";
 import { BaseCommand, EXIT } from "../base.js";
 import { CATALOG } from "../catalog.js";
+import { commandToType } from "../../invocation.js";
 
 export class WorkshopListCommand extends BaseCommand {
   static override paths = CATALOG.workshopList.paths.map((p) => [...p]);
+  static override readOnly = true;
 
   static override usage = Command.Usage({
     category: CATALOG.workshopList.category,
@@ -58,7 +61,7 @@ export class WorkshopListCommand extends BaseCommand {
       out.write(
         this.region !== undefined
           ? `No workshops in ${target.region ?? this.region}.\n`
-          : "No workshops yet. Create one with `ec2-workshop workshop create`.\n",
+          : `No workshops yet. Create one with \`${commandToType("workshop create")}\`.\n`,
       );
     } else {
       out.write(
@@ -67,13 +70,13 @@ export class WorkshopListCommand extends BaseCommand {
           [
             { header: "WORKSHOP", value: (r) => r.name },
             { header: "REGION", value: (r) => r.settings?.region ?? "" },
-            { header: "TEMPLATE", value: (r) => (r.settings ? (r.settings.launchTemplate ?? launchTemplateName(r.name)) : "") },
+            { header: "TEMPLATE", value: (r) => (r.settings ? (r.settings.launchTemplate ?? launchTemplateName(r.name)) : ""), minWidth: 12, dropOrder: 1 },
             { header: "MAX", value: (r) => (r.settings ? String(r.settings.maximum) : ""), align: "right" },
             { header: "LAST UPDATE", value: (r) => formatTime(r.lastUpdate) || (r.inBackend === false ? "not built" : "") },
             { header: "LIVE", value: (r) => (r.settings ? liveTotal(r.live) : ""), align: "right" },
-            { header: "", value: (r) => (r.settingsError ? this.style.yellow(r.settingsError) : "") },
+            { header: "", value: (r) => (r.settingsError ? this.style.yellow(r.settingsError) : ""), minWidth: 20 },
           ],
-          { style: this.style },
+          { style: this.style, width: tableWidth(out) },
         )}\n`,
       );
     }

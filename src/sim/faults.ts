@@ -140,3 +140,22 @@ export function parseFaultSpec(spec: string): Partial<Faults> {
   }
   return out;
 }
+
+/** The active faults in a few words, for the server's banner ("none" when there are none). */
+export function describeFaults(f: Faults): string {
+  const pct = (r: number): string => `${Math.round(r * 1000) / 10}%`;
+  const parts: string[] = [];
+  if (f.capacityAzs.length) parts.push(`no capacity in ${f.capacityAzs.join(", ")}`);
+  for (const [az, n] of Object.entries(f.azCapacity)) parts.push(`room for ${n} in ${az}`);
+  if (f.capacityInstanceTypes.length) parts.push(`no capacity for ${f.capacityInstanceTypes.join(", ")}`);
+  if (f.impairedRate) parts.push(`${pct(f.impairedRate)} impaired`);
+  if (f.stopRate) parts.push(`${pct(f.stopRate)} stop by themselves`);
+  if (f.launchFailRate) parts.push(`${pct(f.launchFailRate)} fail at launch`);
+  if (f.stuckPendingRate) parts.push(`${pct(f.stuckPendingRate)} stuck pending`);
+  if (f.errorRate) parts.push(`${pct(f.errorRate)} of requests answered 5xx`);
+  if (f.dropRate) parts.push(`${pct(f.dropRate)} of connections dropped`);
+  if (f.vcpuLimit !== undefined) parts.push(`vCPU quota ${f.vcpuLimit}`);
+  if (f.instanceLimit !== undefined) parts.push(`instance quota ${f.instanceLimit}`);
+  if (f.unauthorizedActions.length) parts.push(`not authorized: ${f.unauthorizedActions.join(", ")}`);
+  return parts.length ? parts.join("; ") : "none";
+}

@@ -2,7 +2,7 @@
 // or the AWS CLI at it. Light: node:util parseArgs, no CLI framework.
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { FAULT_SPEC_HELP, parseFaultSpec } from "./faults.js";
+import { describeFaults, FAULT_SPEC_HELP, mergeFaults, noFaults, parseFaultSpec } from "./faults.js";
 import { startSimulator } from "./index.js";
 import type { Simulator } from "./types.js";
 import { writeSimWorkshopHome } from "./workshop-home.js";
@@ -30,6 +30,12 @@ ${FAULT_SPEC_HELP}
 `;
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  // `ec2-workshop-sim | head`: the server keeps serving when nobody reads its log any more.
+  for (const stream of [out, err]) {
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE") throw e;
+    });
+  }
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
@@ -62,6 +68,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     return n;
   };
   let sim: Simulator;
+  let faultsLine = "none";
+  let throttlingMode = "aws";
   try {
     const port = num("port", (n) => Number.isInteger(n) && n >= 0 && n < 65536);
     const scale = num("scale", (n) => n > 0 && Number.isFinite(n));
@@ -69,6 +77,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     const throttling = values.throttling;
     if (throttling !== "aws" && throttling !== "off") throw new UsageError(`--throttling must be aws or off, got "${String(throttling)}"`);
     const faults = typeof values.faults === "string" ? parseFaultSpec(values.faults) : {};
+    faultsLine = describeFaults(mergeFaults(noFaults(), faults));
+    throttlingMode = throttling === "off" ? "off" : "as AWS throttles";
     const workshops = (values.workshop as string[] | undefined) ?? [];
     for (const w of workshops)
       if (!/^[a-z0-9][a-z0-9-]*$/.test(w)) throw new UsageError(`--workshop must be lowercase letters, digits and hyphens, got "${w}"`);
@@ -87,6 +97,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
 
   out.write(
     `EC2 simulator listening on ${sim.endpoint} (region ${sim.region}, scale ${sim.scale}x, seed ${String(values.seed)})\n` +
+      `Faults: ${faultsLine}. Throttling: ${throttlingMode}.\n` +
       `Use it with:\n` +
       `  export AWS_ENDPOINT_URL_EC2=${sim.endpoint}\n` +
       `  export AWS_ENDPOINT_URL_STS=${sim.endpoint}\n` +

@@ -3,6 +3,7 @@
 // checklist and the prompts share one frame.
 import type { Writable } from "node:stream";
 import type { Style } from "../ui/style.js";
+import { fitToTerminal } from "../ui/wrap.js";
 
 export type Mark = "ok" | "warn" | "fail" | "skip";
 
@@ -42,15 +43,17 @@ type ClackLog = typeof import("@clack/prompts");
 /** The clack frame in a terminal: each check as a log line, the summary as the outro. */
 export function clackOutput(p: ClackLog, out: Writable, style: Style): SetupOutput {
   const opts = { output: out };
+  // The log does not wrap: lines longer than the terminal are wrapped here, under the frame's rail.
+  const fit = (text: string): string => fitToTerminal(out, text, 3);
   return {
     check: (line) => {
-      const text = `${style.bold(line.label)}  ${line.detail}`;
+      const text = fit(`${style.bold(line.label)}  ${line.detail}`);
       if (line.mark === "ok") p.log.success(text, opts);
       else if (line.mark === "warn") p.log.warn(text, opts);
       else if (line.mark === "fail") p.log.error(text, opts);
-      else p.log.step(style.dim(`${line.label}  ${line.detail}`), opts);
+      else p.log.step(style.dim(fit(`${line.label}  ${line.detail}`)), opts);
     },
-    note: (text) => p.log.info(text, opts),
+    note: (text) => p.log.info(fit(text), opts),
     summary: (ok, text) => p.outro(ok ? style.green(text) : style.red(text), opts),
   };
 }

@@ -13,6 +13,7 @@ import type { TerminateResult } from "../instances/terminate.js";
 import { renderInstanceTable, tableFooter, tableHeading } from "./instance-table.js";
 import type { Style } from "./style.js";
 import { tableWidth } from "./terminal.js";
+import { fitToTerminal } from "./wrap.js";
 import type { TimeFormatter } from "./time.js";
 
 /** Reads one answer at a time; null means Ctrl-C or end of input (both: quit). */
@@ -99,7 +100,8 @@ export function renderSelection(rows: readonly Row[], o: { style: Style; time: T
   const done = rows.length - live.length;
   const lines = [
     o.style.red(o.style.bold(`⚠  ${live.length} instance${live.length === 1 ? "" : "s"} will be TERMINATED.`)) +
-      " Their disks and everything on them are deleted; this cannot be undone.",
+      (o.width !== undefined && o.width < 100 ? "\n   " : " ") +
+      "Their disks and everything on them are deleted; this cannot be undone.",
     "",
     renderInstanceTable(rows, { style: o.style, time: o.time, sort: o.sort, indent: "  ", width: o.width }),
   ];
@@ -182,7 +184,7 @@ export async function runDestroyPrompt(o: DestroyPromptOptions): Promise<Destroy
     if (rows.length) out.write(`${renderInstanceTable(rows, { style, time, sort: view.sort, width: tableWidth(out) })}\n\n`);
     else out.write(`${view.states.length ? "No instances match this filter (fa shows all)." : "This workshop has no instances."}\n\n`);
     out.write(`${tableFooter({ time, style, terminatedNote: true })}\n`);
-    out.write(style.dim(`Rows to terminate (e.g. 1,2,4-6) or seats (seats 3,7-9), fr/fs/ft/fp/fa filter, ${SORT_COMMAND_LIST} sort, r reload, q quit, ? help\n`));
+    out.write(style.dim(`${fitToTerminal(out, `Rows to terminate (e.g. 1,2,4-6) or seats (seats 3,7-9), fr/fs/ft/fp/fa filter, ${SORT_COMMAND_LIST} sort, r reload, q quit, ? help`)}\n`));
   };
 
   // Everything terminated in this session (one table, several terminations).

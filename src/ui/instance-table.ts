@@ -87,7 +87,7 @@ export function tableFooter(o: { time: TimeFormatter; now?: Date; style: Style; 
   const lines = [`Now ${o.time.format(now, now)}; times are ${o.time.zoneLabel(now)}.`];
   if (o.time.zone.ignoredTz) lines.push(o.style.yellow(`TZ="${o.time.zone.ignoredTz}" is not a time zone this tool knows; showing UTC.`));
   if (o.terminatedNote)
-    lines.push(o.style.dim("Terminated instances stay listed until EC2 removes them (usually within an hour)."));
+    lines.push(o.style.dim("Terminated instances stay listed until EC2 removes them (within about an hour)."));
   return lines.join("\n");
 }
 

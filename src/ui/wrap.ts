@@ -1,18 +1,29 @@
 // Text laid out for a terminal of a given width: word wrapping, and two-column lists whose second
 // column wraps under itself (or moves below the first when the terminal is too narrow).
 import { visibleWidth } from "./style.js";
+import { terminalColumns } from "./terminal.js";
 
-/** Plain text cut into lines of at most `width` characters, at spaces (a longer word stands alone). */
+/**
+ * Text cut into lines of at most `width` printable characters, at spaces (a longer word stands
+ * alone). Spacing inside a line is kept (`Label  detail`); a line break in the text is a space.
+ */
 export function wrapWords(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = "";
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (!line) line = word;
-    else if (visibleWidth(line) + 1 + visibleWidth(word) <= width) line += ` ${word}`;
+  let gap = "";
+  for (const part of text.replace(/\s*\n\s*/g, " ").trim().split(/( +)/)) {
+    if (part === "") continue;
+    if (part.startsWith(" ")) {
+      gap = part;
+      continue;
+    }
+    if (!line) line = part;
+    else if (visibleWidth(line) + gap.length + visibleWidth(part) <= width) line += gap + part;
     else {
       lines.push(line);
-      line = word;
+      line = part;
     }
+    gap = "";
   }
   if (line) lines.push(line);
   return lines.length ? lines : [""];
@@ -76,4 +87,13 @@ function dedent(text: string): string {
   const indents = lines.filter((l) => /\S/.test(l)).map((l) => l.length - l.trimStart().length);
   const cut = indents.length ? Math.min(...indents) : 0;
   return lines.map((l) => l.slice(cut)).join("\n");
+}
+
+/**
+ * Text for a stream: wrapped to the terminal's width, less `margin` columns (taken by a frame
+ * the caller draws around it), at a terminal; as it is in a pipe or file.
+ */
+export function fitToTerminal(stream: NodeJS.WritableStream, text: string, margin = 0): string {
+  if (!(stream as { isTTY?: boolean }).isTTY) return text;
+  return wrapWords(text, terminalColumns(stream) - margin).join("\n");
 }

@@ -11,6 +11,7 @@ import type { Style } from "../../ui/style.js";
 import type { PulumiProgress } from "../../ui/pulumi-progress.js";
 import { cacheableOutputs, writeSettings, type WorkshopSettings } from "../../workshops/settings.js";
 import type { WorkshopStacks } from "../../workshops/stacks.js";
+import { fitToTerminal } from "../../ui/wrap.js";
 
 export interface Io {
   stdin: Readable;
@@ -37,7 +38,7 @@ export async function pulumiOrInstall(io: Io): Promise<PulumiCommand> {
   } catch (err) {
     if (!(err instanceof PulumiMissingError) || !io.interactive) throw err;
     const p = await import("@clack/prompts");
-    p.log.warn(err.message, { output: io.stdout });
+    p.log.warn(fitToTerminal(io.stdout, err.message, 3), { output: io.stdout });
     const yes = await p.confirm({
       message: `Install the Pulumi CLI now into ${installRoot(io.env)}?`,
       initialValue: true,

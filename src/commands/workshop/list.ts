@@ -6,6 +6,7 @@ import { launchTemplateName } from "../../workshops/settings.js";
 import { BaseCommand, EXIT } from "../base.js";
 import { CATALOG } from "../catalog.js";
 import { commandToType } from "../../invocation.js";
+import { fitToTerminal } from "../../ui/wrap.js";
 
 export class WorkshopListCommand extends BaseCommand {
   static override paths = CATALOG.workshopList.paths.map((p) => [...p]);
@@ -80,7 +81,7 @@ export class WorkshopListCommand extends BaseCommand {
         )}\n`,
       );
     }
-    for (const n of notes) out.write(`${this.style.dim(n)}\n`);
+    for (const n of notes) out.write(`${this.style.dim(fitToTerminal(out, n))}\n`);
     return EXIT.ok;
   }
 }

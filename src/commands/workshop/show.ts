@@ -3,6 +3,7 @@ import { workshopHome } from "../../home.js";
 import { checkWorkshopName, formatPortRange, launchTemplateName, readSettings } from "../../workshops/settings.js";
 import { BaseCommand, EXIT } from "../base.js";
 import { CATALOG } from "../catalog.js";
+import { fitToTerminal } from "../../ui/wrap.js";
 
 export class WorkshopShowCommand extends BaseCommand {
   static override paths = CATALOG.workshopShow.paths.map((p) => [...p]);
@@ -99,7 +100,7 @@ export class WorkshopShowCommand extends BaseCommand {
       lines.push(s.bold("Seats"), `  ${held.length} of ${settings.maximum} taken${held.length ? `: ${formatSeatList(held)}` : ""}`);
     }
     out.write(`${lines.join("\n")}\n`);
-    for (const n of notes) out.write(`${s.dim(n)}\n`);
+    for (const n of notes) out.write(`${s.dim(fitToTerminal(out, n))}\n`);
     return EXIT.ok;
   }
 }

@@ -43,6 +43,7 @@ export const VALUE_NAMES: Record<string, string> = {
   "--vpc-cidr": "cidr",
   "--azs": "n",
   "--launch-template": "lt-id",
+  "--hours": "hours",
 };
 
 export function valueName(flag: string): string {

@@ -5,6 +5,7 @@
 import { describeError } from "../errors.js";
 import type { ImageFacts } from "./image.js";
 import { quotaIncreaseCommand, type VcpuQuota } from "./quota-codes.js";
+import { commandToType } from "../invocation.js";
 
 export type CheckStatus = "ok" | "warn" | "fail" | "skip";
 
@@ -63,7 +64,7 @@ export function judgeQuota(f: QuotaFacts): CheckResult {
   const q = f.quota;
   if (!f.vcpusPerInstance.ok) {
     if (errName(f.vcpusPerInstance.error) === "InvalidInstanceType")
-      return { id, status: "fail", message: `${f.instanceType} is not an instance type in ${f.region}`, fix: "Choose another type: `ec2-workshop workshop update <name> --instance-type ...`." };
+      return { id, status: "fail", message: `${f.instanceType} is not an instance type in ${f.region}`, fix: `Choose another type: \`${commandToType("workshop update <name> --instance-type ...")}\`.` };
     return { id, status: "warn", message: `quota not checked: the vCPUs of ${f.instanceType} are unknown (${describeError(f.vcpusPerInstance.error)})` };
   }
   const need = f.count * f.vcpusPerInstance.value;
@@ -117,7 +118,7 @@ export function judgeOfferings(f: OfferingFacts): CheckResult {
     id,
     status: "fail",
     message: `${f.instanceType} is not offered in ${where}: launches there fail`,
-    fix: `Rebuild the subnets in AZs that offer it (\`ec2-workshop workshop update ${f.workshop}\`), or choose another type (--instance-type).`,
+    fix: `Rebuild the subnets in AZs that offer it (\`${commandToType(`workshop update ${f.workshop}`)}\`), or choose another type (--instance-type).`,
   };
 }
 
@@ -136,7 +137,7 @@ export interface ImageCheckFacts {
 
 export function judgeImage(f: ImageCheckFacts): CheckResult {
   const id = "ami";
-  const setAmi = `Point the workshop at an available AMI: \`ec2-workshop workshop update ${f.workshop} --ami ami-...\`.`;
+  const setAmi = `Point the workshop at an available AMI: \`${commandToType(`workshop update ${f.workshop} --ami ami-...`)}\`.`;
   if (!f.imageId) return { id, status: "fail", message: "the launch template names no AMI", fix: setAmi };
   if (!f.image.ok) return { id, status: "warn", message: `${f.imageId} not checked (${describeError(f.image.error)})` };
   const img = f.image.value;
@@ -152,7 +153,7 @@ export function judgeImage(f: ImageCheckFacts): CheckResult {
   if (img.rootSnapshotGiB !== undefined && f.rootVolumeGiB !== undefined && img.rootSnapshotGiB > f.rootVolumeGiB)
     fails.push({
       message: `${label}'s root snapshot is ${img.rootSnapshotGiB} GiB, larger than the template's ${f.rootVolumeGiB} GiB root volume`,
-      fix: `Grow the volume: \`ec2-workshop workshop update ${f.workshop} --volume-size ${img.rootSnapshotGiB}\`.`,
+      fix: `Grow the volume: \`${commandToType(`workshop update ${f.workshop} --volume-size ${img.rootSnapshotGiB}`)}\`.`,
     });
   if (fails.length) return { id, status: "fail", message: fails.map((x) => x.message).join("; "), fix: fails.map((x) => x.fix).join(" ") };
   const facts = [
@@ -201,7 +202,7 @@ export function judgeDryRun(workshop: string, outcome: { error?: unknown; launch
       id,
       status: "fail",
       message: `the endpoint ignored DryRun and launched ${ids.join(", ") || "an instance"}`,
-      fix: `Terminate it: \`ec2-workshop instances destroy --workshop ${workshop} --ids ${ids.join(",")} --yes\`.`,
+      fix: `Terminate it: \`${commandToType(`instances destroy --workshop ${workshop} --ids ${ids.join(",")} --yes`)}\`.`,
     };
   }
   if (name === "UnauthorizedOperation")

@@ -68,8 +68,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     return n;
   };
   let sim: Simulator;
-  let faultsLine = "none";
-  let throttlingMode = "aws";
+  let faultsLine: string | undefined;
+  let throttlingMode: string | undefined;
   try {
     const port = num("port", (n) => Number.isInteger(n) && n >= 0 && n < 65536);
     const scale = num("scale", (n) => n > 0 && Number.isFinite(n));
@@ -97,7 +97,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
 
   out.write(
     `EC2 simulator listening on ${sim.endpoint} (region ${sim.region}, scale ${sim.scale}x, seed ${String(values.seed)})\n` +
-      `Faults: ${faultsLine}. Throttling: ${throttlingMode}.\n` +
+      `Faults: ${faultsLine ?? "none"}. Throttling: ${throttlingMode ?? "as AWS throttles"}.\n` +
       `Use it with:\n` +
       `  export AWS_ENDPOINT_URL_EC2=${sim.endpoint}\n` +
       `  export AWS_ENDPOINT_URL_STS=${sim.endpoint}\n` +

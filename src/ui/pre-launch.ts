@@ -5,6 +5,7 @@ import { UserError } from "../errors.js";
 import { checkBeforeLaunch, type LaunchCheckInput } from "../preflight/workshop.js";
 import { launchSummary, renderChecks } from "./preflight.js";
 import type { Style } from "./style.js";
+import { commandToType } from "../invocation.js";
 
 export interface PreLaunchOptions extends LaunchCheckInput {
   skipChecks: boolean;
@@ -26,7 +27,7 @@ export async function preLaunchChecks(o: PreLaunchOptions): Promise<string> {
   if (failed)
     throw new UserError(
       `${failed === 1 ? "A pre-launch check" : `${failed} pre-launch checks`} failed: nothing was launched. ` +
-        `Fix ${failed === 1 ? "it" : "them"} (\`ec2-workshop workshop check ${o.settings.name} --count ${o.count}\` shows every check), or launch anyway with --skip-checks.`,
+        `Fix ${failed === 1 ? "it" : "them"} (\`${commandToType(`workshop check ${o.settings.name} --count ${o.count}`)}\` shows every check), or launch anyway with --skip-checks.`,
     );
   const summary = launchSummary({ count: o.count, instanceType: report.instanceType, imageId: report.imageId, region: report.region, cost: report.cost });
   if (!o.confirming) o.output.write(`Launching ${summary}.\n`);

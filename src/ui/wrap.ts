@@ -68,7 +68,10 @@ export function renderList(
   return out;
 }
 
-/** Paragraphs (separated by blank lines; single newlines are spaces), each wrapped to `width`. */
+/**
+ * Paragraphs (separated by blank lines; single newlines are spaces), each wrapped to `width`.
+ * A line starting with "- " is a list item: it starts a line of its own and wraps under its text.
+ */
 export function wrapParagraphs(text: string, width: number, indent = ""): string[] {
   const paragraphs = dedent(text)
     .split(/\n\s*\n/)
@@ -77,7 +80,12 @@ export function wrapParagraphs(text: string, width: number, indent = ""): string
   const out: string[] = [];
   for (const [i, p] of paragraphs.entries()) {
     if (i > 0) out.push("");
-    for (const l of wrapWords(p, width - indent.length)) out.push(`${indent}${l}`);
+    for (const item of p.split(/\n(?=\s*[-*] )/)) {
+      const bullet = /^\s*[-*] /.exec(item);
+      const body = bullet ? item.slice(bullet[0].length) : item;
+      const hang = bullet ? "  " : "";
+      for (const [k, l] of wrapWords(body, width - indent.length - hang.length).entries()) out.push(`${indent}${bullet ? (k === 0 ? "- " : hang) : ""}${l}`);
+    }
   }
   return out;
 }

@@ -8,7 +8,7 @@ import { editDistance, suggestCommands, suggestOption } from "../../src/commands
 import { joinNegativeValues, rephraseInvalidValue } from "../../src/commands/usage-errors.js";
 import { buildCli } from "../../src/cli.js";
 import { styleFor } from "../../src/ui/style.js";
-import { renderList, wrapWords } from "../../src/ui/wrap.js";
+import { renderList, wrapParagraphs, wrapWords } from "../../src/ui/wrap.js";
 import { runBin } from "../helpers/cli.js";
 
 const plain = styleFor(new PassThrough(), { NO_COLOR: "1" });
@@ -93,6 +93,16 @@ describe("help: the overview, groups and commands", () => {
     expect(narrow[0]).to.equal("  instances destroy");
     expect(narrow[1]).to.match(/^ {6}Select/);
     expect(wrapWords("one two three four", 9)).to.deep.equal(["one two", "three", "four"]);
+    expect(wrapWords("Label  detail goes here", 14)).to.deep.equal(["Label  detail", "goes here"]);
+    expect(wrapParagraphs("First paragraph\n  goes on.\n\n- an item that is long\n- short", 16, "  ")).to.deep.equal([
+      "  First",
+      "  paragraph goes",
+      "  on.",
+      "",
+      "  - an item that",
+      "    is long",
+      "  - short",
+    ]);
   });
 
   it("examples too long for the terminal are cut into shell lines ending in `\\`, never inside quotes or between a flag and its value", () => {

@@ -36,6 +36,7 @@ describe("terminal: the live counter at 80 columns", () => {
     expect(at80).to.contain(countsLine(big, colour));
     const narrow = liveCountsLine(big, colour, 64);
     expect(visibleWidth(narrow)).to.be.at.most(64);
+    // eslint-disable-next-line no-control-regex
     expect(narrow.replace(/\u001b\[[0-9;]*m/g, "")).to.equal("│  120 pending · 300 checking · 560 ok · 20 failed of 1000");
   });
 
@@ -104,6 +105,7 @@ describe("terminal: tables and widths", () => {
   it("cuts coloured text without breaking a colour code, and closes it", () => {
     const cut = truncateVisible(colour.green("203.0.113.10"), 6);
     expect(visibleWidth(cut)).to.equal(6);
+    // eslint-disable-next-line no-control-regex
     expect(cut).to.match(/^\u001b\[32m203\.0(\u001b\[39m)?…/);
     expect(cut.endsWith("\u001b[0m")).to.equal(true);
     expect(truncateVisible("short", 10)).to.equal("short");

@@ -5,9 +5,11 @@ import { workshopHome } from "../../home.js";
 import { checkWorkshopName, isHours, readSettings } from "../../workshops/settings.js";
 import { BaseCommand, EXIT } from "../base.js";
 import { CATALOG } from "../catalog.js";
+import { commandToType } from "../../invocation.js";
 
 export class WorkshopCheckCommand extends BaseCommand {
   static override paths = CATALOG.workshopCheck.paths.map((p) => [...p]);
+  static override readOnly = true;
 
   static override usage = Command.Usage({
     category: CATALOG.workshopCheck.category,
@@ -50,7 +52,7 @@ export class WorkshopCheckCommand extends BaseCommand {
     const count = this.count ?? settings.maximum;
     if (count > settings.maximum)
       throw new InputError(
-        `--count ${count} is more than workshop "${settings.name}" launches at once (1..${settings.maximum}). Check a smaller count, or raise the maximum with \`ec2-workshop workshop update ${settings.name} --maximum ${count}\`.`,
+        `--count ${count} is more than workshop "${settings.name}" launches at once (1..${settings.maximum}). Check a smaller count, or raise the maximum with \`${commandToType(`workshop update ${settings.name} --maximum ${count}`)}\`.`,
       );
     const { checkWorkshop, workshopHours } = await import("../../preflight/workshop.js");
     const { clockFromEnv } = await import("../../clock.js");
@@ -75,7 +77,7 @@ export class WorkshopCheckCommand extends BaseCommand {
     out.write(ui.renderCost(report.cost, s));
     const warned = report.checks.filter((c) => c.status === "warn").length;
     if (failed) out.write(`\n${s.red("✗")} ${failed} check${failed === 1 ? "" : "s"} failed: fix ${failed === 1 ? "it" : "them"} before the workshop, then check again.\n`);
-    else out.write(`\n${s.green("✔")} Ready to launch ${count}${warned ? ` (${warned} warning${warned === 1 ? "" : "s"})` : ""}: \`ec2-workshop instances create --workshop ${report.workshop} --count ${count}\`\n`);
+    else out.write(`\n${s.green("✔")} Ready to launch ${count}${warned ? ` (${warned} warning${warned === 1 ? "" : "s"})` : ""}: \`${commandToType(`instances create --workshop ${report.workshop} --count ${count}`)}\`\n`);
     return failed ? EXIT.error : EXIT.ok;
   }
 }

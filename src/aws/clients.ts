@@ -72,11 +72,29 @@ function commonConfig(target: AwsTarget, extras: ClientExtras) {
   };
 }
 
+type Sender = { send: (...args: never[]) => unknown };
+
+/**
+ * Every call of `client` takes the run's abort signal (unless it brings its own), so Ctrl-C
+ * ends a request that hangs, whichever code made it (paginators call `send` too).
+ */
+function abortedWithRun<C extends Sender>(client: C, signal: AbortSignal | undefined): C {
+  if (!signal) return client;
+  const send = client.send.bind(client) as (command: unknown, options?: unknown, cb?: unknown) => unknown;
+  const withSignal = (command: unknown, options?: unknown, cb?: unknown): unknown =>
+    typeof options === "function"
+      ? send(command, { abortSignal: signal }, options)
+      : send(command, { abortSignal: signal, ...(options as object | undefined) }, cb);
+  (client as { send: unknown }).send = withSignal;
+  return client;
+}
+
 export function createEc2Client(target: AwsTarget, extras: ClientExtras = {}): EC2Client {
-  return new EC2Client({
+  const client = new EC2Client({
     ...commonConfig(target, extras),
     ...(target.endpointUrl ? { endpoint: target.endpointUrl } : {}),
   });
+  return abortedWithRun(client, target.signal);
 }
 
 /**
@@ -99,7 +117,7 @@ export function createStsClient(
   env: Record<string, string | undefined> = process.env,
   extras: ClientExtras = {},
 ): STSClient {
-  return new STSClient(followingConfig(target, env, "AWS_ENDPOINT_URL_STS", extras));
+  return abortedWithRun(new STSClient(followingConfig(target, env, "AWS_ENDPOINT_URL_STS", extras)), target.signal);
 }
 
 /** Service Quotas (the preflight's vCPU quota), in the workshop's region. Its SDK loads on first use. */
@@ -109,7 +127,7 @@ export async function createServiceQuotasClient(
   extras: ClientExtras = {},
 ): Promise<ServiceQuotasClient> {
   const { ServiceQuotasClient } = await import("@aws-sdk/client-service-quotas");
-  return new ServiceQuotasClient(followingConfig(target, env, "AWS_ENDPOINT_URL_SERVICE_QUOTAS", extras));
+  return abortedWithRun(new ServiceQuotasClient(followingConfig(target, env, "AWS_ENDPOINT_URL_SERVICE_QUOTAS", extras)), target.signal);
 }
 
 /**
@@ -130,5 +148,5 @@ export async function createPricingClient(
 ): Promise<PricingClient> {
   const { PricingClient } = await import("@aws-sdk/client-pricing");
   const config = followingConfig(target, env, "AWS_ENDPOINT_URL_PRICING", extras);
-  return new PricingClient({ ...config, region: pricingRegionFor(config.region) });
+  return abortedWithRun(new PricingClient({ ...config, region: pricingRegionFor(config.region) }), target.signal);
 }

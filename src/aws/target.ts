@@ -17,6 +17,11 @@ export interface AwsTarget {
    * timeouts are tool time, like every other deadline (src/aws/clients.ts).
    */
   timeScale?: number;
+  /**
+   * The run's abort signal (Ctrl-C / SIGTERM, src/interrupts.ts): every call made through a
+   * client for this target is aborted with it, unless the call brings its own.
+   */
+  signal?: AbortSignal;
 }
 
 export interface TargetFlags {

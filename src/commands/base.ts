@@ -86,12 +86,15 @@ export abstract class BaseCommand extends Command<AppContext> {
 
   /** Where to send AWS calls: `region` when given (see resolveTarget), else --region, else AWS_REGION. */
   protected awsTarget(region?: string, regionSource?: string): AwsTarget {
-    return resolveTarget({ profile: this.profile, region: this.region, endpointUrl: this.endpointUrl }, this.env, region, regionSource);
+    const target = resolveTarget({ profile: this.profile, region: this.region, endpointUrl: this.endpointUrl }, this.env, region, regionSource);
+    // Every AWS call of the command ends when the run is stopped.
+    return { ...target, signal: this.abortSignal };
   }
 
   /** Where an existing workshop's AWS calls go: its own region; a --region naming another is refused (workshopTarget). */
   protected workshopTarget(workshop: WorkshopPlace): AwsTarget {
-    return workshopTarget({ profile: this.profile, region: this.region, endpointUrl: this.endpointUrl }, this.env, workshop);
+    const target = workshopTarget({ profile: this.profile, region: this.region, endpointUrl: this.endpointUrl }, this.env, workshop);
+    return { ...target, signal: this.abortSignal };
   }
 
   protected reportError(err: unknown): number {

@@ -71,6 +71,7 @@ export class SetupCommand extends BaseCommand {
         fixPermissions: this.fixPermissions || this.yes,
         installPulumi: this.installPulumi,
         env: this.env,
+        signal: this.abortSignal,
       },
       { out, ...(prompter ? { prompter } : {}) },
     );

@@ -48,6 +48,8 @@ export interface SetupRequest {
   /** --install-pulumi: install the Pulumi CLI when missing. */
   installPulumi?: boolean;
   env: Env;
+  /** The run's abort signal (Ctrl-C / SIGTERM): every AWS call ends with it. */
+  signal?: AbortSignal;
 }
 
 export interface SetupIo {
@@ -115,7 +117,10 @@ export async function runSetup(req: SetupRequest, io: SetupIo): Promise<SetupRes
     region: region.info.name,
     ...(nonEmpty(req.endpointUrl) ? { endpointUrl: nonEmpty(req.endpointUrl) } : {}),
     ...(timeScale ? { timeScale } : {}),
+    ...(req.signal ? { signal: req.signal } : {}),
   });
+  // A check cut short by Ctrl-C is no finding: the run ends there.
+  const stopIfAborted = (): void => req.signal?.throwIfAborted();
 
   const { findCredentials, isMissing } = await import("./credentials.js");
   const { callerIdentity, ec2DryRun, BAD_CREDENTIALS } = await import("./identity.js");
@@ -134,6 +139,7 @@ export async function runSetup(req: SetupRequest, io: SetupIo): Promise<SetupRes
   /** Checks new keys with STS, then writes them; returns false (nothing written) when AWS rejects them. */
   const storeKeys = async (profile: string, keys: AccessKeys, replace: boolean): Promise<boolean> => {
     const check = await callerIdentity(target(undefined), req.env, { credentials: keys });
+    stopIfAborted();
     if (!check.ok) {
       report({ mark: "fail", label: "New access key", detail: `${maskKeyId(keys.accessKeyId)} was not accepted: ${check.message} Nothing was written.` });
       return false;
@@ -187,6 +193,7 @@ export async function runSetup(req: SetupRequest, io: SetupIo): Promise<SetupRes
 
     // 2. Who are we (STS), in the right partition; may we use EC2 (DryRun)?
     let identity = await callerIdentity(target(plan.namedProfile), req.env, { credentials: found.provider });
+    stopIfAborted();
     if (!identity.ok && BAD_CREDENTIALS.has(identity.code) && found.kind === "profile-keys" && io.prompter) {
       const profile = plan.namedProfile ?? "default";
       const question = `${identity.message.replace(/ Run `[^`]*setup`.*$/, "")} Replace the access key of profile "${profile}" in ${plan.files.credentials}? (only that profile changes)`;
@@ -216,6 +223,7 @@ export async function runSetup(req: SetupRequest, io: SetupIo): Promise<SetupRes
       } else {
         report({ mark: "ok", label: "AWS identity", detail: `account ${account}, ${arn}` });
         const ec2 = await ec2DryRun(target(plan.namedProfile), credentials ? { credentials } : {});
+        stopIfAborted();
         report(
           ec2.allowed
             ? { mark: "ok", label: "EC2 access", detail: ec2.answer === "DryRunOperation" ? "DescribeInstances allowed (dry run)" : `DescribeInstances answered (${ec2.message})` }

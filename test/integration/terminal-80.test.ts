@@ -81,7 +81,7 @@ describe("at an 80x24 terminal (pseudo-terminal, simulator)", function () {
     const s = pty(["instances", "create", "--workshop", "spare"]);
     await s.waitFor("How many instances? (1..3, Enter for 3)");
     s.line("");
-    await s.waitFor(/Launch 3 instances of t3\.micro/);
+    await s.waitFor(/Launch 3 × t3\.micro/);
     s.keys("n");
     await s.waitFor("Nothing launched.");
     expect(await s.exit()).to.equal(1);

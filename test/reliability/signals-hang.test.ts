@@ -85,7 +85,11 @@ describe("fault suite: a black-hole endpoint and signals", function () {
         const s = await start({ seed: 171, proxy: true });
         const held: (() => void)[] = [];
         s.proxy!.hooks = {
-          beforeForward: (req) => (req.action === "DescribeInstances" ? new Promise<void>((resolve) => held.push(resolve)) : undefined),
+          // The polling after the launch (the checks before it read instances too).
+          beforeForward: (req) =>
+            req.action === "DescribeInstances" && s.proxy!.requests.some((r) => r.action === "RunInstances")
+              ? new Promise<void>((resolve) => held.push(resolve))
+              : undefined,
         };
         const r = await interruptWhen((on) => s.create(["--count", "6"], on), () => held.length > 0, "a hanging DescribeInstances", signal);
         const createdUntil = s.mark();

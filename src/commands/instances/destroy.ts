@@ -226,14 +226,20 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
       }
     }
 
-    // Terminations are not taken back: a Ctrl-C lets the requests finish (within the grace
-    // period), and if the process has to end first it says what to check.
-    const unsay = this.runControl.addLastWords(() =>
+    // Stopped part-way (Ctrl-C, or a forced exit): what was asked may or may not have happened.
+    const control = this.runControl;
+    const unsay = control.addLastWords(() =>
       this.context.stderr.write(
         `Stopped while terminating ${live.length} instance${live.length === 1 ? "" : "s"}: some may still be running. Check with \`${commandToType(`instances list --workshop ${session.name}`)}\`.\n`,
       ),
     );
-    const result = await session.terminate(live.map((r) => r.instance.instanceId)).finally(unsay);
+    const result = await session
+      .terminate(live.map((r) => r.instance.instanceId))
+      .catch((err: unknown) => {
+        if (control.stoppedBy) control.sayLastWords();
+        throw err;
+      })
+      .finally(unsay);
     if (this.json) {
       out.write(`${JSON.stringify({ workshop: session.name, ...result }, null, 2)}\n`);
     } else {

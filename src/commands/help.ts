@@ -44,6 +44,9 @@ export const VALUE_NAMES: Record<string, string> = {
   "--azs": "n",
   "--launch-template": "lt-id",
   "--hours": "hours",
+  "--seats": "seats",
+  "--format": "format",
+  "--output": "file",
 };
 
 export function valueName(flag: string): string {

@@ -18,6 +18,7 @@ import { UserError } from "../errors.js";
 import type { WorkshopInstance } from "./describe.js";
 import { formatSeatList } from "./seats.js";
 import { TAG } from "./tags.js";
+import { commandToType } from "../invocation.js";
 
 /** Instance states that hold a seat. */
 export const HOLDING_STATES = ["pending", "running", "stopping", "stopped"] as const;
@@ -90,14 +91,14 @@ export function assignSeats(instances: readonly WorkshopInstance[], req: SeatReq
     const beyond = req.seats.filter((s) => s < 1 || s > req.maximum);
     if (beyond.length)
       throw new UserError(
-        `Seat ${beyond[0]} is beyond workshop "${req.workshop}"'s seats (1..${req.maximum}): nothing was launched. Raise the maximum with \`ec2-workshop workshop update ${req.workshop}\`, or choose seats in range.`,
+        `Seat ${beyond[0]} is beyond workshop "${req.workshop}"'s seats (1..${req.maximum}): nothing was launched. Raise the maximum with \`${commandToType(`workshop update ${req.workshop}`)}\`, or choose seats in range.`,
       );
     const taken = req.seats.filter((s) => holders.has(s));
     if (taken.length) {
       const who = taken.map((s) => `seat ${s} by ${holders.get(s)!.map(describeHolder).join(" and ")}`).join("; ");
       throw new UserError(
         `${taken.length === 1 ? "That seat is" : "Those seats are"} taken (${who}): nothing was launched. ` +
-          `Give its machine a fresh one with \`ec2-workshop instances replace --workshop ${req.workshop} --seats ${formatSeatList(taken)}\`, or choose free seats.`,
+          `Give its machine a fresh one with \`${commandToType(`instances replace --workshop ${req.workshop} --seats ${formatSeatList(taken)}`)}\`, or choose free seats.`,
       );
     }
     return [...req.seats];
@@ -107,7 +108,7 @@ export function assignSeats(instances: readonly WorkshopInstance[], req: SeatReq
     const where = free.length ? ` (free: seats ${formatSeatList(free)})` : "";
     throw new UserError(
       `Workshop "${req.workshop}" has ${free.length} free seat${free.length === 1 ? "" : "s"} of ${req.maximum}${where}; ${heldInRange} ${heldInRange === 1 ? "is" : "are"} taken: --count ${count} would go past its maximum. ` +
-        `Launch at most ${free.length}, free seats with \`ec2-workshop instances destroy --workshop ${req.workshop} --seats ...\`, or raise the maximum with \`ec2-workshop workshop update ${req.workshop}\`. Nothing was launched.`,
+        `Launch at most ${free.length}, free seats with \`${commandToType(`instances destroy --workshop ${req.workshop} --seats ...`)}\`, or raise the maximum with \`${commandToType(`workshop update ${req.workshop}`)}\`. Nothing was launched.`,
     );
   }
   return free.slice(0, count);

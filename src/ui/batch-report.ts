@@ -7,6 +7,7 @@ import { describeHolder } from "../instances/seat-assignment.js";
 import { formatSeatList } from "../instances/seats.js";
 import { renderHandoutTable, renderInstructions } from "./handout.js";
 import type { Style } from "./style.js";
+import { commandToType } from "../invocation.js";
 
 /** How to get the machines a run is missing, as seat lists for the commands that do it. */
 export interface NextSteps {
@@ -57,7 +58,8 @@ function renderNextSteps(workshop: string, next: NextSteps): string[] {
   return out;
 }
 
-export function renderBatchReport(r: BatchReport, instructions: string, s: Style): string {
+/** `width`: the terminal's, for the table (none: as wide as it is). */
+export function renderBatchReport(r: BatchReport, instructions: string, s: Style, width?: number): string {
   const out: string[] = [];
   const ok = r.ready.length === r.requested;
   const headline = r.interrupted
@@ -66,7 +68,7 @@ export function renderBatchReport(r: BatchReport, instructions: string, s: Style
   out.push("", `${ok ? s.green("✔") : s.yellow("!")} ${s.bold(headline)} ${s.dim(`(workshop ${r.workshop}, batch ${r.batch})`)}`);
   for (const stop of r.launchStops) out.push(`${s.yellow("!")} ${stop.message}`);
   for (const m of r.seatMoves) out.push(`${s.yellow("!")} Seat ${m.from} was taken first by another run: ${m.instanceId} is seat ${m.to} instead.`);
-  if (r.ready.length) out.push("", renderHandoutTable(r.ready, { style: s }));
+  if (r.ready.length) out.push("", renderHandoutTable(r.ready, { style: s, width }));
   const text = renderInstructions(instructions, r.ready, s);
   if (text) out.push("", text);
   if (r.failed.length > 0) {
@@ -79,7 +81,7 @@ export function renderBatchReport(r: BatchReport, instructions: string, s: Style
 }
 
 export function replaceCommand(workshop: string, seats: readonly number[]): string {
-  return `ec2-workshop instances replace --workshop ${workshop} --seats ${formatSeatList(seats)} --yes`;
+  return commandToType(`instances replace --workshop ${workshop} --seats ${formatSeatList(seats)} --yes`);
 }
 
 export function createSeatsCommand(workshop: string, seats: readonly number[]): string {
@@ -91,7 +93,7 @@ export function createCountCommand(workshop: string, count: number): string {
 }
 
 export function destroyCommand(workshop: string, seats: readonly number[]): string {
-  return `ec2-workshop instances destroy --workshop ${workshop} --seats ${formatSeatList(seats)} --yes`;
+  return commandToType(`instances destroy --workshop ${workshop} --seats ${formatSeatList(seats)} --yes`);
 }
 
 /**

@@ -6,18 +6,19 @@ import type { Style } from "./style.js";
 import { renderTable } from "./table.js";
 
 /** One line per seat: Seat, Address, Name, AZ, Instance. */
-export function renderHandoutTable(entries: readonly HandoutEntry[], o: { style: Style; indent?: string }): string {
+/** `width`: the terminal's, to fit (long names are cut, then the AZ goes); none for a pipe or file. */
+export function renderHandoutTable(entries: readonly HandoutEntry[], o: { style: Style; indent?: string; width?: number }): string {
   const s = o.style;
   return renderTable(
     entries,
     [
       { header: "Seat", value: (e) => (e.seat === undefined ? "-" : String(e.seat)), align: "right" },
       { header: "Address", value: (e) => e.publicIp ?? (e.privateIp ? `${e.privateIp} (private)` : "-") },
-      { header: "Name", value: (e) => e.name },
-      { header: "AZ", value: (e) => e.availabilityZone ?? "" },
+      { header: "Name", value: (e) => e.name, minWidth: 8 },
+      { header: "AZ", value: (e) => e.availabilityZone ?? "", dropOrder: 1 },
       { header: "Instance", value: (e) => s.dim(e.instanceId) },
     ],
-    { style: s, indent: o.indent ?? "  " },
+    { style: s, indent: o.indent ?? "  ", width: o.width },
   );
 }
 

@@ -6,6 +6,7 @@ import { EXIT_ON_SIGNAL } from "../../interrupts.js";
 import { commandToType } from "../../invocation.js";
 import { MAX_SEATS } from "../../instances/seats.js";
 import { ANY_SEATS, parseSelection } from "../../instances/select.js";
+import { tableWidth } from "../../ui/terminal.js";
 import { CATALOG } from "../catalog.js";
 import { chooseWorkshopWithClients } from "./workshop-instances.js";
 
@@ -187,7 +188,7 @@ export class InstancesCreateCommand extends BaseCommand {
         this.context.stdout.write(`${JSON.stringify(batchReportJson(report, settings.instructions), null, 2)}\n`);
         // The JSON's keys are fixed; why a launch stopped short (quota, capacity) goes to stderr.
         for (const stop of report.launchStops) this.context.stderr.write(`${this.errStyle.yellow("!")} ${stop.message}\n`);
-      } else this.context.stdout.write(`${renderBatchReport(report, settings.instructions, this.style)}\n`);
+      } else this.context.stdout.write(`${renderBatchReport(report, settings.instructions, this.style, tableWidth(this.context.stdout))}\n`);
       const stoppedBy = guard.stoppedBy();
       unsayLastWords();
       if (stoppedBy) {

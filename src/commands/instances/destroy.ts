@@ -159,7 +159,7 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
         const found = rowsOfSeats(rows, seats);
         if (found.free.length)
           throw new UserError(
-            `Workshop "${session.name}" has no machine in seat${found.free.length === 1 ? "" : "s"} ${found.free.join(", ")}: nothing was terminated. See \`ec2-workshop instances list --workshop ${session.name}\`.`,
+            `Workshop "${session.name}" has no machine in seat${found.free.length === 1 ? "" : "s"} ${found.free.join(", ")}: nothing was terminated. See \`${commandToType(`instances list --workshop ${session.name}`)}\`.`,
           );
         picked = found.rows;
         break;

@@ -4,12 +4,15 @@ import { EXIT } from "../base.js";
 import { UserError } from "../../errors.js";
 import { CATALOG } from "../catalog.js";
 import { WorkshopInstancesCommand } from "./workshop-instances.js";
+import { commandToType } from "../../invocation.js";
+import { tableWidth } from "../../ui/terminal.js";
 
 const FORMATS = ["text", "csv", "json", "html"] as const;
 type Format = (typeof FORMATS)[number];
 
 export class InstancesHandoutCommand extends WorkshopInstancesCommand {
   static override paths = CATALOG.instancesHandout.paths.map((p) => [...p]);
+  static override readOnly = true;
 
   static override usage = Command.Usage({
     category: CATALOG.instancesHandout.category,
@@ -63,7 +66,7 @@ export class InstancesHandoutCommand extends WorkshopInstancesCommand {
       );
     if (entries.length === 0)
       throw new UserError(
-        `No seat of workshop "${session.name}"${this.batch ? ` (batch ${this.batch})` : ""} has a ready machine yet. See \`ec2-workshop instances list --workshop ${session.name}\`.`,
+        `No seat of workshop "${session.name}"${this.batch ? ` (batch ${this.batch})` : ""} has a ready machine yet. See \`${commandToType(`instances list --workshop ${session.name}`)}\`.`,
       );
 
     const format = this.format as Format;
@@ -88,7 +91,7 @@ export class InstancesHandoutCommand extends WorkshopInstancesCommand {
       const { renderHandoutTable, renderInstructions } = await import("../../ui/handout.js");
       const head = `${style.bold(`Workshop "${session.name}"`)}${this.batch ? ` (batch ${this.batch})` : ""}: ${entries.length} seat${entries.length === 1 ? "" : "s"} ready`;
       const body = renderInstructions(instructions, entries, style);
-      text = `${head}\n\n${renderHandoutTable(entries, { style })}\n${body ? `\n${body}\n` : ""}`;
+      text = `${head}\n\n${renderHandoutTable(entries, { style, width: toFile ? undefined : tableWidth(this.context.stdout) })}\n${body ? `\n${body}\n` : ""}`;
     }
     if (toFile) {
       const { writeFile } = await import("node:fs/promises");

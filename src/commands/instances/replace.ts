@@ -5,6 +5,7 @@ import { MAX_SEATS } from "../../instances/seats.js";
 import { ANY_SEATS, parseSelection } from "../../instances/select.js";
 import { CATALOG } from "../catalog.js";
 import { WorkshopCommand } from "./workshop-instances.js";
+import { tableWidth } from "../../ui/terminal.js";
 
 export class InstancesReplaceCommand extends WorkshopCommand {
   static override paths = CATALOG.instancesReplace.paths.map((p) => [...p]);
@@ -67,6 +68,8 @@ export class InstancesReplaceCommand extends WorkshopCommand {
           plan,
           prep,
           clock: session.clock,
+          // Ctrl-C / SIGTERM: the report so far (which seat has which machine), then the signal's exit code.
+          signal: this.abortSignal,
           events: {
             phase: (_name, detail) => view.phase(detail),
             launched: (got) => view.line(`Launched ${got.map((g) => `${g.instanceId} (seat ${g.seat})`).join(", ")}`),
@@ -80,7 +83,7 @@ export class InstancesReplaceCommand extends WorkshopCommand {
       }
       const { renderBatchReport, batchReportJson } = await import("../../ui/batch-report.js");
       if (this.json) this.context.stdout.write(`${JSON.stringify(batchReportJson(result.report, session.settings.instructions), null, 2)}\n`);
-      else this.context.stdout.write(`${renderBatchReport(result.report, session.settings.instructions, this.style)}\n`);
+      else this.context.stdout.write(`${renderBatchReport(result.report, session.settings.instructions, this.style, tableWidth(this.context.stdout))}\n`);
       await result.names.finish();
       return result.report.ready.length === plan.seats.length ? EXIT.ok : EXIT.partial;
     } finally {

@@ -12,7 +12,7 @@ export interface InstanceTableOptions {
   sort?: SortKey;
   now?: Date;
   indent?: string;
-  /** Fit this many columns (the terminal's): the batch goes first, then names are cut (or go), then checks. */
+  /** Fit this many columns (the terminal's): the batch goes first, then names are cut (or go), then the launch time, then checks. */
   width?: number;
 }
 
@@ -57,9 +57,9 @@ export function renderInstanceTable(rows: readonly Row[], o: InstanceTableOption
     { header: "Instance", value: (r) => r.instance.instanceId },
     { header: "Name", value: (r) => r.instance.name, minWidth: 6, dropOrder: 2 },
     { header: "Public IP", value: (r) => r.instance.publicIp ?? o.style.dim("-") },
-    { header: "Launched", value: (r) => o.time.format(r.instance.launchTime, now) },
+    { header: "Launched", value: (r) => o.time.format(r.instance.launchTime, now), dropOrder: 3 },
     { header: "State", value: (r) => stateColor(o.style, r.instance.state) },
-    { header: "Checks", value: (r) => checksColor(o.style, checksLabel(r.instance)), minWidth: 8, dropOrder: 3 },
+    { header: "Checks", value: (r) => checksColor(o.style, checksLabel(r.instance)), minWidth: 8, dropOrder: 4 },
     { header: "Batch", value: (r) => shortBatch(r.instance.batch), minWidth: 8, dropOrder: 1 },
   ];
   return renderTable(rows, columns, {

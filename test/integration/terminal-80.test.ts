@@ -45,16 +45,18 @@ describe("at an 80x24 terminal (pseudo-terminal, simulator)", function () {
     expect(await s.exit()).to.equal(0);
     for (const l of lines(s).filter((x) => /^[│◒◐◓◑◇◆]/.test(x))) expect([...l].length, l).to.be.at.most(80);
     expect(s.output).to.match(/│ {2}\d+ pending · \d+ running \(checks\) · \d+ checks ok · \d+ failed of 24/);
-    const table = lines(s).filter((x) => /^ +\d+ +intro-linux/.test(x));
+    // The hand-out: seat, address, name, …
+    const table = lines(s).filter((x) => /^ +\d+ +\d+\.\d+\.\d+\.\d+ /.test(x));
     expect(table).to.have.length(24);
     for (const l of table) expect([...l].length, l).to.be.at.most(80);
 
     const list = pty(["instances", "list", "--workshop", "intro-linux-autumn-term"]);
     expect(await list.exit()).to.equal(0);
-    const rows = lines(list).filter((x) => /^ *\d+ +i-[0-9a-f]+/.test(x));
+    // Row, seat, instance, …
+    const rows = lines(list).filter((x) => /^ *\d+ +\d+ +i-[0-9a-f]+/.test(x));
     expect(rows).to.have.length(24);
     for (const l of rows) expect([...l].length, l).to.be.at.most(80);
-    expect(lines(list).find((x) => /^ *# +Instance/.test(x))).to.match(/State +Checks$/);
+    expect(lines(list).find((x) => /^ *# +Seat/.test(x))).to.match(/State +Checks$/);
   });
 
   it("a terminal that reports 0 columns: the workshop menu reads as at 80 columns (one option per line)", async () => {

@@ -32,6 +32,7 @@ export class RunControl {
   private readonly lastWords = new Set<() => void>();
   private readonly stopListeners = new Set<() => void>();
   private by: StopSignal | undefined;
+  private holder: ((sig: StopSignal) => void) | undefined;
   /** The command changes nothing (lists, shows): a Ctrl-C or a closed stdout may end it at once. */
   readOnly = true;
   /** How long a stopped command may take before the process exits anyway. */
@@ -78,6 +79,23 @@ export class RunControl {
     return () => {
       if (this.firstInterrupt === handler) this.firstInterrupt = undefined;
     };
+  }
+
+  /**
+   * While set, every signal goes to `handler` alone: the run is not stopped and the process not
+   * ended, however many come. For work that must end by itself to stay consistent (a Pulumi
+   * update cancelling gracefully, which can take a minute).
+   */
+  holdSignals(handler: (sig: StopSignal) => void): () => void {
+    this.holder = handler;
+    return () => {
+      if (this.holder === handler) this.holder = undefined;
+    };
+  }
+
+  /** The handler holding the signals, if one does. */
+  get signalHolder(): ((sig: StopSignal) => void) | undefined {
+    return this.holder;
   }
 
   /** Something to print if the process has to exit before the command could finish (a recovery message). */
@@ -145,6 +163,8 @@ export function bindProcessSignals(control: RunControl, o: ProcessSignalOptions 
     timer.unref();
   };
   const on = (sig: StopSignal) => (): void => {
+    const holder = control.signalHolder;
+    if (holder) return holder(sig);
     if (control.stoppedBy) return forceExit(); // a second signal: at once
     control.interrupt(sig);
   };

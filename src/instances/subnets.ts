@@ -14,6 +14,7 @@ import { UserError } from "../errors.js";
 import type { WorkshopSettings } from "../workshops/settings.js";
 import type { WorkshopSubnet } from "./launch.js";
 import { TAG } from "./tags.js";
+import { commandToType } from "../invocation.js";
 
 const usable = (s: Subnet): boolean => Boolean(s.SubnetId) && (s.State === undefined || s.State === "available");
 
@@ -46,7 +47,7 @@ async function recordedSubnets(ec2: EC2Client, s: WorkshopSettings, ids: string[
   const found = (out.Subnets ?? []).filter((x) => ids.includes(x.SubnetId ?? "") && (!vpcId || x.VpcId === vpcId) && usable(x));
   if (found.length === 0)
     throw new UserError(
-      `None of the subnets workshop "${s.name}" recorded (${ids.join(", ")}) is available in ${s.region}: run \`ec2-workshop workshop update ${s.name}\` to rebuild its network.`,
+      `None of the subnets workshop "${s.name}" recorded (${ids.join(", ")}) is available in ${s.region}: run \`${commandToType(`workshop update ${s.name}`)}\` to rebuild its network.`,
     );
   return inAzOrder(found);
 }

@@ -4,6 +4,7 @@
 import { UserError } from "../errors.js";
 import { toolSetsPassphrase, type Backend, type PulumiTarget } from "./backend.js";
 import { PulumiMissingError } from "./pulumi-cli.js";
+import { commandToType } from "../invocation.js";
 
 /** An error the engine reported for one resource (from a diagnostic event). */
 export interface Diagnostic {
@@ -89,10 +90,10 @@ export function pulumiErrorToUserError(err: unknown, ctx: ErrorContext): UserErr
   if (/ENOENT/.test(text) && /spawn|pulumi/.test(text) && !/Pulumi\.\S+\.yaml/.test(text))
     return new PulumiMissingError("The Pulumi CLI (`pulumi`) is not installed or not on PATH.");
   if (name === "StackNotFoundError")
-    return new UserError(`No workshop "${ws}" in ${where}. Create it with \`ec2-workshop workshop create ${ws}\`, or check PULUMI_BACKEND_URL.`);
+    return new UserError(`No workshop "${ws}" in ${where}. Create it with \`${commandToType(`workshop create ${ws}`)}\`, or check PULUMI_BACKEND_URL.`);
   if (name === "StackAlreadyExistsError")
     return new UserError(
-      `Workshop "${ws}" already exists in ${where}. Change it with \`ec2-workshop workshop update ${ws}\`, or choose another name.`,
+      `Workshop "${ws}" already exists in ${where}. Change it with \`${commandToType(`workshop update ${ws}`)}\`, or choose another name.`,
     );
   if (name === "ConcurrentUpdateError")
     return new UserError(
@@ -108,7 +109,7 @@ export function pulumiErrorToUserError(err: unknown, ctx: ErrorContext): UserErr
     );
   if (CREDENTIAL_PATTERNS.some((re) => re.test(text)))
     return new UserError(
-      "The Pulumi AWS provider found no valid AWS credentials. Run `ec2-workshop setup` (or set AWS_PROFILE / AWS_ACCESS_KEY_ID), then retry.",
+      `The Pulumi AWS provider found no valid AWS credentials. Run \`${commandToType("setup")}\` (or set AWS_PROFILE / AWS_ACCESS_KEY_ID), then retry.`,
     );
 
   // An AWS error from the engine: the resource it happened on and AWS's own message.
@@ -118,7 +119,7 @@ export function pulumiErrorToUserError(err: unknown, ctx: ErrorContext): UserErr
     if (!aws) continue;
     const res = resourceOfUrn(d.urn);
     const on = res ? ` on ${res.type} "${res.name}"` : "";
-    return new UserError(`AWS refused a change${on}: ${aws.code}: ${aws.message.replace(/\.?$/, ".")} Fix the cause, then run \`ec2-workshop workshop update ${ws}\`.`);
+    return new UserError(`AWS refused a change${on}: ${aws.code}: ${aws.message.replace(/\.?$/, ".")} Fix the cause, then run \`${commandToType(`workshop update ${ws}`)}\`.`);
   }
   const resourceError = failures.find((d) => d.urn);
   if (resourceError) {

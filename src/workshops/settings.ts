@@ -400,7 +400,7 @@ export function settingsFromConfig(name: string, raw: Record<string, unknown>, s
   const problem = ruleProblem(settings);
   if (problem) {
     if (source.flagFor) throw new InputError(`Invalid ${source.flagFor(problem.key)}: ${problem.message}.`);
-    throw new UserError(`${source.where ?? `Pulumi.${name}.yaml`} has an invalid ${problem.key}: ${problem.message}. Fix it, or run \`ec2-workshop workshop update ${name}\`.`);
+    throw new UserError(`${source.where ?? `Pulumi.${name}.yaml`} has an invalid ${problem.key}: ${problem.message}. Fix it, or run \`${commandToType(`workshop update ${name}`)}\`.`);
   }
   return settings;
 }

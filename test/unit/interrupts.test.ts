@@ -83,6 +83,23 @@ describe("interrupts: the run's stop switch", () => {
     expect(said).to.equal(0);
   });
 
+  it("while a command holds the signals (a Pulumi cancel in progress), every one goes to it: no stop, no exit", () => {
+    const signals = new EventEmitter();
+    const exits: number[] = [];
+    const got: string[] = [];
+    const c = new RunControl();
+    c.graceMs = 0;
+    const release = bindProcessSignals(c, { signals, exit: (code) => exits.push(code), stdin: {}, stdout: new FakeOut() as never });
+    const unhold = c.holdSignals((sig) => got.push(sig));
+    for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) signals.emit(sig);
+    expect(got).to.deep.equal(["SIGINT", "SIGTERM", "SIGTERM"]);
+    expect([c.stoppedBy, exits]).to.deep.equal([undefined, []]);
+    unhold();
+    signals.emit("SIGINT");
+    expect(exits).to.deep.equal([130]);
+    release();
+  });
+
   it("a read-only command ends at once on a signal (nothing to recover)", () => {
     const signals = new EventEmitter();
     const exits: number[] = [];

@@ -12,6 +12,7 @@ import type { PulumiProgress } from "../../ui/pulumi-progress.js";
 import { cacheableOutputs, writeSettings, type WorkshopSettings } from "../../workshops/settings.js";
 import type { WorkshopStacks } from "../../workshops/stacks.js";
 import { fitToTerminal } from "../../ui/wrap.js";
+import { EXIT_ON_SIGNAL, type RunControl, type StopSignal } from "../../interrupts.js";
 
 export interface Io {
   stdin: Readable;
@@ -20,11 +21,13 @@ export interface Io {
   env: Env;
   style: Style;
   interactive: boolean;
+  /** The run's stop switch, whose signals a Pulumi operation takes over while it runs. */
+  run?: RunControl;
 }
 
 /** A command's streams and environment, as the shared steps below take them. */
-export function ioOf(c: { context: { stdin: Readable; stdout: Writable; stderr: Writable }; env: Env; style: Style; interactive: boolean }): Io {
-  return { stdin: c.context.stdin, stdout: c.context.stdout, stderr: c.context.stderr, env: c.env, style: c.style, interactive: c.interactive };
+export function ioOf(c: { context: { stdin: Readable; stdout: Writable; stderr: Writable; run?: RunControl }; env: Env; style: Style; interactive: boolean }): Io {
+  return { stdin: c.context.stdin, stdout: c.context.stdout, stderr: c.context.stderr, env: c.env, style: c.style, interactive: c.interactive, run: c.context.run };
 }
 
 /**
@@ -83,12 +86,10 @@ export async function ensurePlugin(io: Io, stacks: WorkshopStacks): Promise<void
   }
 }
 
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
-
-/** An operation a signal cancelled (exit 128 + the signal's number). */
+/** An operation a signal cancelled (exit 130 for Ctrl-C, 143 for SIGTERM or a closed terminal). */
 export class CancelledError extends UserError {
-  constructor(message: string, signal: NodeJS.Signals) {
-    super(message, SIGNAL_EXIT[signal] ?? 130);
+  constructor(message: string, signal: StopSignal) {
+    super(message, EXIT_ON_SIGNAL[signal]);
     this.name = "CancelledError";
   }
 }
@@ -109,21 +110,19 @@ export async function interruptibly<T>(
   run: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const ac = new AbortController();
-  let received: NodeJS.Signals | undefined;
-  const handlers = (["SIGINT", "SIGTERM", "SIGHUP"] as const).map((sig) => {
-    const handler = (): void => {
-      if (received) {
-        io.stderr.write(`Still stopping the ${what}: Pulumi is finishing the changes already sent to AWS, so the stack stays consistent. Please wait.\n`);
-        return;
-      }
-      received = sig;
-      io.stderr.write(
-        `\n${sig === "SIGINT" ? "Ctrl-C" : sig}: cancelling the ${what}. Pulumi finishes the changes already sent to AWS, records them and stops (this can take a minute); nothing is killed.\n`,
-      );
-      ac.abort();
-    };
-    process.on(sig, handler);
-    return [sig, handler] as const;
+  let received: StopSignal | undefined;
+  // The process-wide signal handling (src/interrupts.ts) hands every signal to this handler
+  // while the operation runs: no forced exit may cut a graceful cancel short.
+  const release = io.run?.holdSignals((sig) => {
+    if (received) {
+      io.stderr.write(`Still stopping the ${what}: Pulumi is finishing the changes already sent to AWS, so the stack stays consistent. Please wait.\n`);
+      return;
+    }
+    received = sig;
+    io.stderr.write(
+      `\n${sig === "SIGINT" ? "Ctrl-C" : sig}: cancelling the ${what}. Pulumi finishes the changes already sent to AWS, records them and stops (this can take a minute); nothing is killed.\n`,
+    );
+    ac.abort();
   });
   try {
     return await run(ac.signal);
@@ -140,7 +139,7 @@ export async function interruptibly<T>(
     const clean = left.commands.length === 0 ? " Pulumi stopped cleanly: the stack is unlocked and records every change made so far; run the command again to finish." : "";
     throw new CancelledError(`The ${what} was cancelled (${received}).${clean}`, received);
   } finally {
-    for (const [sig, handler] of handlers) process.off(sig, handler);
+    release?.();
   }
 }
 

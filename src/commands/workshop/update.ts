@@ -110,7 +110,7 @@ export class WorkshopUpdateCommand extends WorkshopSettingsCommand {
     if (!live.length) return;
     this.context.stderr.write(`Workshop "${this.name}" has ${live.length} instance(s) that are not terminated:\n${liveInstanceLines(live).join("\n")}\n`);
     throw new UserError(
-      `Refusing to update workshop "${this.name}" while it has instances: ${changes.join("; ")}. Terminate them first (\`ec2-workshop instances destroy --workshop ${this.name} --all --yes\`), or leave that setting as it is.`,
+      `Refusing to update workshop "${this.name}" while it has instances: ${changes.join("; ")}. Terminate them first (\`${commandToType(`instances destroy --workshop ${this.name} --all --yes`)}\`), or leave that setting as it is.`,
     );
   }
 }

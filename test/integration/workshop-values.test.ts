@@ -89,7 +89,7 @@ describe("workshop values, updates, and the network they keep", function () {
         expect(r.stderr).to.contain(`Workshop "w8" has 2 instance(s) that are not terminated:`).and.contain(ids[0]!).and.contain(ids[1]!);
         const last = r.stderr.trim().split("\n").pop()!;
         expect(last).to.contain(`Error: Refusing to update workshop "w8" while it has instances: ${expected}.`);
-        expect(last).to.contain("`ec2-workshop instances destroy --workshop w8 --all --yes`");
+        expect(last).to.contain("`npx ec2-workshop instances destroy --workshop w8 --all --yes`");
       }
       expect(readFileSync(configFile("w8"), "utf8")).to.equal(before);
       expect(fake.commandLines().filter((l) => l.startsWith("up "))).to.deep.equal([]);

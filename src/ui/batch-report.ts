@@ -85,11 +85,11 @@ export function replaceCommand(workshop: string, seats: readonly number[]): stri
 }
 
 export function createSeatsCommand(workshop: string, seats: readonly number[]): string {
-  return `ec2-workshop instances create --workshop ${workshop} --seats ${formatSeatList(seats)} --yes`;
+  return commandToType(`instances create --workshop ${workshop} --seats ${formatSeatList(seats)} --yes`);
 }
 
 export function createCountCommand(workshop: string, count: number): string {
-  return `ec2-workshop instances create --workshop ${workshop} --count ${count} --yes`;
+  return commandToType(`instances create --workshop ${workshop} --count ${count} --yes`);
 }
 
 export function destroyCommand(workshop: string, seats: readonly number[]): string {

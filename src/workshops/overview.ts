@@ -6,6 +6,7 @@ import type { AwsTarget } from "../aws/target.js";
 import { isToolProject, type Env } from "../home.js";
 import { PulumiMissingError, pulumiPresent } from "./pulumi-cli.js";
 import { listWorkshopNames, readSettings, type WorkshopSettings } from "./settings.js";
+import { commandToType } from "../invocation.js";
 
 export interface WorkshopRow {
   name: string;
@@ -137,7 +138,7 @@ async function readBackend(o: OverviewOptions, byName: Map<string, WorkshopRow>,
  */
 export async function whyNoEngine(home: string, env: Env): Promise<string | undefined> {
   if (!(await pulumiPresent(env))) return new PulumiMissingError("The Pulumi CLI (`pulumi`) is not installed or not on PATH.").message;
-  if (!isToolProject(home)) return `${home} is not a workshop directory yet (no Pulumi.yaml of ec2-workshop); \`ec2-workshop workshop create\` sets it up.`;
+  if (!isToolProject(home)) return `${home} is not a workshop directory yet (no Pulumi.yaml of ec2-workshop); \`${commandToType("workshop create")}\` sets it up.`;
   return undefined;
 }
 

@@ -12,6 +12,7 @@ import {
 import { InputError, UserError } from "../errors.js";
 import { lookupImage } from "../preflight/image.js";
 import { MAX_AZS_PER_WORKSHOP, type WorkshopSettings } from "./settings.js";
+import { commandToType } from "../invocation.js";
 
 export interface CheckOptions {
   /** The flag that set a setting on this command line, if one did (errors then name it and exit 2). */
@@ -31,7 +32,7 @@ export interface CheckResult {
 
 function invalid(o: CheckOptions, key: string, message: string): UserError {
   const flag = o.givenAs(key);
-  return flag ? new InputError(`Invalid ${flag}: ${message}.`) : new UserError(`${o.file}: ec2-workshop:${key} ${message}. Fix it with \`ec2-workshop workshop update\`.`);
+  return flag ? new InputError(`Invalid ${flag}: ${message}.`) : new UserError(`${o.file}: ec2-workshop:${key} ${message}. Fix it with \`${commandToType("workshop update")}\`.`);
 }
 
 const errorName = (err: unknown): string => (err as { name?: string })?.name ?? "";

@@ -179,7 +179,7 @@ describe("instances create (CLI against the simulator)", function () {
     // The seats that never got a machine: launched into once the quota allows, nothing to replace or terminate.
     const missing = formatSeatList(Array.from({ length: 6 - launched }, (_, i) => launched + i + 1));
     expect(r.stdout).to.contain(`To give seat${6 - launched === 1 ? "" : "s"} ${missing} `);
-    expect(r.stdout).to.match(new RegExp(`^ {2}ec2-workshop instances create --workshop demo --seats ${missing} --yes$`, "m"));
+    expect(r.stdout).to.match(new RegExp(`^ {2}npx ec2-workshop instances create --workshop demo --seats ${missing} --yes$`, "m"));
     expect(r.stdout).to.not.contain("instances replace");
     expect(r.stdout).to.not.contain("instances destroy");
   });
@@ -220,7 +220,7 @@ describe("instances create (CLI against the simulator)", function () {
     const destroyCmd = /ec2-workshop instances destroy --workshop demo --seats (\S+) --yes/.exec(plain.stdout);
     expect(destroyCmd?.[1]).to.equal(holding.length ? formatSeatList(holding.map((f) => f.seat)) : undefined);
     // Or keep them and launch as many into free seats.
-    expect(plain.stdout).to.match(new RegExp(`^ {2}ec2-workshop instances create --workshop demo --count ${failedLines.length} --yes$`, "m"));
+    expect(plain.stdout).to.match(new RegExp(`^ {2}npx ec2-workshop instances create --workshop demo --count ${failedLines.length} --yes$`, "m"));
   });
 
   it("no public IP: the private address is given instead", async () => {

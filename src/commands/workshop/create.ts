@@ -157,7 +157,7 @@ export class WorkshopCreateCommand extends WorkshopSettingsCommand {
       } else if (ambient) {
         config["aws:region"] = ambient.name;
         this.regionSource = ambient.source;
-      } else throw new InputError("No region: pass --region, set AWS_REGION, or store one in your profile with `ec2-workshop setup`.");
+      } else throw new InputError(`No region: pass --region, set AWS_REGION, or store one in your profile with \`${commandToType("setup")}\`.`);
       // --region was checked with the other flags; a region from elsewhere is checked as it comes in.
       checkUsableRegion(String(config["aws:region"]).trim(), this.regionSource, this.awsTarget().endpointUrl);
     }

@@ -10,6 +10,9 @@ export function noFaults(): Faults {
     stopRate: 0,
     launchFailRate: 0,
     stuckPendingRate: 0,
+    noServiceRate: 0,
+    slowBootRate: 0,
+    hungServiceRate: 0,
     errorRate: 0,
     dropRate: 0,
     vcpuLimit: undefined,
@@ -20,11 +23,16 @@ export function noFaults(): Faults {
   };
 }
 
-/** Realistic defaults, in sim ms (issue 4: pending 30-60 s, checks a further 60-120 s, ...). */
+/**
+ * Realistic defaults, in sim ms: pending 30-60 s; a Linux image's sshd answers 15-45 s after
+ * `running`, its status checks pass 60-120 s after it (EC2 runs them once a minute); ...
+ */
 export function defaultTimings(): Timings {
   return {
     pendingMs: [30_000, 60_000],
     checksMs: [60_000, 120_000],
+    serviceMs: [15_000, 45_000],
+    slowBootServiceMs: [150_000, 240_000],
     shuttingDownMs: [20_000, 40_000],
     stoppingMs: [20_000, 40_000],
     faultStopAfterMs: [20_000, 90_000],
@@ -39,7 +47,7 @@ export function mergeFaults(base: Faults, patch: Partial<Faults>): Faults {
   for (const [k, v] of Object.entries(patch) as [keyof Faults, unknown][]) {
     (out as unknown as Record<string, unknown>)[k] = v;
   }
-  for (const rate of ["impairedRate", "stopRate", "launchFailRate", "stuckPendingRate", "errorRate", "dropRate"] as const) {
+  for (const rate of ["impairedRate", "stopRate", "launchFailRate", "stuckPendingRate", "noServiceRate", "slowBootRate", "hungServiceRate", "errorRate", "dropRate"] as const) {
     const r = out[rate];
     if (!(r >= 0 && r <= 1)) throw new RangeError(`fault ${rate} must be between 0 and 1, got ${r}`);
   }
@@ -53,6 +61,9 @@ export const FAULT_SPEC_HELP = `Fault spec: comma-separated key=value pairs; lis
   stop=RATE                  share that stop on their own after running (Client.InstanceInitiatedShutdown)
   launchfail=RATE            share that terminate during launch (Server.InternalError)
   stuck=RATE                 share that never leave pending
+  noservice=RATE             share whose service never answers, while their status checks pass
+  slowboot=RATE              share whose service answers only 150-240 s after running (after the checks)
+  hung=RATE                  share whose service port accepts but never sends a banner
   5xx=RATE                   share of requests answered with InternalError (500) / Unavailable (503)
   drop=RATE                  share of connections closed without a response
   vcpu=N                     vCPU quota over pending+running instances (VcpuLimitExceeded); Service
@@ -110,6 +121,15 @@ export function parseFaultSpec(spec: string): Partial<Faults> {
       case "stuck":
         out.stuckPendingRate = rate();
         break;
+      case "noservice":
+        out.noServiceRate = rate();
+        break;
+      case "slowboot":
+        out.slowBootRate = rate();
+        break;
+      case "hung":
+        out.hungServiceRate = rate();
+        break;
       case "5xx":
         out.errorRate = rate();
         break;
@@ -135,7 +155,7 @@ export function parseFaultSpec(spec: string): Partial<Faults> {
         out.deregisteredImages = items;
         break;
       default:
-        throw new RangeError(`unknown fault "${key}" (known: capacity, type-capacity, impaired, stop, launchfail, stuck, 5xx, drop, vcpu, instances, unauthorized, unoffered, deregistered)`);
+        throw new RangeError(`unknown fault "${key}" (known: capacity, type-capacity, impaired, stop, launchfail, stuck, noservice, slowboot, hung, 5xx, drop, vcpu, instances, unauthorized, unoffered, deregistered)`);
     }
   }
   return out;

@@ -9,6 +9,7 @@ import { seedAccount, seedInstances, seedWorkshop } from "./seed.js";
 import { addImage } from "./actions/catalog.js";
 import { addKeyPair } from "./actions/keypairs.js";
 import { SimServer } from "./server.js";
+import { ServiceNet } from "./service-net.js";
 import { Throttler } from "./throttle.js";
 import type { SimInstanceView, Simulator, SimulatorOptions } from "./types.js";
 import { World } from "./world.js";
@@ -30,6 +31,7 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<Simulato
     new Prng(seed),
     { ...defaultTimings(), ...o.timings },
     mergeFaults(noFaults(), o.faults ?? {}),
+    { reachable: o.reachable ?? false, bootRng: new Prng(seed ^ 0xb007) },
   );
   const throttler = new Throttler(o.throttling ?? "aws");
   seedAccount(world, clock.now());
@@ -41,10 +43,22 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<Simulato
     maxLogEntries: o.maxLogEntries ?? 200_000,
   });
   const port = await server.listen(o.port ?? 0);
+  let serviceNet: ServiceNet | undefined;
+  if (o.reachable) {
+    serviceNet = new ServiceNet(world, clock);
+    try {
+      await serviceNet.start();
+    } catch (err) {
+      await server.close();
+      throw err;
+    }
+  }
 
   const view = (now: number) => (inst: World["instanceList"][number]): SimInstanceView => {
     const cur = currentTransition(inst.timeline, now);
     const running = cur.state === "running" || cur.state === "stopping" || cur.state === "shutting-down";
+    const period = lastRunning(inst.timeline, now);
+    const status = statusAt(inst.timeline, now);
     return {
       instanceId: inst.id,
       state: cur.state,
@@ -59,15 +73,21 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<Simulato
       launchTime: inst.launchTime,
       amiLaunchIndex: inst.amiLaunchIndex,
       stateReason: cur.reason?.message,
-      instanceStatus: statusAt(inst.timeline, now).instance,
+      instanceStatus: status.instance,
       readyAt: readyAt(inst.timeline, now),
       firstReportedReadyAt: inst.firstReportedReadyAt,
       fault: inst.fault,
+      ...(inst.bootFault ? { bootFault: inst.bootFault } : {}),
+      ...(period?.serviceAt !== undefined && period.serviceAt <= now ? { serviceUpAt: period.serviceAt } : {}),
+      ...(inst.firstServedAt !== undefined ? { firstServedAt: inst.firstServedAt } : {}),
+      ...(inst.listeningSince !== undefined ? { listeningSince: inst.listeningSince } : {}),
+      ...(status.impairedSince !== undefined ? { impairedAt: status.impairedSince } : {}),
     };
   };
 
   const sim: Simulator = {
     endpoint: `http://127.0.0.1:${port}`,
+    ...(serviceNet ? { servicePort: serviceNet.port } : {}),
     region,
     accountId,
     scale: clock.scale,
@@ -105,7 +125,10 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<Simulato
       else inst.tags.set(key, value);
       inst.tagsVersion++;
     },
-    close: () => server.close(),
+    close: async () => {
+      await serviceNet?.close();
+      await server.close();
+    },
   };
   return sim;
 }

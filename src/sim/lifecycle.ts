@@ -27,6 +27,10 @@ export interface Transition {
   checksResult?: "ok" | "impaired";
   /** running only: the public IP of this running period (a stop/start gets a new one). */
   publicIp?: string;
+  /** running only: when the instance's service (e.g. sshd) starts answering; undefined = never, this period. */
+  serviceAt?: number;
+  /** running only: from serviceAt the port accepts connections but the service never speaks (a hung sshd). */
+  serviceHung?: boolean;
 }
 
 export type CheckStatus = "initializing" | "ok" | "impaired" | "not-applicable";
@@ -58,6 +62,24 @@ export function statusAt(timeline: readonly Transition[], now: number): StatusNo
   if (cur.checksAt === undefined || now < cur.checksAt) return { instance: "initializing", system: "initializing" };
   if (cur.checksResult === "impaired") return { instance: "impaired", system: "ok", impairedSince: cur.checksAt };
   return { instance: "ok", system: "ok" };
+}
+
+export interface ServiceNow {
+  /** down: nothing listens (connections are refused); up: it answers; hung: it accepts and says nothing. */
+  state: "down" | "up" | "hung";
+  /** When it came up (up or hung). */
+  since?: number;
+}
+
+/**
+ * The instance's service at `now`: only while running, from its service-up moment on, and not
+ * once its status check is impaired (an OS that fails its reachability check answers nothing).
+ */
+export function serviceAt(timeline: readonly Transition[], now: number): ServiceNow {
+  const cur = currentTransition(timeline, now);
+  if (cur.state !== "running" || cur.serviceAt === undefined || now < cur.serviceAt) return { state: "down" };
+  if (cur.checksResult === "impaired" && cur.checksAt !== undefined && now >= cur.checksAt) return { state: "down" };
+  return { state: cur.serviceHung ? "hung" : "up", since: cur.serviceAt };
 }
 
 /** The first moment the instance was running with both checks ok (undefined if never, so far). */

@@ -23,6 +23,10 @@ Options:
   --home DIR          with --workshop: also write DIR/stacks/Pulumi.NAME.yaml (kept if
                       present), so EC2_WORKSHOP_HOME=DIR makes the workshop usable
   --throttling MODE   aws (AWS's token buckets, default) or off
+  --reachable         instances get addresses in 127.0.0.0/8 and their service answers on a
+                      real local TCP port (printed; an SSH banner once booted, 15-45 s after
+                      running; refused before); with --home, that port is the workshop's first
+                      port. Linux (all of 127.0.0.0/8 is loopback there); no root needed
   --faults SPEC       inject faults (see below)
   -h, --help          show this help
 
@@ -49,6 +53,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         home: { type: "string" },
         throttling: { type: "string", default: "aws" },
         faults: { type: "string" },
+        reachable: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -82,12 +87,12 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     const workshops = (values.workshop as string[] | undefined) ?? [];
     for (const w of workshops)
       if (!/^[a-z0-9][a-z0-9-]*$/.test(w)) throw new UsageError(`--workshop must be lowercase letters, digits and hyphens, got "${w}"`);
-    sim = await startSimulator({ port, scale, seed, region: String(values.region), throttling, faults });
+    sim = await startSimulator({ port, scale, seed, region: String(values.region), throttling, faults, reachable: values.reachable === true });
     const home = typeof values.home === "string" ? resolve(values.home) : undefined;
     for (const w of workshops) {
       const ws = sim.seedWorkshop(w);
       out.write(`Seeded workshop ${w}: ${ws.launchTemplateName} (${ws.launchTemplateId}), subnets ${ws.subnetIds.join(", ")}\n`);
-      if (home) out.write(`Settings: ${await writeSimWorkshopHome(home, w, sim.region)}\n`);
+      if (home) out.write(`Settings: ${await writeSimWorkshopHome(home, w, sim.region, { servicePort: sim.servicePort })}\n`);
     }
   } catch (e) {
     const message = e instanceof UsageError || e instanceof RangeError ? e.message : `could not start: ${(e as Error).message}`;
@@ -98,6 +103,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   out.write(
     `EC2 simulator listening on ${sim.endpoint} (region ${sim.region}, scale ${sim.scale}x, seed ${String(values.seed)})\n` +
       `Faults: ${faultsLine ?? "none"}. Throttling: ${throttlingMode ?? "as AWS throttles"}.\n` +
+      (sim.servicePort !== undefined ? `Instances answer on port ${sim.servicePort} at their 127.x.y.z addresses once booted.\n` : "") +
       `Use it with:\n` +
       `  export AWS_ENDPOINT_URL_EC2=${sim.endpoint}\n` +
       `  export AWS_ENDPOINT_URL_STS=${sim.endpoint}\n` +

@@ -7,6 +7,10 @@ export interface Timings {
   pendingMs: [number, number];
   /** running -> instance and system status checks ok (further, after running). */
   checksMs: [number, number];
+  /** running -> the service port (e.g. sshd) answers: the OS has booted (further, after running). */
+  serviceMs: [number, number];
+  /** The same under the "slowboot" fault: a long first boot (e.g. heavy user data), after the checks pass. */
+  slowBootServiceMs: [number, number];
   /** shutting-down -> terminated. */
   shuttingDownMs: [number, number];
   /** stopping -> stopped. */
@@ -43,6 +47,12 @@ export interface Faults {
   launchFailRate: number;
   /** Share that never leave `pending`. */
   stuckPendingRate: number;
+  /** Share whose service never comes up, while their status checks pass (e.g. sshd disabled in the image). */
+  noServiceRate: number;
+  /** Share that boot slowly: their service comes up only after `slowBootServiceMs` (after the checks pass). */
+  slowBootRate: number;
+  /** Share whose service port accepts connections but never speaks (a hung sshd: no banner). */
+  hungServiceRate: number;
   /** Share of requests answered with a 5xx (InternalError 500 or Unavailable 503). */
   errorRate: number;
   /** Share of requests whose connection is destroyed without any response. */
@@ -104,6 +114,12 @@ export interface SimulatorOptions {
   faults?: Partial<Faults>;
   /** Keep at most this many request-log entries (oldest dropped), default 200000. */
   maxLogEntries?: number;
+  /**
+   * Instances get public addresses in 127.0.0.0/8 and answer on a real TCP port of this machine
+   * (`Simulator.servicePort`): an SSH banner from the moment their service is up, connection
+   * refused before. Loopback only (Linux routes all of 127.0.0.0/8 there; no root needed).
+   */
+  reachable?: boolean;
 }
 
 export interface RequestLogEntry {
@@ -141,7 +157,22 @@ export interface SimInstanceView {
   /** Sim time of the first DescribeInstanceStatus answer that showed it ok/ok while running. */
   firstReportedReadyAt?: number;
   fault?: "impaired" | "stop" | "stuck-pending" | "launch-fail";
+  /** How its service boots, when not as usual. */
+  bootFault?: BootFault;
+  /** Sim time its service came up in the current (or last) running period; undefined if not (yet). */
+  serviceUpAt?: number;
+  /** Sim time the simulator first answered a connection to its service (reachable only). */
+  firstServedAt?: number;
+  /**
+   * Sim time its service port last started listening (reachable only; a few real ms after
+   * serviceUpAt, more on a busy machine): the moment it became usable from the network.
+   */
+  listeningSince?: number;
+  /** Sim time its instance status check turned impaired, if it has. */
+  impairedAt?: number;
 }
+
+export type BootFault = "no-service" | "slow-boot" | "hung-service";
 
 export interface SeedWorkshopOptions {
   /** Subnets in this many AZs (1..3), default 3. */
@@ -182,6 +213,8 @@ export interface Simulator {
   readonly region: string;
   readonly accountId: string;
   readonly scale: number;
+  /** With `reachable`: the TCP port every instance's service answers on (the workshop's first port). */
+  readonly servicePort?: number;
   /** Sim time, ms since the epoch (sim clock). */
   now(): number;
   /** Where the sim clock started (real ms since the epoch); give it to the CLI as EC2_WORKSHOP_TIME_ORIGIN. */

@@ -10,8 +10,13 @@ import { WORKSHOP_AMI } from "./seed.js";
 
 export const SIM_INSTRUCTIONS = "Seat {seat}: open a terminal and run: ssh student@{address}\nThe password is on the whiteboard.";
 
-/** Writes the settings file for `name` (and Pulumi.yaml) into `home`, unless already there. */
-export async function writeSimWorkshopHome(home: string, name: string, region: string, maximum = 25): Promise<string> {
+/**
+ * Writes the settings file for `name` (and Pulumi.yaml) into `home`, unless already there. With a
+ * reachable simulator's `servicePort`, that port is the workshop's first port (the one the tool's
+ * probe dials, readiness.ts); without one the workshop waits on status checks alone
+ * (`readyWhen: checks`), so the tool never dials the simulator's made-up public addresses.
+ */
+export async function writeSimWorkshopHome(home: string, name: string, region: string, o: { maximum?: number; servicePort?: number } = {}): Promise<string> {
   mkdirSync(join(home, "stacks"), { recursive: true });
   if (!existsSync(join(home, "Pulumi.yaml"))) writeFileSync(join(home, "Pulumi.yaml"), projectFileText(mainFor(home)));
   const file = stackConfigPath(home, name);
@@ -19,11 +24,12 @@ export async function writeSimWorkshopHome(home: string, name: string, region: s
   return writeSettings(home, {
     name,
     region,
-    maximum,
+    maximum: o.maximum ?? 25,
     instructions: SIM_INSTRUCTIONS,
     ami: WORKSHOP_AMI,
     instanceType: "t3.micro",
-    ports: [...DEFAULTS.ports],
+    ports: o.servicePort === undefined ? [...DEFAULTS.ports] : [{ from: o.servicePort, to: o.servicePort }],
+    ...(o.servicePort === undefined ? { readyWhen: "checks" as const } : {}),
     cidrs: [...DEFAULTS.cidrs],
     volumeSize: DEFAULTS.volumeSize,
     volumeType: DEFAULTS.volumeType,

@@ -2,7 +2,7 @@
 // instances, with the rules that change them. The HTTP layer (server.ts + actions/) reads and
 // writes only through this class; seeding helpers (seed.ts) use it directly.
 import { azsFor, type Az, offersType, vcpusOf } from "./catalog.js";
-import type { Faults, Timings } from "./types.js";
+import type { BootFault, Faults, Timings } from "./types.js";
 import {
   currentTransition,
   cutFuture,
@@ -149,7 +149,13 @@ export interface SimInstance {
   timeline: Transition[];
   httpTokens: string;
   fault?: "impaired" | "stop" | "stuck-pending" | "launch-fail";
+  /** Drawn at launch and kept across stop/start: the image boots this way every time. */
+  bootFault?: BootFault;
   firstReportedReadyAt?: number;
+  /** Sim time the simulator first answered a connection to its service (reachable only). */
+  firstServedAt?: number;
+  /** Sim time its service port last started listening (reachable only). */
+  listeningSince?: number;
   /** Bumped whenever tags change: part of the render cache key. */
   tagsVersion: number;
   /** The rendered XML for one (state, tags) combination: DescribeInstances of 1000s stays cheap. */
@@ -182,6 +188,16 @@ export interface LaunchRequest {
   clientToken?: string;
 }
 
+export interface WorldOptions {
+  /** Public addresses in 127.0.0.0/8, where the service network (service-net.ts) answers. */
+  reachable?: boolean;
+  /**
+   * Draws for boot (service-up moments, boot faults): a PRNG of their own, so that modelling
+   * boot leaves every other draw of a seeded world as it was.
+   */
+  bootRng?: Prng;
+}
+
 const LIVE_FOR_CAPACITY: ReadonlySet<StateName> = new Set(["pending", "running", "stopping"]);
 const LIVE_FOR_QUOTA: ReadonlySet<StateName> = new Set(["pending", "running"]);
 
@@ -202,6 +218,8 @@ export class World {
   private seq = 0;
   private publicIps = new Set<string>();
   private lastPurge = 0;
+  readonly reachable: boolean;
+  private readonly bootRng: Prng;
 
   constructor(
     readonly region: string,
@@ -209,8 +227,11 @@ export class World {
     readonly rng: Prng,
     public timings: Timings,
     public faults: Faults,
+    o: WorldOptions = {},
   ) {
     this.azs = azsFor(region);
+    this.reachable = o.reachable ?? false;
+    this.bootRng = o.bootRng ?? new Prng(0xb007);
   }
 
   // ----- ids and addresses -----
@@ -219,9 +240,11 @@ export class World {
     return `${prefix}-${this.rng.hex(17)}`;
   }
 
+  /** An address like AWS's (54.x.y.z), or on this machine's loopback (127.x.y.z) when reachable; the same draws either way. */
   private newPublicIp(): string {
+    const first = this.reachable ? 127 : 54;
     for (;;) {
-      const ip = `54.${this.rng.between(80, 239)}.${this.rng.between(0, 255)}.${this.rng.between(1, 254)}`;
+      const ip = `${first}.${this.rng.between(80, 239)}.${this.rng.between(0, 255)}.${this.rng.between(1, 254)}`;
       if (!this.publicIps.has(ip)) {
         this.publicIps.add(ip);
         return ip;
@@ -440,12 +463,14 @@ export class World {
     const checksAt = runningAt + this.between(t.checksMs);
     const impaired = withFaults && this.rng.chance(f.impairedRate);
     if (impaired) inst.fault = "impaired";
+    if (withFaults) inst.bootFault = this.drawBootFault();
     inst.timeline.push({
       at: runningAt,
       state: "running",
       checksAt,
       checksResult: impaired ? "impaired" : "ok",
       publicIp: inst.wantsPublicIp ? this.newPublicIp() : undefined,
+      ...this.boot(inst, runningAt),
     });
     if (withFaults && !impaired && this.rng.chance(f.stopRate)) {
       inst.fault = "stop";
@@ -454,6 +479,23 @@ export class World {
       inst.timeline.push({ at: stopAt, state: "stopping", reason, transitionReason: reason.message });
       inst.timeline.push({ at: stopAt + this.between(t.stoppingMs), state: "stopped", reason, transitionReason: reason.message });
     }
+  }
+
+  private drawBootFault(): BootFault | undefined {
+    const f = this.faults;
+    if (this.bootRng.chance(f.noServiceRate)) return "no-service";
+    if (this.bootRng.chance(f.slowBootRate)) return "slow-boot";
+    if (this.bootRng.chance(f.hungServiceRate)) return "hung-service";
+    return undefined;
+  }
+
+  /** A running period's service: up some time after `runningAt` (every start boots again), per the instance's boot fault. */
+  private boot(inst: SimInstance, runningAt: number): { serviceAt?: number; serviceHung?: boolean } {
+    const t = this.timings;
+    if (inst.bootFault === "no-service") return {};
+    const [min, max] = inst.bootFault === "slow-boot" ? t.slowBootServiceMs : t.serviceMs;
+    const serviceAt = runningAt + this.bootRng.between(Math.round(min), Math.round(max));
+    return inst.bootFault === "hung-service" ? { serviceAt, serviceHung: true } : { serviceAt };
   }
 
   /** Seeding: an instance already in `state` (running ones with checks passed). */
@@ -469,6 +511,7 @@ export class World {
       checksAt: long + 90_000,
       checksResult: "ok",
       publicIp: inst.wantsPublicIp ? this.newPublicIp() : undefined,
+      serviceAt: long + 60_000,
     });
     if (state === "stopped") {
       const reason = { code: "Client.UserInitiatedShutdown", message: "Client.UserInitiatedShutdown: User initiated shutdown" };

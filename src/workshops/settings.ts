@@ -11,6 +11,7 @@ import { MAX_SEATS } from "../instances/seats.js";
 import { cidrProblem, parseCidr } from "./cidr.js";
 import { parseYamlDocument, readYamlFile, yaml } from "./yaml-file.js";
 import { commandToType } from "../invocation.js";
+import { READY_WHEN, type ReadyWhen } from "../instances/readiness.js";
 
 export const PROJECT = "ec2-workshop";
 
@@ -78,6 +79,8 @@ export interface WorkshopSettings {
   volumeIops?: number;
   /** The stack's outputs as of its last successful update, for the commands that never start the engine. */
   outputs?: CachedOutputs;
+  /** When an instance counts as ready (instances/readiness.ts); unset: service-or-checks. */
+  readyWhen?: ReadyWhen;
   /** Anything else under `ec2-workshop:` that this version does not know, kept as written. */
   extra: Record<string, unknown>;
 }
@@ -267,6 +270,7 @@ const isConfig = t.isObject(
     [K("azs")]: t.isOptional(t.cascade(t.isArray(isAzName), [t.hasMinLength(1), t.hasMaxLength(3), t.hasUniqueItems()])),
     [K("ipv6")]: t.isOptional(t.isBoolean()),
     [K("outputs")]: t.isOptional(isCachedOutputs),
+    [K("readyWhen")]: t.isOptional(t.isEnum(READY_WHEN)),
   },
   { extra: t.isRecord(t.isUnknown()) },
 );
@@ -290,6 +294,7 @@ const KNOWN = [
   "ipv6",
   "outputs",
   "hours",
+  "readyWhen",
 ];
 const NUMERIC = ["maximum", "volumeSize", "volumeIops", "azCount", "hours"];
 const LISTS = ["ports", "cidrs", "azs"];
@@ -395,6 +400,7 @@ export function settingsFromConfig(name: string, raw: Record<string, unknown>, s
     ipv6: get<boolean>("ipv6") === true || cidrs.some((c) => cidrFamily(c) === 6),
     outputs: get<CachedOutputs>("outputs"),
     ...(get<number>("hours") !== undefined ? { hours: get<number>("hours") } : {}),
+    ...(get<ReadyWhen>("readyWhen") !== undefined ? { readyWhen: get<ReadyWhen>("readyWhen") } : {}),
     extra,
   };
   const problem = ruleProblem(settings);
@@ -448,6 +454,7 @@ export function settingsToConfig(s: WorkshopSettings): Record<string, unknown> {
   if (s.ami) config[K("ami")] = s.ami;
   if (s.instanceType) config[K("instanceType")] = s.instanceType;
   if (s.hours !== undefined) config[K("hours")] = s.hours;
+  if (s.readyWhen !== undefined) config[K("readyWhen")] = s.readyWhen;
   if (s.launchTemplate) {
     config[K("launchTemplate")] = s.launchTemplate;
     if (s.outputs) config[K("outputs")] = { ...s.outputs };

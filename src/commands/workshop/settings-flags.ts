@@ -28,6 +28,7 @@ export const FLAG_OF: Record<string, string> = {
   vpcCidr: "--vpc-cidr",
   azCount: "--azs",
   hours: "--hours",
+  readyWhen: "--ready-when",
 };
 
 export const flagFor = (key: string): string => FLAG_OF[key] ?? `--${key}`;
@@ -48,6 +49,9 @@ export abstract class WorkshopSettingsCommand extends BaseCommand {
   azs = Option.String("--azs", { description: "Availability Zones to spread over, 1-3 (default 3)" });
   launchTemplate = Option.String("--launch-template", { description: "Adopt an existing launch template (lt-...): no network is built" });
   hours = Option.String("--hours", { description: "How long the workshop runs, in hours, for the cost estimate (default 8)" });
+  readyWhen = Option.String("--ready-when", {
+    description: "When a launched machine is handed out: service-or-checks (default: its first port answers, or EC2's status checks pass), service, or checks",
+  });
 
   /** The setting flags given on the command line, as stack config entries (`ec2-workshop:<key>`). */
   protected givenSettings(): Record<string, unknown> {
@@ -69,6 +73,7 @@ export abstract class WorkshopSettingsCommand extends BaseCommand {
       ["azCount", this.azs],
       ["launchTemplate", this.launchTemplate],
       ["hours", this.hours],
+      ["readyWhen", this.readyWhen],
     ];
     const out: Record<string, unknown> = {};
     for (const [k, v] of entries) if (v !== undefined) out[`${PROJECT}:${k}`] = v;

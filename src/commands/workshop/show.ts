@@ -70,6 +70,7 @@ export class WorkshopShowCommand extends BaseCommand {
       `  maximum         ${settings.maximum} seats`,
     ];
     if (settings.hours !== undefined) lines.push(`  length          ${settings.hours} h (for the cost estimate)`);
+    lines.push(`  ready when      ${settings.readyWhen ?? "service-or-checks (the default)"}`);
     if (settings.launchTemplate) lines.push(`  template        ${settings.launchTemplate} (adopted)`);
     else {
       lines.push(

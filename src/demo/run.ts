@@ -24,7 +24,7 @@ async function makeWorkshopHome(sim: Simulator): Promise<string> {
   const home = mkdtempSync(join(tmpdir(), "ec2-workshop-demo-"));
   // What `workshop create demo` would have built: settings here, network + template in "EC2".
   sim.seedWorkshop(WORKSHOP);
-  await writeSimWorkshopHome(home, WORKSHOP, sim.region);
+  await writeSimWorkshopHome(home, WORKSHOP, sim.region, { servicePort: sim.servicePort });
   return home;
 }
 
@@ -108,7 +108,8 @@ export async function demo(): Promise<number> {
     if (err.code !== "EPIPE") throw err;
     run.stop("closed");
   });
-  const sim = await startSimulator({ scale: SCALE, seed: 2018 });
+  // Reachable: the machines answer on this computer's loopback, so they are handed out when they boot.
+  const sim = await startSimulator({ scale: SCALE, seed: 2018, reachable: true });
   let home: string | undefined;
   try {
     home = await makeWorkshopHome(sim);

@@ -9,17 +9,20 @@ import type { WorkshopSettings } from "../workshops/settings.js";
 import { launchBatch, newBatchId, batchName, type LaunchEvents, type LaunchStop, type WorkshopSubnet } from "./launch.js";
 import { findWorkshopSubnets } from "./subnets.js";
 import { readLaunchTemplate, type LaunchTemplateInfo } from "./template.js";
-import { BatchWaiter, type PollTiming, type TrackedInstance, type WaitEvents, type WaitStats } from "./wait.js";
+import { BatchWaiter, type PollTiming, type TrackedInstance, type WaitEvents, type WaitOptions, type WaitStats } from "./wait.js";
+import { describeService, probesService, type Readiness, type ReadySignal } from "./readiness.js";
 import { terminateWorkshopInstances } from "./terminate.js";
 import { withClientRetry } from "./backoff.js";
 import { describeError } from "../errors.js";
 import { describeWorkshopInstances, type WorkshopInstance } from "./describe.js";
-import { HOLDING_STATES, type SeatEviction, type SeatMove } from "./seat-assignment.js";
+import { HOLDING_STATES, planSeatRepairs, type SeatEviction, type SeatMove } from "./seat-assignment.js";
 import { SeatNamer } from "./seat-names.js";
 import { settleSeats } from "./seat-repair.js";
 import { compareSeats, seatName } from "./seats.js";
 
 export const DEFAULT_PHASE_TIMEOUT_MS = 5 * 60_000;
+/** Another batch launched this close to ours (either side) may still be settling its seats: look again at the end. */
+const CONCURRENT_RUN_WINDOW_MS = 10 * 60_000;
 /** Replacement rounds `--replace-failed` may use. */
 export const REPLACE_ROUNDS = 2;
 
@@ -58,6 +61,8 @@ export interface ReadyInstance {
   publicIp?: string;
   privateIp?: string;
   availabilityZone?: string;
+  /** Which signal made it ready: its service answered, or EC2's status checks passed. */
+  readyBy?: ReadySignal;
 }
 
 export interface FailedInstance {
@@ -111,10 +116,21 @@ export interface CreateBatchOptions {
   replaceRounds?: number;
   /** Readable per-seat Names in the background (default true). */
   nameSeats?: boolean;
+  /** What counts as ready (readiness.ts resolveReadiness); default: EC2's checks only. */
+  readiness?: Readiness;
   signal?: AbortSignal;
   random?: () => number;
   timing?: Partial<PollTiming>;
+  probeTiming?: WaitOptions["probeTiming"];
+  probe?: WaitOptions["probe"];
   events?: CreateBatchEvents;
+}
+
+/** "to start and answer on SSH (port 22), or pass their status checks": what the wait is for. */
+export function waitingFor(r: Readiness | undefined): string {
+  if (!r || !probesService(r.readyWhen)) return "to start and pass status checks";
+  const service = describeService(r.service);
+  return r.readyWhen === "service" ? `to start and answer on ${service}` : `to start and answer on ${service} (or pass their status checks)`;
 }
 
 const NOT_LAUNCHED: Record<LaunchStop["kind"], string> = {
@@ -138,22 +154,66 @@ export async function createBatch(
   const maximum = o.settings.maximum;
   const launchTimeoutMs = o.launchTimeoutMs ?? DEFAULT_PHASE_TIMEOUT_MS;
   const checkTimeoutMs = o.checkTimeoutMs ?? DEFAULT_PHASE_TIMEOUT_MS;
-  const waiter = new BatchWaiter(ec2, {
+  const evicted = new Map<string, SeatEviction>();
+  const seatMoves: SeatMove[] = [];
+  /** A read while waiting showed another run launching into this workshop around the same time. */
+  let concurrentRun = false;
+  const names = new SeatNamer(ec2, { workshop, maximum, clock: o.clock, onProblem: (m) => o.events?.note?.(m) });
+  if (o.nameSeats === false) names.stop();
+  /** Moves this run's instances off seats an earlier launch holds (seat-repair.ts), from a fresh read of the workshop. */
+  const settle = async (seen: WorkshopInstance[]): Promise<void> => {
+    const deadline = o.clock.now() + 60_000;
+    const settled = await settleSeats(ec2, seen, {
+      workshop,
+      maximum,
+      mine: new Set(waiter.tracked.keys()),
+      clock: o.clock,
+      read: () => waiter.describeWorkshop(deadline),
+      beforeMove: async (moves) => {
+        names.forget(moves.map((m) => m.instanceId));
+        await names.idle();
+      },
+      evict: async (evictions) => {
+        await terminateWorkshopInstances(ec2, workshop, evictions.map((e) => e.instanceId), { clock: o.clock });
+        for (const e of evictions) evicted.set(e.instanceId, e);
+      },
+      note: (m) => o.events?.note?.(m),
+    });
+    waiter.absorb(settled.seen);
+    seatMoves.push(...settled.moves);
+  };
+  const waiter: BatchWaiter = new BatchWaiter(ec2, {
     workshop,
     batch,
     clock: o.clock,
     launchTimeoutMs,
     checkTimeoutMs,
+    readiness: o.readiness,
     signal: o.signal,
     random: o.random,
     timing: o.timing,
-    events: o.events,
+    probeTiming: o.probeTiming,
+    probe: o.probe,
+    events: {
+      ...o.events,
+      // Each read while waiting shows the whole workshop: a seat shared with a concurrent run is
+      // settled then, before any of this run's machines is ready and on screen.
+      seen: async (seen) => {
+        concurrentRun ||= seen.some(
+          (i) => i.batch !== batch && i.launchTime !== undefined && Math.abs(i.launchTime.getTime() - launchedAt.getTime()) < CONCURRENT_RUN_WINDOW_MS,
+        );
+        const plan = planSeatRepairs(seen, new Set(waiter.tracked.keys()), maximum);
+        if (plan.moves.length === 0 && plan.evictions.length === 0) return;
+        try {
+          await settle(seen);
+        } catch (err) {
+          o.events?.note?.(`Could not finish checking seats against concurrent runs: ${describeError(err)}`);
+        }
+      },
+    },
   });
-  const names = new SeatNamer(ec2, { workshop, maximum, clock: o.clock, onProblem: (m) => o.events?.note?.(m) });
-  if (o.nameSeats === false) names.stop();
   const launchStops: LaunchStop[] = [];
   const replacedIds = new Set<string>();
-  const evicted = new Map<string, SeatEviction>();
   /** Seats that never got an instance, and why. */
   const unlaunched = new Map<number, string>();
   let attempt = 1;
@@ -196,7 +256,7 @@ export async function createBatch(
 
   o.events?.phase?.("launch", `Launching ${o.seats.length} × ${o.prep.template.instanceType ?? "instance"} (batch ${batch})`);
   await launch(o.seats);
-  o.events?.phase?.("wait", `Waiting for ${waiter.tracked.size} instance(s) to start and pass status checks`);
+  o.events?.phase?.("wait", `Waiting for ${waiter.tracked.size} instance(s) ${waitingFor(o.readiness)}`);
   await waiter.run();
 
   const rounds = o.replaceRounds ?? 0;
@@ -233,34 +293,18 @@ export async function createBatch(
     await waiter.run();
   }
 
-  // The last look reads the whole workshop: this batch's news, and any seat a concurrent run shares.
-  const deadline = o.clock.now() + 60_000;
-  const read = (): Promise<WorkshopInstance[]> => waiter.describeWorkshop(deadline);
-  const seatMoves: SeatMove[] = [];
-  try {
-    const seen = await read();
-    waiter.absorb(seen);
-    const settled = await settleSeats(ec2, seen, {
-      workshop,
-      maximum,
-      mine: new Set(waiter.tracked.keys()),
-      clock: o.clock,
-      read,
-      beforeMove: async (moves) => {
-        names.forget(moves.map((m) => m.instanceId));
-        await names.idle();
-      },
-      evict: async (evictions) => {
-        await terminateWorkshopInstances(ec2, workshop, evictions.map((e) => e.instanceId), { clock: o.clock });
-        for (const e of evictions) evicted.set(e.instanceId, e);
-      },
-      note: (m) => o.events?.note?.(m),
-    });
-    waiter.absorb(settled.seen);
-    seatMoves.push(...settled.moves);
-  } catch (err) {
-    // Best effort: the report keeps the last known data; a seat check that could not finish is said.
-    o.events?.note?.(`Could not finish checking seats against concurrent runs: ${describeError(err)}`);
+  // A last look at the workshop only when the waiting left something to learn (a stop's reason,
+  // an interrupted run's instances), or another run launched alongside this one (its seats may
+  // have moved since): otherwise the reads while waiting said it all, seats included.
+  if (waiter.needsFinalRead() || concurrentRun) {
+    try {
+      const seen = await waiter.describeWorkshop(o.clock.now() + 60_000);
+      waiter.absorb(seen);
+      await settle(seen);
+    } catch (err) {
+      // Best effort: the report keeps the last known data; a seat check that could not finish is said.
+      o.events?.note?.(`Could not finish checking seats against concurrent runs: ${describeError(err)}`);
+    }
   }
   const report = buildReport({
     workshop,
@@ -304,6 +348,7 @@ export function buildReport(i: ReportInput): BatchReport {
       publicIp: t.info?.publicIp,
       privateIp: t.info?.privateIp,
       availabilityZone: t.info?.availabilityZone,
+      ...(t.readyBy ? { readyBy: t.readyBy } : {}),
     }));
   const failedInstances: FailedInstance[] = bySeat.flatMap((t): FailedInstance[] => {
     const eviction = i.evicted?.get(t.instanceId);
@@ -340,6 +385,6 @@ export function buildReport(i: ReportInput): BatchReport {
     launchStops: i.launchStops,
     seatMoves: i.seatMoves ?? [],
     interrupted: i.interrupted,
-    stats: { rounds: 0, describeCalls: 0, statusCalls: 0, retries: 0, throttled: 0 },
+    stats: { rounds: 0, describeCalls: 0, statusCalls: 0, retries: 0, throttled: 0, probes: 0 },
   };
 }

@@ -62,13 +62,30 @@ export interface DescribeByTagOptions {
   batch?: string;
   /** Only these states (instance-state-name values). */
   states?: readonly string[];
+  /** Only these instances (at most ID_FILTER_CHUNK of them: filter values count against EC2's 200 a call). */
+  instanceIds?: readonly string[];
+  /** Called after each page, e.g. to count calls. */
+  onPage?: (count: number) => void;
   abortSignal?: AbortSignal;
 }
 
-export function workshopFilters(o: Pick<DescribeByTagOptions, "workshop" | "batch" | "states">): Filter[] {
+/**
+ * Instance ids one filtered DescribeInstances may name beside the workshop tag: EC2 refuses more
+ * than 200 filter values in one call, all filters together (FilterLimitExceeded; AWS-FACTS.md).
+ */
+export const ID_FILTER_CHUNK = 198;
+
+/** Every state but `pending`: with ids, a read returns only the instances that left pending. */
+export const PAST_PENDING = ["running", "stopping", "stopped", "shutting-down", "terminated"] as const;
+
+/** Ids per call beside the workshop tag and PAST_PENDING's states (200 filter values in all). */
+export const PAST_PENDING_CHUNK = 200 - 1 - PAST_PENDING.length;
+
+export function workshopFilters(o: Pick<DescribeByTagOptions, "workshop" | "batch" | "states" | "instanceIds">): Filter[] {
   const filters: Filter[] = [{ Name: `tag:${TAG.workshop}`, Values: [o.workshop] }];
   if (o.batch) filters.push({ Name: `tag:${TAG.batch}`, Values: [o.batch] });
   if (o.states?.length) filters.push({ Name: "instance-state-name", Values: [...o.states] });
+  if (o.instanceIds?.length) filters.push({ Name: "instance-id", Values: [...o.instanceIds] });
   return filters;
 }
 
@@ -100,13 +117,17 @@ export async function describeWorkshopInstances(ec2: EC2Client, o: DescribeByTag
     { Filters: workshopFilters(o) },
     { abortSignal: o.abortSignal },
   );
+  const ids = o.instanceIds && new Set(o.instanceIds);
   for await (const page of pages) {
+    let n = 0;
     for (const r of page.Reservations ?? []) {
       for (const i of r.Instances ?? []) {
         const instance = toWorkshopInstance(i);
-        if (isAskedFor(instance, o)) out.set(instance.instanceId, instance);
+        n++;
+        if (isAskedFor(instance, o) && (!ids || ids.has(instance.instanceId))) out.set(instance.instanceId, instance);
       }
     }
+    o.onPage?.(n);
     if (o.abortSignal?.aborted) break;
   }
   return [...out.values()];

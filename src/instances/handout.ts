@@ -3,6 +3,7 @@
 // workshop's instructions may hold placeholders, filled per seat; any other text, braces
 // included, is kept as written (the original's free text works unchanged).
 import type { ListedInstance } from "./listing.js";
+import { checksMakeReady, probesService, type ReadyWhen } from "./readiness.js";
 import { seatKeepers } from "./seat-assignment.js";
 import { compareSeats, seatName } from "./seats.js";
 
@@ -41,9 +42,36 @@ export function fillInstructions(instructions: string, e: HandoutEntry): string 
   );
 }
 
-/** Ready for an attendee, as EC2 alone tells it: running, with both status checks ok. */
-export function isHandoutReady(i: ListedInstance): boolean {
+/** As EC2 alone tells it: running, with both status checks ok. */
+export function checksPassed(i: ListedInstance): boolean {
   return i.state === "running" && i.checks?.instance === "ok" && i.checks.system === "ok";
+}
+
+function impaired(i: ListedInstance): boolean {
+  return i.checks?.instance === "impaired" || i.checks?.system === "impaired";
+}
+
+export interface HandoutReadiness {
+  /** What counts (the workshop's readyWhen); default checks. */
+  readyWhen?: ReadyWhen;
+  /** Machines whose service answered a look just now (service-watch.ts answeringNow). */
+  answered?: ReadonlySet<string>;
+}
+
+/** Ready for an attendee, by the workshop's readiness: its service answered and/or its checks passed; never when impaired. */
+export function isHandoutReady(i: ListedInstance, r: HandoutReadiness = {}): boolean {
+  const readyWhen = r.readyWhen ?? "checks";
+  if (i.state !== "running" || impaired(i)) return false;
+  if (checksMakeReady(readyWhen) && checksPassed(i)) return true;
+  return probesService(readyWhen) && (r.answered?.has(i.instanceId) ?? false);
+}
+
+/** The machines worth a look at their service: running, not impaired, with an address, and not ready on their checks alone. */
+export function serviceCandidates(instances: readonly ListedInstance[], readyWhen: ReadyWhen): { instanceId: string; address: string }[] {
+  if (!probesService(readyWhen)) return [];
+  return instances
+    .filter((i) => i.state === "running" && !impaired(i) && (i.publicIp ?? i.privateIp) && !(checksMakeReady(readyWhen) && checksPassed(i)))
+    .map((i) => ({ instanceId: i.instanceId, address: (i.publicIp ?? i.privateIp)! }));
 }
 
 export interface Handout {
@@ -58,12 +86,12 @@ export interface Handout {
  * the seat, should two share it), ready ones as entries, the others as not ready. Instances
  * without a seat (from before seats) are left out: they have no attendee number.
  */
-export function handoutFromInstances(instances: readonly ListedInstance[], o: { workshop: string; maximum: number }): Handout {
+export function handoutFromInstances(instances: readonly ListedInstance[], o: { workshop: string; maximum: number } & HandoutReadiness): Handout {
   const keepers = [...seatKeepers(instances)].sort((a, b) => compareSeats(a[0], b[0]));
   const entries: HandoutEntry[] = [];
   const notReady: Handout["notReady"] = [];
   for (const [seat, i] of keepers) {
-    if (isHandoutReady(i))
+    if (isHandoutReady(i, o))
       entries.push({
         seat,
         name: seatName(o.workshop, seat, o.maximum),

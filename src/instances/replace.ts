@@ -6,6 +6,7 @@ import { UserError } from "../errors.js";
 import type { WorkshopSettings } from "../workshops/settings.js";
 import { createBatch, type CreateBatchEvents, type Preparation } from "./create-batch.js";
 import type { WorkshopInstance } from "./describe.js";
+import type { Readiness } from "./readiness.js";
 import { seatHolders } from "./seat-assignment.js";
 import { terminateWorkshopInstances, isAlreadyGone } from "./terminate.js";
 
@@ -33,6 +34,8 @@ export interface ReplaceOptions {
   clock: Clock;
   launchTimeoutMs?: number;
   checkTimeoutMs?: number;
+  /** What counts as ready (readiness.ts resolveReadiness), as for `instances create`. */
+  readiness?: Readiness;
   signal?: AbortSignal;
   events?: CreateBatchEvents;
 }
@@ -60,6 +63,7 @@ export async function replaceSeats(ec2: EC2Client, o: ReplaceOptions): Promise<A
     clock: o.clock,
     launchTimeoutMs: o.launchTimeoutMs,
     checkTimeoutMs: o.checkTimeoutMs,
+    readiness: o.readiness,
     signal: o.signal,
     events: o.events,
   });

@@ -1,6 +1,8 @@
 // The end of `instances create` and `instances replace`: the hand-out (one line per seat, the
 // instructions), what went wrong with which seat, and the next command; or the same as JSON.
 import type { BatchReport, FailedInstance } from "../instances/create-batch.js";
+import { describeService, type Readiness } from "../instances/readiness.js";
+import type { TrackedInstance } from "../instances/wait.js";
 import { fillInstructions } from "../instances/handout.js";
 import type { ReplacementPlan } from "../instances/replace.js";
 import { describeHolder } from "../instances/seat-assignment.js";
@@ -113,6 +115,7 @@ export function batchReportJson(r: BatchReport, instructions: string): unknown {
       publicIp: x.publicIp ?? null,
       privateIp: x.privateIp ?? null,
       availabilityZone: x.availabilityZone ?? null,
+      readyBy: x.readyBy ?? null,
       instructions: fillInstructions(instructions, x),
     })),
     failed: [
@@ -122,6 +125,22 @@ export function batchReportJson(r: BatchReport, instructions: string): unknown {
     instructions,
     next: nextSteps(r),
   };
+}
+
+/**
+ * The line a machine gets the moment it is ready, so the attendee in that seat can start while
+ * the others boot: its seat and address, and which signal said it is usable.
+ */
+export function readyLine(t: TrackedInstance, readiness: Readiness, s: Style): string {
+  const address = t.info?.publicIp ?? (t.info?.privateIp ? `${t.info.privateIp} (private)` : "(no address yet)");
+  const by = t.readyBy === "service" ? `${describeService(readiness.service)} answered` : "status checks ok";
+  return `${s.green("✔")} Seat ${t.seat ?? "-"} ready: ${address} ${s.dim(`(${by})`)}`;
+}
+
+/** A failure as it happens; one that had been handed out names its seat, so the room knows whose machine it is. */
+export function failedLine(t: TrackedInstance, s: Style): string {
+  const who = t.readyBy ? `Seat ${t.seat ?? "-"} (${t.instanceId})` : t.instanceId;
+  return `${s.red("✗")} ${who}: ${t.failure ?? "failed"}${t.readyBy ? ": not usable after all" : ""}`;
 }
 
 /** What `instances replace` is about to do, seat by seat. */

@@ -5,10 +5,14 @@ import { addressOf, fillInstructions, hasPlaceholders, type HandoutEntry } from 
 import type { Style } from "./style.js";
 import { renderTable } from "./table.js";
 
-/** One line per seat: Seat, Address, Name, AZ, Instance. */
-/** `width`: the terminal's, to fit (long names are cut, then the AZ goes); none for a pipe or file. */
-export function renderHandoutTable(entries: readonly HandoutEntry[], o: { style: Style; indent?: string; width?: number }): string {
+/**
+ * One line per seat: Seat, Address, Name, AZ, Instance; and "Ready by" (service or checks)
+ * when the entries say which signal made them ready (the end of a launch). `width`: the
+ * terminal's, to fit (long names are cut, then the AZ goes); none for a pipe or file.
+ */
+export function renderHandoutTable(entries: readonly (HandoutEntry & { readyBy?: string })[], o: { style: Style; indent?: string; width?: number }): string {
   const s = o.style;
+  const readyBy = entries.some((e) => e.readyBy !== undefined);
   return renderTable(
     entries,
     [
@@ -16,6 +20,7 @@ export function renderHandoutTable(entries: readonly HandoutEntry[], o: { style:
       { header: "Address", value: (e) => e.publicIp ?? (e.privateIp ? `${e.privateIp} (private)` : "-") },
       { header: "Name", value: (e) => e.name, minWidth: 8 },
       { header: "AZ", value: (e) => e.availabilityZone ?? "", dropOrder: 1 },
+      ...(readyBy ? [{ header: "Ready by", value: (e: { readyBy?: string }) => e.readyBy ?? "" }] : []),
       { header: "Instance", value: (e) => s.dim(e.instanceId) },
     ],
     { style: s, indent: o.indent ?? "  ", width: o.width },

@@ -1,4 +1,4 @@
-// The live view of a batch: counts per state (pending / checking / ready / failed) and the
+// The live view of a batch: counts per state (pending / booting / ready / failed) and the
 // elapsed time, redrawn in place on a terminal; plain lines (on change, rate-limited) otherwise.
 // Own renderer rather than @clack/prompts' spinner: that spinner puts stdin in raw mode and
 // exits the process with code 0 on Ctrl-C, which would break the "first Ctrl-C asks" contract.
@@ -41,13 +41,14 @@ export function formatElapsed(ms: number): string {
   return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
 }
 
-/** "3 pending · 5 running (checks) · 2 checks ok · 0 failed of 10"; `short` fits a narrow terminal. */
+/** "3 pending · 5 booting · 2 ready · 0 failed of 10"; `short` fits a narrow terminal. */
 export function countsLine(c: WaitCounts, style: Style, short = false): string {
+  const failed = short ? `${c.failed} fail` : `${c.failed} failed`;
   const parts = [
-    `${c.pending} pending`,
-    short ? `${c.checking} checking` : `${c.checking} running (checks)`,
-    style.green(short ? `${c.ready} ok` : `${c.ready} checks ok`),
-    c.failed ? style.red(`${c.failed} failed`) : `${c.failed} failed`,
+    short ? `${c.pending} pend` : `${c.pending} pending`,
+    short ? `${c.checking} boot` : `${c.checking} booting`,
+    style.green(`${c.ready} ready`),
+    c.failed ? style.red(failed) : failed,
   ];
   return `${parts.join(" · ")} ${style.dim(`of ${c.total}`)}`;
 }

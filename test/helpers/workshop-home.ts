@@ -16,6 +16,14 @@ export interface WorkshopFixture {
   launchTemplate?: string;
   /** The stack outputs its settings cache, as `workshop create` leaves them (e.g. a seeded simulator workshop's). */
   outputs?: { vpcId: string; subnetIds: string[] };
+  /**
+   * A reachable simulator's service port (Simulator.servicePort): written as the workshop's first
+   * port, and the tool's own readiness default applies. Without it the fixture says
+   * `readyWhen: checks`, so that a test never dials the simulator's made-up public addresses.
+   */
+  servicePort?: number;
+  /** The workshop's readyWhen setting (overrides the above; "default" leaves it unset). */
+  readyWhen?: "service-or-checks" | "service" | "checks" | "default";
 }
 
 export interface WorkshopHome {
@@ -45,6 +53,9 @@ export function makeWorkshopHome(workshops: WorkshopFixture[] = []): WorkshopHom
         const subnetIds = Object.fromEntries(w.outputs.subnetIds.map((id, i) => [`${region}${"abc"[i]}`, id]));
         config["ec2-workshop:outputs"] = { vpcId: w.outputs.vpcId, subnetIds };
       }
+      if (w.servicePort !== undefined) config["ec2-workshop:ports"] = [w.servicePort];
+      const readyWhen = w.readyWhen ?? (w.servicePort === undefined ? "checks" : "default");
+      if (readyWhen !== "default") config["ec2-workshop:readyWhen"] = readyWhen;
       const file = join(dir, "stacks", `Pulumi.${w.name}.yaml`);
       writeFileSync(file, dump({ config }));
       return file;

@@ -41,7 +41,7 @@ interface JsonReport {
   workshop: string;
   batch: string;
   requested: number;
-  ready: { seat: number | null; instanceId: string; name: string; publicIp: string | null; privateIp: string | null; availabilityZone: string | null; instructions: string }[];
+  ready: { seat: number | null; instanceId: string; name: string; publicIp: string | null; privateIp: string | null; availabilityZone: string | null; readyBy: string | null; instructions: string }[];
   failed: { seat: number | null; instanceId: string | null; reason: string }[];
   instructions: string;
   next: { replace: number[]; launch: number[]; terminate: number[] };
@@ -94,9 +94,10 @@ describe("instances create (CLI against the simulator)", function () {
     expect(doc.failed).to.deep.equal([]);
     expect(doc.instructions).to.contain("whiteboard");
     for (const x of doc.ready) {
-      expect(Object.keys(x)).to.deep.equal(["seat", "instanceId", "name", "publicIp", "privateIp", "availabilityZone", "instructions"]);
+      expect(Object.keys(x)).to.deep.equal(["seat", "instanceId", "name", "publicIp", "privateIp", "availabilityZone", "readyBy", "instructions"]);
       expect(x.publicIp).to.match(/^\d+\.\d+\.\d+\.\d+$/);
       expect(x.name).to.equal(`demo-${String(x.seat).padStart(2, "0")}`);
+      expect(x.readyBy, "this workshop waits on EC2's checks (fixture: readyWhen checks)").to.equal("checks");
     }
     expect(doc.ready.map((x) => x.seat)).to.deep.equal(Array.from({ length: 25 }, (_, i) => i + 1), "seats 1..25, in order");
     const truth = batchOf(s.sim, doc.batch);

@@ -7,6 +7,7 @@ import { commandToType } from "../../invocation.js";
 import { MAX_SEATS } from "../../instances/seats.js";
 import { ANY_SEATS, parseSelection } from "../../instances/select.js";
 import { tableWidth } from "../../ui/terminal.js";
+import { READY_WHEN } from "../../instances/readiness.js";
 import { CATALOG } from "../catalog.js";
 import { chooseWorkshopWithClients } from "./workshop-instances.js";
 
@@ -25,7 +26,13 @@ export class InstancesCreateCommand extends BaseCommand {
       seat, who launched it and when, so nothing is ever untraceable or without a seat.
 
       It then waits, per instance, up to \`--launch-timeout\` to leave \`pending\` and up to
-      \`--check-timeout\` more for EC2's instance and system status checks to pass, and prints one line per
+      \`--check-timeout\` more to be usable. \`--ready-when\` (else the workshop's \`readyWhen\` setting) says
+      what counts: \`service-or-checks\` (the default) hands a machine out as soon as its service answers (the
+      first of the workshop's \`ports\`, at its public address: for port 22 an SSH banner, for any other port
+      an accepted connection) or EC2's status checks pass, whichever comes first; \`service\` only on an answer;
+      \`checks\` only on the checks (the original tool's meaning, a minute or two later). Each seat's line
+      comes up the moment its machine is ready, saying which signal made it so; a machine whose checks turn
+      impaired before the run ends is withdrawn and reported as failed. At the end it prints one line per
       seat (its address), the workshop's instructions (\`{address}\`, \`{seat}\` and \`{name}\` in them are
       filled per seat), and for the seats without a ready machine the commands that give them one (replace
       the failed machines, or launch into free seats) or only terminate the failed ones (\`--json\` has the
@@ -50,6 +57,7 @@ export class InstancesCreateCommand extends BaseCommand {
       ["Launch exactly seats 3 and 7 to 9 (e.g. the ones missing after a partial launch)", "$0 instances create --workshop intro-linux --seats 3,7-9 --yes"],
       ["Unattended, as JSON", "$0 instances create --workshop intro-linux --count 25 --yes --json"],
       ["Shorter timeouts, replacing instances that fail", "$0 instances create -w intro-linux -n 10 --launch-timeout 3m --check-timeout 4m --replace-failed"],
+      ["Hand out only machines whose service answers (not on status checks alone)", "$0 instances create -w intro-linux -n 25 --ready-when service"],
     ],
   });
 
@@ -62,7 +70,11 @@ export class InstancesCreateCommand extends BaseCommand {
   yes = Option.Boolean("--yes,-y", false, { description: "Do not ask for confirmation before launching" });
   json = Option.Boolean("--json", false, { description: "Print the result as JSON on stdout (progress goes to stderr)" });
   launchTimeout = Option.String("--launch-timeout", "5m", { description: "Per instance: time to leave pending, with a unit: 90s, 5m, 1m30s (default 5m)" });
-  checkTimeout = Option.String("--check-timeout", "5m", { description: "Per instance: time to pass status checks once running, with a unit (default 5m)" });
+  checkTimeout = Option.String("--check-timeout", "5m", { description: "Per instance: time to become usable once running, with a unit (default 5m)" });
+  readyWhen = Option.String("--ready-when", {
+    description: "What makes a machine ready: service-or-checks (default), service, or checks (default: the workshop's readyWhen setting)",
+    validator: t.isEnum(READY_WHEN),
+  });
   replaceFailed = Option.Boolean("--replace-failed", false, {
     description: "Terminate failed instances of this batch and launch replacements (up to 2 rounds)",
   });
@@ -99,6 +111,8 @@ export class InstancesCreateCommand extends BaseCommand {
     const settings = choice.settings;
     const count = wantedSeats?.ok ? wantedSeats.rows.length : await this.resolveCount(settings.maximum, settings.name, interactive, ui);
 
+    const { resolveReadiness } = await import("../../instances/readiness.js");
+    const readiness = resolveReadiness(this.readyWhen, settings);
     const target = this.workshopTarget(settings);
     const { createEc2Client, createStsClient } = await import("../../aws/clients.js");
     // One HTTP request per call: launch, polling and the reads before them retry in backoff.ts,
@@ -137,6 +151,7 @@ export class InstancesCreateCommand extends BaseCommand {
       const { createProgressView } = await import("../../ui/progress.js");
       const { askStopWaiting, guardInterrupts } = await import("../../ui/interrupt-guard.js");
       const { newBatchId } = await import("../../instances/launch.js");
+      const { readyLine, failedLine } = await import("../../ui/batch-report.js");
       const style = this.json ? this.errStyle : this.style;
       const view = createProgressView({ output: ui, live: interactive, style, clock });
       const control = this.runControl;
@@ -162,6 +177,7 @@ export class InstancesCreateCommand extends BaseCommand {
           batch,
           launchTimeoutMs,
           checkTimeoutMs,
+          readiness,
           replaceRounds: this.replaceFailed ? REPLACE_ROUNDS : 0,
           signal: control.signal,
           events: {
@@ -172,7 +188,8 @@ export class InstancesCreateCommand extends BaseCommand {
               view.line(`Launched ${got.length}${where}: ${got.map((g) => g.instanceId).join(", ")}`);
             },
             note: (m) => view.line(style.yellow(m)),
-            failed: (i) => view.line(`${style.red("✗")} ${i.instanceId}: ${i.failure ?? "failed"}`),
+            ready: (i) => view.line(readyLine(i, readiness, style)),
+            failed: (i) => view.line(failedLine(i, style)),
             update: (c) => view.counts(c),
           },
         });

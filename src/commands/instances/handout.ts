@@ -19,9 +19,10 @@ export class InstancesHandoutCommand extends WorkshopInstancesCommand {
     description: CATALOG.instancesHandout.description,
     details: `
       Reads the workshop's machines from EC2 (nothing stored locally, so it works from any computer and at
-      any time) and prints one entry per seat whose machine is ready (running, status checks ok): the seat,
-      the address (public IP, else private) and the workshop's instructions. Seats whose machine is not ready
-      are named on stderr.
+      any time) and prints one entry per seat whose machine is ready, as \`instances create\` means it (the
+      workshop's \`readyWhen\`: by default its service answers a look made now, or its status checks are ok;
+      never while impaired): the seat, the address (public IP, else private) and the workshop's instructions.
+      Seats whose machine is not ready are named on stderr.
 
       The instructions may use placeholders, filled per seat: \`{address}\` (the address), \`{seat}\` (the seat
       number) and \`{name}\` (\`<workshop>-<seat>\`, e.g. intro-07). Any other text is kept as written.
@@ -52,8 +53,14 @@ export class InstancesHandoutCommand extends WorkshopInstancesCommand {
     const session = await this.openSession();
     let handout;
     try {
-      const { handoutFromInstances } = await import("../../instances/handout.js");
-      handout = handoutFromInstances(await session.load(), { workshop: session.name, maximum: session.settings.maximum });
+      const { handoutFromInstances, serviceCandidates } = await import("../../instances/handout.js");
+      const { resolveReadiness } = await import("../../instances/readiness.js");
+      const { answeringNow } = await import("../../instances/service-watch.js");
+      const listed = await session.load();
+      const { readyWhen, service } = resolveReadiness(undefined, session.settings);
+      // A machine handed out by its service may still be in its checks: one look at each says whether it answers.
+      const answered = await answeringNow(serviceCandidates(listed, readyWhen), service, { clock: session.clock });
+      handout = handoutFromInstances(listed, { workshop: session.name, maximum: session.settings.maximum, readyWhen, answered });
     } finally {
       session.close();
     }

@@ -1,8 +1,10 @@
 import { Command, Option, UsageError } from "clipanion";
+import * as t from "typanion";
 import { EXIT } from "../base.js";
 import { UserError } from "../../errors.js";
 import { MAX_SEATS } from "../../instances/seats.js";
 import { ANY_SEATS, parseSelection } from "../../instances/select.js";
+import { READY_WHEN } from "../../instances/readiness.js";
 import { CATALOG } from "../catalog.js";
 import { WorkshopCommand } from "./workshop-instances.js";
 import { tableWidth } from "../../ui/terminal.js";
@@ -15,8 +17,9 @@ export class InstancesReplaceCommand extends WorkshopCommand {
     description: CATALOG.instancesReplace.description,
     details: `
       For each seat in \`--seats\`: terminates the machine in it (only this workshop's, read again from EC2
-      first), launches a new one into the same seat, waits for it as \`instances create\` does, and prints
-      that seat's hand-out line, so the attendee keeps their number. A seat with no machine gets one.
+      first), launches a new one into the same seat, waits for it as \`instances create\` does (until usable,
+      by \`--ready-when\` or the workshop's \`readyWhen\` setting), and prints that seat's hand-out line, so the
+      attendee keeps their number. A seat with no machine gets one.
 
       Exit codes: 0 every seat has a ready machine, 3 fewer, 1 error, 2 bad input.
     `,
@@ -29,6 +32,10 @@ export class InstancesReplaceCommand extends WorkshopCommand {
   seats = Option.String("--seats", { required: true, description: "The seats whose machines to replace: 7, or 3,7-9" });
   yes = Option.Boolean("--yes,-y", false, { description: "Do not ask for confirmation (required without a terminal)" });
   json = Option.Boolean("--json", false, { description: "Print the result as JSON on stdout (progress goes to stderr)" });
+  readyWhen = Option.String("--ready-when", {
+    description: "What makes a machine ready: service-or-checks (default), service, or checks (default: the workshop's readyWhen setting)",
+    validator: t.isEnum(READY_WHEN),
+  });
 
   protected writesData(): boolean {
     return this.json;
@@ -60,6 +67,9 @@ export class InstancesReplaceCommand extends WorkshopCommand {
         }
       }
       const { createProgressView } = await import("../../ui/progress.js");
+      const { readyLine, failedLine } = await import("../../ui/batch-report.js");
+      const { resolveReadiness } = await import("../../instances/readiness.js");
+      const readiness = resolveReadiness(this.readyWhen, session.settings);
       const view = createProgressView({ output: ui, live: this.interactive, style, clock: session.clock });
       let result;
       try {
@@ -70,11 +80,13 @@ export class InstancesReplaceCommand extends WorkshopCommand {
           clock: session.clock,
           // Ctrl-C / SIGTERM: the report so far (which seat has which machine), then the signal's exit code.
           signal: this.abortSignal,
+          readiness,
           events: {
             phase: (_name, detail) => view.phase(detail),
             launched: (got) => view.line(`Launched ${got.map((g) => `${g.instanceId} (seat ${g.seat})`).join(", ")}`),
             note: (m) => view.line(style.yellow(m)),
-            failed: (i) => view.line(`${style.red("✗")} ${i.instanceId}: ${i.failure ?? "failed"}`),
+            ready: (i) => view.line(readyLine(i, readiness, style)),
+            failed: (i) => view.line(failedLine(i, style)),
             update: (c) => view.counts(c),
           },
         });

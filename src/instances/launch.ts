@@ -11,7 +11,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import type { Clock } from "../clock.js";
 import { describeError } from "../errors.js";
-import { AbortedError, withClientRetry } from "./backoff.js";
+import { AbortedError, isThrottle, withClientRetry } from "./backoff.js";
 import { formatSeatList, seatName, seatsThatFit } from "./seats.js";
 import { MANAGED_BY, TAG } from "./tags.js";
 import type { LaunchTemplateInfo } from "./template.js";
@@ -201,6 +201,7 @@ export async function launchBatch(ec2: EC2Client, o: LaunchOptions): Promise<Lau
   const capacityMisses: string[] = [];
   let attempt = o.firstAttempt ?? 1;
   let stop: LaunchStop | undefined;
+  let pacedNoted = false;
 
   for (let t = 0; t < targets.length && instances.length < o.seats.length; ) {
     const subnet = targets[t];
@@ -219,7 +220,14 @@ export async function launchBatch(ec2: EC2Client, o: LaunchOptions): Promise<Lau
         deadline: o.deadline,
         signal: o.signal,
         random: o.random,
-        onRetry: (err, n, delay) => o.events?.note?.(`RunInstances in ${where}: ${shortName(err)}, retry ${n} in ${(delay / 1000).toFixed(1)}s (same ClientToken).`),
+        onRetry: (err, n, delay) => {
+          // Being throttled is EC2 pacing this account's launches (a request rate, and 1,000
+          // instances at once then 2 a second, shared by every run): waiting is the cure. Said once.
+          if (isThrottle(err)) {
+            if (!pacedNoted) o.events?.note?.(`EC2 is pacing launches in this account (1,000 instances at once, then 2 a second, shared by all runs): waiting for it.`);
+            pacedNoted = true;
+          } else o.events?.note?.(`RunInstances in ${where}: ${shortName(err)}, retry ${n} in ${(delay / 1000).toFixed(1)}s (same ClientToken).`);
+        },
       });
       const now = o.clock.now();
       const got: LaunchedInstance[] = (out.Instances ?? [])

@@ -7,12 +7,15 @@
 import { CreateTagsCommand, type EC2Client } from "@aws-sdk/client-ec2";
 import type { Clock } from "../clock.js";
 import { describeError } from "../errors.js";
-import { AbortedError, isRetryable, withClientRetry } from "./backoff.js";
+import { AbortedError, isRetryable, isThrottle, withClientRetry } from "./backoff.js";
 import { seatName } from "./seats.js";
 import { TAG } from "./tags.js";
 
 /** Our share of the CreateTags bucket: a burst of 10, then 4 a second. */
 export const NAME_PACE = { burst: 10, perSecond: 4 } as const;
+
+/** The slowest pace throttling brings naming down to. */
+const MIN_PER_SECOND = 0.5;
 
 /** Once the hand-out is printed, how long (tool time) the Names still queued may take before the run ends. */
 export const NAME_GRACE_MS = 10_000;
@@ -34,7 +37,7 @@ export class SeatNamer {
   private inflight?: Promise<unknown>;
   private tokens: number;
   private lastRefill: number;
-  private readonly pace: { burst: number; perSecond: number };
+  private pace: { burst: number; perSecond: number };
   /** Names set so far. */
   named = 0;
 
@@ -125,6 +128,14 @@ export class SeatNamer {
         if (err instanceof AbortedError || signal.aborted) return;
         // Gone meanwhile (terminated by a replacement): nothing to name.
         if ((err as { name?: string }).name === "InvalidInstanceID.NotFound") continue;
+        // The bucket is shared (other runs, other tools): slow down and try this one again later.
+        // Names are cosmetic, so being throttled is nothing to tell anyone about.
+        if (isThrottle(err)) {
+          this.pace = { ...this.pace, perSecond: Math.max(MIN_PER_SECOND, this.pace.perSecond / 2) };
+          this.tokens = 0;
+          this.queue.set(instanceId, seat);
+          continue;
+        }
         this.o.onProblem?.(`Instances keep their batch Name (${describeError(err)}); their seats are unaffected.`);
         this.stop();
         return;

@@ -19,7 +19,7 @@ export interface Verify {
 export async function verifyAndCleanUp(sc: Scenario, v: Verify): Promise<void> {
   sc.calm();
   try {
-    const inv = await checkInvariants(sc, v.runs, v.allBatchesKnown ?? true);
+    const inv = await checkInvariants(sc, v.runs, v.allBatchesKnown ?? true, v.createdUntil);
     const destroyed = await destroyAllAndCheck(sc);
     recordRow({
       scenario: v.scenario,

@@ -18,8 +18,11 @@ export const WORKSHOP = "fault-lab";
 /** A neighbouring workshop in the same account: its instances are foreign. */
 export const OTHER = "other-lab";
 
-/** Short lifecycle (sim time): pending 10-20 s, checks 20-40 s more; at scale 30 a batch settles in ~2 s. */
-export const FAST: Partial<Timings> = { pendingMs: [10_000, 20_000], checksMs: [20_000, 40_000] };
+/**
+ * Short lifecycle (sim time): pending 10-20 s, checks 20-40 s more; at scale 30 a batch settles in
+ * ~2 s. A reachable scenario's service answers 5-12 s after running (a slow boot: 50-60 s).
+ */
+export const FAST: Partial<Timings> = { pendingMs: [10_000, 20_000], checksMs: [20_000, 40_000], serviceMs: [5_000, 12_000], slowBootServiceMs: [50_000, 60_000] };
 export const SCALE = 30;
 
 export interface ScenarioOptions {
@@ -32,6 +35,16 @@ export interface ScenarioOptions {
   throttling?: ThrottlingSetting;
   /** Put the fault proxy between the CLI and the simulator. */
   proxy?: boolean;
+  /**
+   * Instances answer on a real local port once booted (SimulatorOptions.reachable); the workshop's
+   * first port is that port and readiness is the tool's default. Otherwise the workshop waits on
+   * checks (nothing answers at the simulator's made-up addresses).
+   */
+  reachable?: boolean;
+  /** The workshop's readyWhen setting. */
+  readyWhen?: "service-or-checks" | "service" | "checks";
+  /** With reachable: the workshop's first port, when not the one the simulator answers on. */
+  servicePort?: number;
 }
 
 /** What a foreign instance looked like before the scenario: it must look the same after. */
@@ -58,7 +71,7 @@ export interface CreateReport {
   workshop: string;
   batch: string;
   requested: number;
-  ready: { seat: number | null; instanceId: string }[];
+  ready: { seat: number | null; instanceId: string; readyBy?: "service" | "checks" | null }[];
   /** `instanceId` is null for a seat that was never launched. */
   failed: { seat: number | null; instanceId: string | null; reason: string }[];
 }
@@ -95,11 +108,18 @@ export class Scenario {
       seed: o.seed,
       timings: { ...FAST, ...o.timings },
       throttling: o.throttling ?? "aws",
+      reachable: o.reachable ?? false,
     });
     sim.seedWorkshop(WORKSHOP);
     sim.seedWorkshop(OTHER);
     const home = makeWorkshopHome([
-      { name: WORKSHOP, maximum: o.maximum ?? 40, instructions: "ssh student@<address>\nPassword: on the whiteboard" },
+      {
+        name: WORKSHOP,
+        maximum: o.maximum ?? 40,
+        instructions: "ssh student@<address>\nPassword: on the whiteboard",
+        ...(o.reachable ? { servicePort: o.servicePort ?? sim.servicePort } : {}),
+        ...(o.readyWhen ? { readyWhen: o.readyWhen } : {}),
+      },
       { name: OTHER, maximum: 10 },
     ]);
     const awsDir = mkdtempSync(join(tmpdir(), "ec2ws-aws-"));

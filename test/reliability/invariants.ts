@@ -3,8 +3,9 @@
 //     launched-at tags, and so does its volume; it has a seat, and no seat is held twice;
 // (2) `instances list --json` (the real CLI) returns exactly those instances;
 // (3) each run's report is honest: ready and failed are disjoint and are exactly its batch in the
-//     simulator, each with the seat EC2 gives it, ready ones really are running with both checks
-//     ok, requested is what was asked;
+//     simulator, each with the seat EC2 gives it, ready ones really are ready by the signal they
+//     name (running with both checks ok, or their service answered the tool and they were not
+//     impaired before the run ended), requested is what was asked;
 // (4) every foreign instance is as it was;
 // (5) no file in the workshop home or the AWS directory changed (stack settings, credentials).
 // And the clean-up: `instances destroy --all --yes` leaves nothing of the workshop alive.
@@ -59,7 +60,11 @@ export function fromHuman(label: string, requested: number, stdout: string): Run
   const head = /(?:Requested|requested) (\d+), (\d+) ready.*\(workshop (\S+), batch ([a-z0-9]+)\)/.exec(stdout);
   expect(head, `${label}: the headline`).to.not.equal(null);
   const seat = (text: string): number | null => (text === "-" ? null : Number(text));
-  const ready = [...stdout.matchAll(/^ +(\d+|-) +\S.* (i-[0-9a-f]+)$/gm)].map((m) => ({ seat: seat(m[1]!), instanceId: m[2]! }));
+  const ready = [...stdout.matchAll(/^ +(\d+|-) +\S.*?(?: (service|checks))? +(i-[0-9a-f]+)$/gm)].map((m) => ({
+    seat: seat(m[1]!),
+    instanceId: m[3]!,
+    ...(m[2] ? { readyBy: m[2] as "service" | "checks" } : {}),
+  }));
   const failedBlock = stdout.split(/^Failed \(\d+\):$/m)[1]?.split(/\n\n/)[0] ?? "";
   const failed = [...failedBlock.matchAll(/^ {2}Seat (\d+|-) {2}(i-[0-9a-f]+|\(none\)) {2}(.+)$/gm)].map((m) => ({
     seat: seat(m[1]!),
@@ -128,8 +133,18 @@ function expectLaunchTags(i: SimInstanceView, volume: Record<string, string> | u
     expect(volume![key], `${where}: volume tag ${key}`).to.equal(t[key]);
 }
 
-/** An instance the report calls ready: the simulator told the tool so, and it still is (unless a stop fault came after). */
-function expectTrulyReady(i: SimInstanceView): void {
+/**
+ * An instance the report calls ready: the simulator told the tool so, and it still is (unless a
+ * stop fault came after). Ready by its service: the simulator answered the tool's probe, and no
+ * status read of the run (`lastStatusRead`: its last one naming the instance) showed it impaired.
+ */
+function expectTrulyReady(i: SimInstanceView, readyBy: string | null | undefined, lastStatusRead: number): void {
+  if (readyBy === "service") {
+    expect(i.firstServedAt, `${i.instanceId}: ready by service, but nothing answered the tool`).to.be.a("number");
+    expect(i.state, `${i.instanceId}: ready but ${i.state}`).to.equal("running");
+    if (i.impairedAt !== undefined) expect(i.impairedAt, `${i.instanceId}: the run read it impaired, yet handed it out`).to.be.greaterThan(lastStatusRead);
+    return;
+  }
   expect(i.firstReportedReadyAt, `${i.instanceId}: reported ready without EC2 saying ok/ok`).to.not.equal(undefined);
   if (i.fault === "stop" && i.readyAt !== undefined) return;
   expect(i.state, `${i.instanceId}: ready but ${i.state}`).to.equal("running");
@@ -152,7 +167,14 @@ export function expectNothingForeignTouched(sc: Scenario): void {
  * Checks (1)-(5) after the scenario's run(s). `allBatchesKnown`: every launched instance belongs
  * to one of `runs` (false when a run died without saying its batch).
  */
-export async function checkInvariants(sc: Scenario, runs: RunRecord[], allBatchesKnown = true): Promise<InvariantSummary> {
+export async function checkInvariants(sc: Scenario, runs: RunRecord[], allBatchesKnown = true, createdUntil?: number): Promise<InvariantSummary> {
+  // Each instance's last status read by the create runs (every entry before the mark is theirs).
+  const lastStatusRead = new Map<string, number>();
+  for (const e of sc.sim.log) {
+    if (createdUntil !== undefined && e.seq >= createdUntil) break;
+    if (e.action !== "DescribeInstanceStatus" || e.outcome !== "ok") continue;
+    for (const [k, v] of Object.entries(e.params)) if (/^InstanceId\.\d+$/.test(k)) lastStatusRead.set(v, e.simTime);
+  }
   const launched = sc.launched();
   const byId = new Map(launched.map((i) => [i.instanceId, i]));
 
@@ -188,7 +210,7 @@ export async function checkInvariants(sc: Scenario, runs: RunRecord[], allBatche
       expect(readyIds.filter((id) => failedIds.includes(id)), `${run.label}: ready and failed overlap`).to.deep.equal([]);
       if (run.partial) expect(mine, `${run.label}: the report is within its batch`).to.include.members([...readyIds, ...failedIds]);
       else expect(sorted([...readyIds, ...failedIds]), `${run.label}: the report is exactly its batch`).to.deep.equal(mine);
-      for (const id of readyIds) expectTrulyReady(byId.get(id)!);
+      for (const x of rep.ready) expectTrulyReady(byId.get(x.instanceId)!, x.readyBy, lastStatusRead.get(x.instanceId) ?? Number.NEGATIVE_INFINITY);
       for (const f of rep.failed) expect(f.reason, `${run.label}: ${f.instanceId} has a reason`).to.be.a("string").and.not.equal("");
       ready += readyIds.length;
       failed += failedIds.length;

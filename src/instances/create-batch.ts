@@ -254,57 +254,62 @@ export async function createBatch(
     }
   };
 
-  o.events?.phase?.("launch", `Launching ${o.seats.length} × ${o.prep.template.instanceType ?? "instance"} (batch ${batch})`);
-  await launch(o.seats);
-  o.events?.phase?.("wait", `Waiting for ${waiter.tracked.size} instance(s) ${waitingFor(o.readiness)}`);
-  await waiter.run();
-
-  const rounds = o.replaceRounds ?? 0;
-  for (let r = 1; r <= rounds && !o.signal?.aborted; r++) {
-    const counts = waiter.counts();
-    const failedNow = [...waiter.tracked.values()].filter((t) => t.phase === "failed" && !replacedIds.has(t.instanceId));
-    const wanted = o.seats.length - counts.ready;
-    if (failedNow.length === 0 || wanted <= 0) break;
-    if (launchStops.some((s) => s.kind === "quota")) break;
-    o.events?.phase?.("replace", `Replacing ${failedNow.length} failed instance(s) (round ${r} of ${rounds})`);
-    // EC2's reason for a stop is read while the machine is still stopped: once terminated here,
-    // EC2 only says "User initiated shutdown".
-    await waiter.refresh(o.clock.now() + 60_000, o.signal);
-    try {
-      // Terminates only instances still tagged with this workshop (re-read just before).
-      const result = await terminateWorkshopInstances(ec2, workshop, failedNow.map((t) => t.instanceId), { clock: o.clock, signal: o.signal });
-      const freed = new Set(result.terminated.map((t) => t.instanceId));
-      for (const s of result.skipped) {
-        // Already gone (e.g. failed on launch): nothing to clean up, replaced all the same.
-        if (/already (terminated|shutting down)|no longer exists/.test(s.reason)) freed.add(s.instanceId);
-        else o.events?.note?.(`Not terminated: ${s.instanceId} (${s.reason}).`);
-      }
-      for (const id of freed) replacedIds.add(id);
-      // Each replacement goes into the seat of the machine it replaces.
-      const seats = failedNow.filter((t) => freed.has(t.instanceId) && t.seat !== undefined).map((t) => t.seat!);
-      await launch(seats.sort((a, b) => a - b).slice(0, wanted));
-    } catch (err) {
-      // The ready instances are already there: a replacement that cannot go on (e.g. no
-      // ec2:TerminateInstances permission) ends the replacing, not the run and its report.
-      if (o.signal?.aborted) break;
-      launchStops.push({ kind: "error", message: `Replacing the failed instances stopped: ${describeError(err)}` });
-      break;
-    }
+  try {
+    o.events?.phase?.("launch", `Launching ${o.seats.length} × ${o.prep.template.instanceType ?? "instance"} (batch ${batch})`);
+    await launch(o.seats);
+    o.events?.phase?.("wait", `Waiting for ${waiter.tracked.size} instance(s) ${waitingFor(o.readiness)}`);
     await waiter.run();
-  }
 
-  // A last look at the workshop only when the waiting left something to learn (a stop's reason,
-  // an interrupted run's instances), or another run launched alongside this one (its seats may
-  // have moved since): otherwise the reads while waiting said it all, seats included.
-  if (waiter.needsFinalRead() || concurrentRun) {
-    try {
-      const seen = await waiter.describeWorkshop(o.clock.now() + 60_000);
-      waiter.absorb(seen);
-      await settle(seen);
-    } catch (err) {
-      // Best effort: the report keeps the last known data; a seat check that could not finish is said.
-      o.events?.note?.(`Could not finish checking seats against concurrent runs: ${describeError(err)}`);
+    const rounds = o.replaceRounds ?? 0;
+    for (let r = 1; r <= rounds && !o.signal?.aborted; r++) {
+      const counts = waiter.counts();
+      const failedNow = [...waiter.tracked.values()].filter((t) => t.phase === "failed" && !replacedIds.has(t.instanceId));
+      const wanted = o.seats.length - counts.ready;
+      if (failedNow.length === 0 || wanted <= 0) break;
+      if (launchStops.some((s) => s.kind === "quota")) break;
+      o.events?.phase?.("replace", `Replacing ${failedNow.length} failed instance(s) (round ${r} of ${rounds})`);
+      // EC2's reason for a stop is read while the machine is still stopped: once terminated here,
+      // EC2 only says "User initiated shutdown".
+      await waiter.refresh(o.clock.now() + 60_000, o.signal);
+      try {
+        // Terminates only instances still tagged with this workshop (re-read just before).
+        const result = await terminateWorkshopInstances(ec2, workshop, failedNow.map((t) => t.instanceId), { clock: o.clock, signal: o.signal });
+        const freed = new Set(result.terminated.map((t) => t.instanceId));
+        for (const s of result.skipped) {
+          // Already gone (e.g. failed on launch): nothing to clean up, replaced all the same.
+          if (/already (terminated|shutting down)|no longer exists/.test(s.reason)) freed.add(s.instanceId);
+          else o.events?.note?.(`Not terminated: ${s.instanceId} (${s.reason}).`);
+        }
+        for (const id of freed) replacedIds.add(id);
+        // Each replacement goes into the seat of the machine it replaces.
+        const seats = failedNow.filter((t) => freed.has(t.instanceId) && t.seat !== undefined).map((t) => t.seat!);
+        await launch(seats.sort((a, b) => a - b).slice(0, wanted));
+      } catch (err) {
+        // The ready instances are already there: a replacement that cannot go on (e.g. no
+        // ec2:TerminateInstances permission) ends the replacing, not the run and its report.
+        if (o.signal?.aborted) break;
+        launchStops.push({ kind: "error", message: `Replacing the failed instances stopped: ${describeError(err)}` });
+        break;
+      }
+      await waiter.run();
     }
+
+    // A last look at the workshop only when the waiting left something to learn (a stop's reason,
+    // an interrupted run's instances), or another run launched alongside this one (its seats may
+    // have moved since): otherwise the reads while waiting said it all, seats included.
+    if (waiter.needsFinalRead() || concurrentRun) {
+      try {
+        const seen = await waiter.describeWorkshop(o.clock.now() + 60_000);
+        waiter.absorb(seen);
+        await settle(seen);
+      } catch (err) {
+        // Best effort: the report keeps the last known data; a seat check that could not finish is said.
+        o.events?.note?.(`Could not finish checking seats against concurrent runs: ${describeError(err)}`);
+      }
+    }
+  } finally {
+    // The looks at the services end with the wait, however it ends.
+    await waiter.close();
   }
   const report = buildReport({
     workshop,

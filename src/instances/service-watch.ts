@@ -150,6 +150,11 @@ export class ServiceWatch {
     this.watched.delete(instanceId);
   }
 
+  /** Machines that have answered so far: the service is reachable from here. */
+  get answered(): number {
+    return this.answers;
+  }
+
   isWatching(instanceId: string): boolean {
     return this.watched.has(instanceId);
   }

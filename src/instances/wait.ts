@@ -11,8 +11,9 @@
 //    read (and parsed: a large answer stalls everything else, the probe included) about once;
 //  - status checks: DescribeInstanceStatus in id chunks of 100, per instance due every
 //    `checkMs` when the checks are the signal, `fallbackCheckMs` when the service is expected
-//    first, `watchMs` when they only guard a machine already handed out by its service
-//    (impaired before the run ends = failed). Instances not due yet fill a chunk's free room.
+//    first (`slowFallbackCheckMs` once some machine's service answered), `watchMs` when they
+//    only guard a machine already handed out by its service (impaired before the run ends =
+//    failed). Instances not due yet fill a chunk's free room.
 // Calls per round therefore grow with N/1000 and N/100, not with N. Throttling and 5xx are
 // retried with backoff inside the timeout, never ending the run early.
 import { DescribeInstanceStatusCommand, type EC2Client, type InstanceStatus } from "@aws-sdk/client-ec2";
@@ -37,6 +38,8 @@ export interface PollTiming {
   checkMs: number;
   /** ... when they are the fallback: the service usually answers a minute before they pass. */
   fallbackCheckMs: number;
+  /** ... the same, once services of the batch answer (the probe works from here): the checks only catch the odd machine. */
+  slowFallbackCheckMs: number;
   /** ... when they only guard against impairment (handed out by its service, or `--ready-when service`). */
   watchMs: number;
   /** Random extra added to every interval: concurrent runs do not poll in step. */
@@ -50,6 +53,7 @@ export const DEFAULT_TIMING: PollTiming = {
   launchMaxMs: 6000,
   checkMs: 2000,
   fallbackCheckMs: 5000,
+  slowFallbackCheckMs: 10_000,
   watchMs: 10_000,
   jitterMs: 600,
   penaltyMaxMs: 20_000,
@@ -255,6 +259,12 @@ export class BatchWaiter {
     }
   }
 
+  /** Ends the looks at the service (the run is over); the counts are final after this. */
+  async close(): Promise<void> {
+    await this.service?.stop();
+    this.stats.probes = this.service?.stats.attempts ?? 0;
+  }
+
   /** The earliest moment something is due: a DescribeInstances, a status read, a timeout. */
   private nextWakeAt(): number {
     let at = Number.POSITIVE_INFINITY;
@@ -274,7 +284,8 @@ export class BatchWaiter {
   /** How long until this instance's checks are read again. */
   private statusInterval(t: TrackedInstance): number {
     if (t.phase !== "checking" || !checksMakeReady(this.readiness.readyWhen)) return this.timing.watchMs;
-    return this.service ? this.timing.fallbackCheckMs : this.timing.checkMs;
+    if (!this.service) return this.timing.checkMs;
+    return this.service.answered > 0 ? this.timing.slowFallbackCheckMs : this.timing.fallbackCheckMs;
   }
 
   /**

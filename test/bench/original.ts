@@ -1,7 +1,8 @@
 // A faithful model of the launch-and-wait strategy of the 2018 Python tool this one reimplements,
 // the benchmark's baseline. Run as a child process so its memory is measured on its own:
 //   node dist/test/bench/original.js '{"endpoint":..., "region":..., "n":..., "scale":..., "workshop":..., "seed":...}'
-// It prints one JSON line: { "ids": [...], "errorsSurfaced": n, "createMs": real ms, "destroyMs": real ms }.
+// It prints a JSON line when its hand-out would be on screen ({ "handout": [ids of survivors] }), then
+// one at the end: { "ids": [...], "errorsSurfaced": n, "createMs": real ms, "destroyMs": real ms }.
 // Differences from the original, all in its favour: DescribeInstanceStatus ids are sent in
 // chunks of 100 (EC2's limit; the original sent them all and would fail above 100), and a run
 // that meets an error carries on instead of ending with a traceback (the error is counted).
@@ -80,6 +81,7 @@ async function main(args: Args): Promise<void> {
   // Phase 2: DescribeInstanceStatus (IncludeAllInstances) until every check is ok, 0-5 s sleeps.
   const phase2End = clock.now() + PHASE_MS;
   const waiting = new Set(ids);
+  const survivors = new Set<string>();
   while (waiting.size && clock.now() < phase2End) {
     const chunk = [...waiting];
     for (let i = 0; i < chunk.length; i += 100) {
@@ -91,11 +93,14 @@ async function main(args: Args): Promise<void> {
         const failed =
           s.InstanceState?.Name !== "running" || s.InstanceStatus?.Status === "impaired" || s.SystemStatus?.Status === "impaired";
         if (ok || failed) waiting.delete(s.InstanceId!);
+        if (ok) survivors.add(s.InstanceId!);
       }
     }
     if (waiting.size) await clock.sleep(random() * 5_000);
   }
   const createMs = performance.now() - createStart;
+  // "You requested N instances; M survived" and the addresses: the attendees' hand-out.
+  process.stdout.write(`${JSON.stringify({ handout: [...survivors] })}\n`);
 
   // destroy_instances: list by the Workshop tag (paginated), then one TerminateInstances call.
   const destroyStart = performance.now();

@@ -85,3 +85,44 @@ export function detectionLags(instances: readonly SimInstanceView[], ids: Readon
 export function median(values: readonly number[]): number {
   return percentile(values, 50);
 }
+
+/** Actions that are not EC2's (STS, Service Quotas, Price List): left out of "EC2 calls". */
+const NOT_EC2 = new Set(["GetCallerIdentity", "GetServiceQuota", "GetProducts"]);
+
+/** EC2 calls among `counts` (calls by action); `withoutNames` also leaves out CreateTags (the background seat Names). */
+export function ec2Calls(counts: Record<string, number>, o: { withoutNames?: boolean } = {}): number {
+  return Object.entries(counts)
+    .filter(([action]) => !NOT_EC2.has(action) && !(o.withoutNames && action === "CreateTags"))
+    .reduce((sum, [, n]) => sum + n, 0);
+}
+
+/**
+ * When an instance became usable: its service up, and its port really listening (the simulator
+ * binds it a few real ms later, more on a busy machine; that delay is the simulator's, not the
+ * tool's). Undefined when its service never came up.
+ */
+export function usableAt(i: SimInstanceView): number | undefined {
+  if (i.serviceUpAt === undefined) return undefined;
+  return Math.max(i.serviceUpAt, i.listeningSince ?? i.serviceUpAt);
+}
+
+/**
+ * Usable-to-on-screen lag: for each instance shown (id -> the simulator time its line reached the
+ * screen), from the moment it became usable. Instances shown before that (handed out on their
+ * checks) are left out: they were never "usable, then shown".
+ */
+export function usableLags(instances: readonly SimInstanceView[], shownAt: ReadonlyMap<string, number>): number[] {
+  const out: number[] = [];
+  for (const i of instances) {
+    const shown = shownAt.get(i.instanceId);
+    const usable = usableAt(i);
+    if (shown === undefined || usable === undefined || shown < usable) continue;
+    out.push(shown - usable);
+  }
+  return out;
+}
+
+/** Reads "✔ Seat 7 ready: 127.1.2.3 (...)" lines (the tool's progress) into the addresses they show. */
+export function readyAddresses(text: string): string[] {
+  return [...text.matchAll(/Seat \S+ ready: (\S+)/g)].map((m) => m[1]!);
+}

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { RequestLogEntry, SimInstanceView } from "../../src/sim/index.js";
-import { countByAction, describeInstancesRounds, describeStatusRounds, detectionLags, percentile } from "../helpers/metrics.js";
+import { countByAction, describeInstancesRounds, describeStatusRounds, detectionLags, ec2Calls, percentile, readyAddresses, usableAt, usableLags } from "../helpers/metrics.js";
 
 let seq = 0;
 function entry(action: string, params: Record<string, string> = {}, outcome = "ok"): RequestLogEntry {
@@ -48,5 +48,25 @@ describe("benchmark figures", () => {
     const values = Array.from({ length: 100 }, (_, i) => i + 1);
     expect([percentile(values, 50), percentile(values, 95), percentile(values, 100)]).to.deep.equal([50, 95, 100]);
     expect(Number.isNaN(percentile([], 50))).to.equal(true);
+  });
+
+  it("EC2 calls leave out STS, Service Quotas and Price List, and (when asked) the background Name tags", () => {
+    const counts = { CreateTags: 30, DescribeInstances: 9, GetCallerIdentity: 1, GetProducts: 2, GetServiceQuota: 1, RunInstances: 1 };
+    expect(ec2Calls(counts)).to.equal(40);
+    expect(ec2Calls(counts, { withoutNames: true })).to.equal(10);
+  });
+
+  it("usable-to-on-screen lag: from the service up and its port really listening, to the line on screen; none for machines shown before", () => {
+    const view = (instanceId: string, serviceUpAt?: number, listeningSince?: number): SimInstanceView => ({ instanceId, serviceUpAt, listeningSince }) as SimInstanceView;
+    expect(usableAt(view("i-1", 1000, 1040))).to.equal(1040);
+    expect(usableAt(view("i-1", 1000))).to.equal(1000);
+    expect(usableAt(view("i-1"))).to.equal(undefined);
+    const shown = new Map([["i-1", 1500], ["i-2", 900], ["i-3", 2000]]);
+    expect(usableLags([view("i-1", 1000, 1100), view("i-2", 1000), view("i-3"), view("i-4", 10)], shown)).to.deep.equal([400]);
+  });
+
+  it("reads the addresses of the tool's \"Seat k ready\" lines", () => {
+    const text = "[5s] 3 pending\n✔ Seat 3 ready: 127.1.2.3 (port 2222 answered)\n✔ Seat 12 ready: 10.0.0.4 (private) (status checks ok)\n";
+    expect(readyAddresses(text)).to.deep.equal(["127.1.2.3", "10.0.0.4"]);
   });
 });

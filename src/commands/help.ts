@@ -44,6 +44,7 @@ export const VALUE_NAMES: Record<string, string> = {
   "--azs": "n",
   "--launch-template": "lt-id",
   "--hours": "hours",
+  "--ready-when": "signal",
   "--volume-iops": "iops",
   "--seats": "seats",
   "--format": "format",

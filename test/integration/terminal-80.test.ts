@@ -44,7 +44,7 @@ describe("at an 80x24 terminal (pseudo-terminal, simulator)", function () {
     await s.waitFor("Requested 24, 24 ready", 60_000);
     expect(await s.exit()).to.equal(0);
     for (const l of lines(s).filter((x) => /^[│◒◐◓◑◇◆]/.test(x))) expect([...l].length, l).to.be.at.most(80);
-    expect(s.output).to.match(/│ {2}\d+ pending · \d+ running \(checks\) · \d+ checks ok · \d+ failed of 24/);
+    expect(s.output).to.match(/│ {2}\d+ pending · \d+ booting · \d+ ready · \d+ failed of 24/);
     // The hand-out: seat, address, name, …
     const table = lines(s).filter((x) => /^ +\d+ +\d+\.\d+\.\d+\.\d+ /.test(x));
     expect(table).to.have.length(24);

@@ -34,10 +34,14 @@ describe("terminal: the live counter at 80 columns", () => {
     expect(visibleWidth(at80)).to.be.at.most(79);
     expect(at80).not.to.contain("━");
     expect(at80).to.contain(countsLine(big, colour));
-    const narrow = liveCountsLine(big, colour, 64);
-    expect(visibleWidth(narrow)).to.be.at.most(64);
+    const at64 = liveCountsLine(big, colour, 64);
+    expect(visibleWidth(at64)).to.be.at.most(64);
     // eslint-disable-next-line no-control-regex
-    expect(narrow.replace(/\u001b\[[0-9;]*m/g, "")).to.equal("│  120 pending · 300 checking · 560 ok · 20 failed of 1000");
+    expect(at64.replace(/\u001b\[[0-9;]*m/g, "")).to.equal("│  120 pending · 300 booting · 560 ready · 20 failed of 1000");
+    const narrow = liveCountsLine(big, colour, 56);
+    expect(visibleWidth(narrow)).to.be.at.most(56);
+    // eslint-disable-next-line no-control-regex
+    expect(narrow.replace(/\u001b\[[0-9;]*m/g, "")).to.equal("│  120 pend · 300 boot · 560 ready · 20 fail of 1000");
   });
 
   it("draws every live line within the terminal's width, and lines that come while paused are shown after", () => {

@@ -76,6 +76,8 @@ export interface FailedInstance {
   gone?: boolean;
   /** Terminated because a concurrent run took its seat first and none was free: `seat` is that run's. */
   evicted?: boolean;
+  /** Its time ran out while EC2 could not be reached: it may be running; never offered for clean-up. */
+  unknown?: boolean;
 }
 
 export interface BatchReport {
@@ -263,7 +265,7 @@ export async function createBatch(
     const rounds = o.replaceRounds ?? 0;
     for (let r = 1; r <= rounds && !o.signal?.aborted; r++) {
       const counts = waiter.counts();
-      const failedNow = [...waiter.tracked.values()].filter((t) => t.phase === "failed" && !replacedIds.has(t.instanceId));
+      const failedNow = [...waiter.tracked.values()].filter((t) => t.phase === "failed" && !t.unknown && !replacedIds.has(t.instanceId));
       const wanted = o.seats.length - counts.ready;
       if (failedNow.length === 0 || wanted <= 0) break;
       if (launchStops.some((s) => s.kind === "quota")) break;
@@ -369,6 +371,7 @@ export function buildReport(i: ReportInput): BatchReport {
         reason: replaced ? `${t.failure ?? "failed"}; terminated and replaced` : (t.failure ?? "failed"),
         ...(replaced ? { replaced: true } : {}),
         ...(gone ? { gone: true } : {}),
+        ...(t.unknown ? { unknown: true } : {}),
       },
     ];
   });

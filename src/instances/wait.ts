@@ -85,6 +85,11 @@ export interface TrackedInstance {
   failedState?: string;
   info?: WorkshopInstance;
   lastStatus?: { instance?: string; system?: string };
+  /**
+   * Its time ran out while EC2 could not be reached: it failed to be seen, not (as far as anyone
+   * knows) to start. It may well be running; nothing may be done to it on such a guess.
+   */
+  unknown?: boolean;
 }
 
 export interface WaitCounts {
@@ -141,6 +146,17 @@ const WAKE = Symbol("wake");
 const GONE = new Set(["stopping", "stopped", "shutting-down", "terminated"]);
 
 /**
+ * No answer from EC2 for this long (tool ms; errors with an HTTP status are answers) is lost
+ * contact: said at once, and an instance whose time runs out after that is "unknown", not failed.
+ */
+export const LOST_CONTACT_MS = 20_000;
+
+/** Whether an error is EC2's answer (throttling, 5xx, ...), not a request that got none. */
+function isAnswer(err: unknown): boolean {
+  return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== undefined;
+}
+
+/**
  * The states that carry on one failure: a stopping machine that is now stopped failed for the
  * reason EC2 gives now. A stopped one that is now terminated was terminated since (by
  * --replace-failed, or by someone): that reason says nothing about why it failed.
@@ -169,6 +185,10 @@ export class BatchWaiter {
   private penalty = 1;
   /** Aborted to end the current wait early (an instance answered, the run stops). */
   private wake = new AbortController();
+  /** Tool time of EC2's last answer (the waiter's start counts as one: the launch just answered). */
+  private lastAnswerAt: number;
+  /** "Lost contact" was said, and not yet taken back. */
+  private lostContactSaid = false;
 
   constructor(
     private readonly ec2: EC2Client,
@@ -177,6 +197,7 @@ export class BatchWaiter {
     this.timing = { ...DEFAULT_TIMING, ...o.timing };
     this.random = o.random ?? Math.random;
     this.launchInterval = this.timing.firstMs;
+    this.lastAnswerAt = o.clock.now();
     this.readiness = o.readiness ?? CHECKS_ONLY;
     if (probesService(this.readiness.readyWhen))
       this.service = new ServiceWatch({
@@ -368,8 +389,29 @@ export class BatchWaiter {
       onRetry: (err: unknown) => {
         this.stats.retries++;
         if (isThrottle(err)) this.stats.throttled++;
+        if (isAnswer(err)) this.heard();
+        else if (this.contactLost() && !this.lostContactSaid) {
+          this.lostContactSaid = true;
+          this.o.events?.note?.(
+            `Lost contact with EC2 (${describeError(err)}): no answer for ${formatMinutes(this.o.clock.now() - this.lastAnswerAt)}. ` +
+              `Still trying until each instance's deadline; the instances keep running whatever happens here.`,
+          );
+        }
       },
     };
+  }
+
+  /** EC2 answered. */
+  private heard(): void {
+    this.lastAnswerAt = this.o.clock.now();
+    if (!this.lostContactSaid) return;
+    this.lostContactSaid = false;
+    this.o.events?.note?.("EC2 answers again.");
+  }
+
+  /** No answer from EC2 for LOST_CONTACT_MS or more. */
+  private contactLost(): boolean {
+    return this.o.clock.now() - this.lastAnswerAt >= LOST_CONTACT_MS;
   }
 
   /**
@@ -385,6 +427,7 @@ export class BatchWaiter {
           const out = await this.ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: rest, IncludeAllInstances: true }), {
             abortSignal: this.o.signal,
           });
+          this.heard();
           return out.InstanceStatuses ?? [];
         },
         this.retryOptions(deadline),
@@ -472,7 +515,15 @@ export class BatchWaiter {
   private failOverdue(list: readonly TrackedInstance[], phase: "launch" | "check", why?: string): void {
     const now = this.o.clock.now();
     for (const t of list) {
-      if (phase === "launch" && t.phase === "pending" && now >= t.launchedAt + this.o.launchTimeoutMs) {
+      const overdue =
+        (phase === "launch" && t.phase === "pending" && now >= t.launchedAt + this.o.launchTimeoutMs) ||
+        (phase === "check" && t.phase === "checking" && now >= (t.runningSince ?? now) + this.o.checkTimeoutMs);
+      if (overdue && this.contactLost()) {
+        // Out of time, but only because EC2 could not be asked: say so, and claim nothing about it.
+        t.unknown = true;
+        const last = t.info ? `last seen ${t.phase === "checking" ? "running" : t.info.state}` : "never seen";
+        this.fail(t, `state unknown: lost contact with EC2 (no answer for ${formatMinutes(now - this.lastAnswerAt)}; ${last}); it may be running`);
+      } else if (phase === "launch" && t.phase === "pending" && now >= t.launchedAt + this.o.launchTimeoutMs) {
         const seen = t.info ? `still ${t.info.state}` : "not yet visible in EC2";
         this.fail(t, `timed out in the launch phase after ${formatMinutes(this.o.launchTimeoutMs)} (${why ?? seen})`);
       } else if (phase === "check" && t.phase === "checking" && now >= (t.runningSince ?? now) + this.o.checkTimeoutMs) {
@@ -535,9 +586,11 @@ export class BatchWaiter {
   describeWorkshop(deadline: number, signal?: AbortSignal, batchOnly = false): Promise<WorkshopInstance[]> {
     return withClientRetry(
       this.ec2,
-      () => {
+      async () => {
         this.stats.describeCalls++;
-        return describeWorkshopInstances(this.ec2, { workshop: this.o.workshop, ...(batchOnly ? { batch: this.o.batch } : {}), abortSignal: signal });
+        const seen = await describeWorkshopInstances(this.ec2, { workshop: this.o.workshop, ...(batchOnly ? { batch: this.o.batch } : {}), abortSignal: signal });
+        this.heard();
+        return seen;
       },
       { ...this.retryOptions(deadline), signal },
     );
@@ -550,9 +603,11 @@ export class BatchWaiter {
       const chunk = ids.slice(i, i + PAST_PENDING_CHUNK);
       const seen = await withClientRetry(
         this.ec2,
-        () => {
+        async () => {
           this.stats.describeCalls++;
-          return describeWorkshopInstances(this.ec2, { workshop: this.o.workshop, states: PAST_PENDING, instanceIds: chunk, abortSignal: this.o.signal });
+          const seen = await describeWorkshopInstances(this.ec2, { workshop: this.o.workshop, states: PAST_PENDING, instanceIds: chunk, abortSignal: this.o.signal });
+          this.heard();
+          return seen;
         },
         this.retryOptions(deadline),
       );

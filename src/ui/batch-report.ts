@@ -29,7 +29,8 @@ const ascending = (seats: Iterable<number>): number[] => [...new Set(seats)].sor
  */
 export function nextSteps(r: BatchReport): NextSteps {
   const readySeats = new Set(r.ready.map((x) => x.seat));
-  const withSeat = r.failed.filter((f): f is FailedInstance & { seat: number } => f.seat !== undefined && !f.evicted);
+  // A machine in an unknown state (EC2 out of reach) may be running fine: nothing is offered for it.
+  const withSeat = r.failed.filter((f): f is FailedInstance & { seat: number } => f.seat !== undefined && !f.evicted && !f.unknown);
   const terminate = ascending(withSeat.filter((f) => f.instanceId && !f.replaced && !f.gone).map((f) => f.seat));
   const held = new Set(terminate);
   const missing = ascending(withSeat.map((f) => f.seat).filter((seat) => !readySeats.has(seat)));
@@ -78,6 +79,13 @@ export function renderBatchReport(r: BatchReport, instructions: string, s: Style
     for (const f of r.failed) out.push(`  Seat ${f.seat ?? "-"}  ${f.instanceId ?? "(none)"}  ${f.reason}`);
     const next = renderNextSteps(r.workshop, nextSteps(r));
     if (next.length) out.push("", ...next);
+    const unknown = r.failed.filter((f) => f.unknown).length;
+    if (unknown)
+      out.push(
+        "",
+        `${s.yellow("!")} EC2 could not be reached: ${unknown === 1 ? "1 machine is" : `${unknown} machines are`} in an unknown state and may be running. When EC2 answers again, see the batch with:`,
+        `  ${commandToType(`instances list --workshop ${r.workshop} --batch ${r.batch}`)}`,
+      );
   }
   return out.join("\n");
 }

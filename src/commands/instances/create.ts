@@ -164,9 +164,11 @@ export class InstancesCreateCommand extends BaseCommand {
       });
       const batch = newBatchId();
       let launchedIds: string[] = [];
+      // RunInstances was asked: from here on, instances may exist that this run has not heard of.
+      let launchAsked = false;
       // If the process has to exit before the report (a request that never returns), the
       // instances are still named, with the commands that find them.
-      const unsayLastWords = control.addLastWords(() => this.writeInterruptMessage(settings.name, batch, launchedIds));
+      const unsayLastWords = control.addLastWords(() => this.writeRecoveryMessage("Stopped waiting.", settings.name, batch, launchedIds, "launched so far keep running"));
       let result;
       try {
         result = await createBatch(ec2, {
@@ -181,7 +183,10 @@ export class InstancesCreateCommand extends BaseCommand {
           replaceRounds: this.replaceFailed ? REPLACE_ROUNDS : 0,
           signal: control.signal,
           events: {
-            phase: (_name, detail) => view.phase(detail),
+            phase: (name, detail) => {
+              if (name === "launch") launchAsked = true;
+              view.phase(detail);
+            },
             launched: (got, subnet) => {
               launchedIds = [...launchedIds, ...got.map((g) => g.instanceId)];
               const where = subnet ? ` in ${subnet.availabilityZone}` : "";
@@ -195,6 +200,16 @@ export class InstancesCreateCommand extends BaseCommand {
         });
         // A question still open is answered before anything is reported.
         await guard.settled();
+      } catch (err) {
+        // Ended by an error after the launch was asked for (the connection lost just as EC2
+        // launched): the batch is named with the commands that find it, or a rerun would launch
+        // a second one beside it. The error's own line follows.
+        if (launchAsked && !control.signal.aborted) {
+          view.stop();
+          unsayLastWords();
+          this.writeRecoveryMessage("Lost contact with EC2 while launching.", settings.name, batch, launchedIds, MAY_HAVE_LAUNCHED);
+        }
+        throw err;
       } finally {
         view.stop();
         guard.dispose();
@@ -218,7 +233,7 @@ export class InstancesCreateCommand extends BaseCommand {
             ...report.unfinished.map((u) => u.instanceId),
           ]),
         ];
-        this.writeInterruptMessage(report.workshop, report.batch, ids);
+        this.writeRecoveryMessage("Stopped waiting.", report.workshop, report.batch, ids, "launched so far keep running");
         return EXIT_ON_SIGNAL[stoppedBy];
       }
       // The hand-out is out: the readable Names still queued get a short while, then the run ends.
@@ -261,12 +276,17 @@ export class InstancesCreateCommand extends BaseCommand {
     return Number(answer.trim() || suggested);
   }
 
-  /** What the instances of a stopped run are, and the commands that list and terminate them. */
-  private writeInterruptMessage(workshop: string, batch: string, ids: readonly string[]): void {
+  /**
+   * What the instances of a run that ends early are (`what`: "launched so far keep running", or
+   * "may have been launched" when EC2's answer was lost), and the commands that list and terminate them.
+   */
+  private writeRecoveryMessage(headline: string, workshop: string, batch: string, ids: readonly string[], what: string): void {
     const err = this.context.stderr;
     const s = this.errStyle;
+    // None heard of may still mean some launched (the answer was lost): then no "0 instances".
+    const count = ids.length === 0 && what === MAY_HAVE_LAUNCHED ? `Instances ${what}` : `${ids.length} instance${ids.length === 1 ? "" : "s"} ${what}`;
     err.write(
-      `\n${s.yellow("Stopped waiting.")} ${ids.length} instance${ids.length === 1 ? "" : "s"} launched so far keep running, tagged ec2-workshop:batch=${batch}` +
+      `\n${s.yellow(headline)} ${count}, tagged ec2-workshop:batch=${batch}` +
         `${ids.length ? `: ${ids.join(", ")}` : ""}.\n` +
         `  List them:      ${commandToType(`instances list --workshop ${workshop} --batch ${batch}`)}\n` +
         (ids.length ? `  Terminate them: ${cleanupLine(workshop, ids)}\n` : "") +
@@ -274,6 +294,8 @@ export class InstancesCreateCommand extends BaseCommand {
     );
   }
 }
+
+const MAY_HAVE_LAUNCHED = "may have been launched";
 
 function cleanupLine(workshop: string, ids: readonly string[]): string {
   return commandToType(`instances destroy --workshop ${workshop} --ids ${ids.join(",")} --yes`);

@@ -187,6 +187,8 @@ export class BatchWaiter {
   private wake = new AbortController();
   /** Tool time of EC2's last answer (the waiter's start counts as one: the launch just answered). */
   private lastAnswerAt: number;
+  /** A request got no answer since EC2's last one (silence alone, nothing asked, is no loss). */
+  private unanswered = false;
   /** "Lost contact" was said, and not yet taken back. */
   private lostContactSaid = false;
 
@@ -390,7 +392,8 @@ export class BatchWaiter {
         this.stats.retries++;
         if (isThrottle(err)) this.stats.throttled++;
         if (isAnswer(err)) this.heard();
-        else if (this.contactLost() && !this.lostContactSaid) {
+        else this.unanswered = true;
+        if (this.contactLost() && !this.lostContactSaid) {
           this.lostContactSaid = true;
           this.o.events?.note?.(
             `Lost contact with EC2 (${describeError(err)}): no answer for ${formatMinutes(this.o.clock.now() - this.lastAnswerAt)}. ` +
@@ -404,14 +407,15 @@ export class BatchWaiter {
   /** EC2 answered. */
   private heard(): void {
     this.lastAnswerAt = this.o.clock.now();
+    this.unanswered = false;
     if (!this.lostContactSaid) return;
     this.lostContactSaid = false;
     this.o.events?.note?.("EC2 answers again.");
   }
 
-  /** No answer from EC2 for LOST_CONTACT_MS or more. */
+  /** Requests unanswered, and no answer from EC2 for LOST_CONTACT_MS or more. */
   private contactLost(): boolean {
-    return this.o.clock.now() - this.lastAnswerAt >= LOST_CONTACT_MS;
+    return this.unanswered && this.o.clock.now() - this.lastAnswerAt >= LOST_CONTACT_MS;
   }
 
   /**

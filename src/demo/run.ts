@@ -23,8 +23,8 @@ const style = styleFor(process.stdout);
 async function makeWorkshopHome(sim: Simulator): Promise<string> {
   const home = mkdtempSync(join(tmpdir(), "ec2-workshop-demo-"));
   // What `workshop create demo` would have built: settings here, network + template in "EC2".
-  sim.seedWorkshop(WORKSHOP);
-  await writeSimWorkshopHome(home, WORKSHOP, sim.region);
+  const seeded = sim.seedWorkshop(WORKSHOP);
+  await writeSimWorkshopHome(home, WORKSHOP, sim.region, undefined, seeded);
   return home;
 }
 

@@ -18,6 +18,8 @@ import { HOLDING_STATES, type SeatEviction, type SeatMove } from "./seat-assignm
 import { SeatNamer } from "./seat-names.js";
 import { settleSeats } from "./seat-repair.js";
 import { compareSeats, seatName } from "./seats.js";
+import type { Expiry } from "./expiry.js";
+import type { ExpirySchedules } from "./schedules.js";
 
 export const DEFAULT_PHASE_TIMEOUT_MS = 5 * 60_000;
 /** Replacement rounds `--replace-failed` may use. */
@@ -111,6 +113,10 @@ export interface CreateBatchOptions {
   replaceRounds?: number;
   /** Readable per-seat Names in the background (default true). */
   nameSeats?: boolean;
+  /** When the machines end: their `ec2-workshop:expires-at` tag at launch. */
+  expiresAt?: Expiry;
+  /** The workshop's expiry schedules: the batch's are made right after each launch, and put in step at the end. */
+  schedules?: Pick<ExpirySchedules, "sync">;
   signal?: AbortSignal;
   random?: () => number;
   timing?: Partial<PollTiming>;
@@ -158,6 +164,20 @@ export async function createBatch(
   const unlaunched = new Map<number, string>();
   let attempt = 1;
   const launchedAt = o.clock.wallNow();
+  let scheduled = false;
+  /**
+   * The batch's live machines into its expiry schedules: right after each launch (so a laptop
+   * closed while waiting changes nothing), and at the end (replaced, evicted and failed-and-gone
+   * machines out: an id EC2 has forgotten would fail its schedule's whole call).
+   */
+  const schedule = async (): Promise<void> => {
+    if (!o.schedules || o.expiresAt === undefined) return;
+    const members = [...waiter.tracked.values()]
+      .filter((t) => !replacedIds.has(t.instanceId) && !evicted.has(t.instanceId) && t.info?.state !== "terminated" && t.info?.state !== "shutting-down")
+      .map((t) => ({ instanceId: t.instanceId, expiresAt: o.expiresAt }));
+    await o.schedules.sync(batch, members, { fresh: !scheduled });
+    scheduled = true;
+  };
 
   const launch = async (seats: readonly number[]): Promise<void> => {
     const outcome = await launchBatch(ec2, {
@@ -167,6 +187,7 @@ export async function createBatch(
       batch,
       launchedBy: o.prep.launchedBy,
       launchedAt,
+      ...(o.expiresAt !== undefined ? { expiresAt: o.expiresAt } : {}),
       template: o.prep.template,
       region: o.settings.region,
       subnets: o.prep.subnets,
@@ -192,6 +213,7 @@ export async function createBatch(
       launchStops.push(outcome.stop);
       for (const s of outcome.unlaunched) unlaunched.set(s, NOT_LAUNCHED[outcome.stop.kind]);
     }
+    if (outcome.instances.length) await schedule();
   };
 
   o.events?.phase?.("launch", `Launching ${o.seats.length} × ${o.prep.template.instanceType ?? "instance"} (batch ${batch})`);
@@ -262,6 +284,7 @@ export async function createBatch(
     // Best effort: the report keeps the last known data; a seat check that could not finish is said.
     o.events?.note?.(`Could not finish checking seats against concurrent runs: ${describeError(err)}`);
   }
+  await schedule();
   const report = buildReport({
     workshop,
     batch,

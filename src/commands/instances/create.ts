@@ -8,6 +8,7 @@ import { MAX_SEATS } from "../../instances/seats.js";
 import { ANY_SEATS, parseSelection } from "../../instances/select.js";
 import { tableWidth } from "../../ui/terminal.js";
 import { CATALOG } from "../catalog.js";
+import { chooseExpiry, confirmNoExpiry, expirySource, lifetimeOption, noExpiryOption } from "./expiry-options.js";
 import { chooseWorkshopWithClients } from "./workshop-instances.js";
 
 export class InstancesCreateCommand extends BaseCommand {
@@ -33,6 +34,11 @@ export class InstancesCreateCommand extends BaseCommand {
       the failed machine's seat. If a concurrent run took the same seats, the earlier
       launch keeps them and this run's machines move to free seats before the hand-out is printed.
 
+      Every machine ends at its expiry (tag \`ec2-workshop:expires-at\`): \`--lifetime\` from now (default:
+      the workshop's \`lifetime\` setting, else 12 h), terminated by AWS itself (an EventBridge Scheduler
+      schedule per batch, made with the workshop stack's role), so a closed laptop changes nothing.
+      \`ec2-workshop instances extend\` moves it; \`--no-expiry\` (asked to confirm; \`--yes\` in scripts) has none.
+
       Before it asks to confirm, it checks (in parallel, in well under a second) that the vCPU quota has
       room, that the type is offered in the workshop's AZs, that the AMI is available and fits, and that
       the subnets have free addresses: a failed check stops the run with nothing launched
@@ -50,6 +56,7 @@ export class InstancesCreateCommand extends BaseCommand {
       ["Launch exactly seats 3 and 7 to 9 (e.g. the ones missing after a partial launch)", "$0 instances create --workshop intro-linux --seats 3,7-9 --yes"],
       ["Unattended, as JSON", "$0 instances create --workshop intro-linux --count 25 --yes --json"],
       ["Shorter timeouts, replacing instances that fail", "$0 instances create -w intro-linux -n 10 --launch-timeout 3m --check-timeout 4m --replace-failed"],
+      ["A two-day workshop: machines that live 36 hours", "$0 instances create --workshop intro-linux --count 25 --lifetime 36h"],
     ],
   });
 
@@ -69,12 +76,15 @@ export class InstancesCreateCommand extends BaseCommand {
   skipChecks = Option.Boolean("--skip-checks", false, {
     description: "Launch without the pre-launch checks (vCPU quota, AZ offerings, AMI, free addresses)",
   });
+  lifetime = lifetimeOption();
+  noExpiry = noExpiryOption();
 
   protected async run(): Promise<number> {
     const { requireDuration } = await import("../../instances/durations.js");
     const launchTimeoutMs = requireDuration("--launch-timeout", this.launchTimeout);
     const checkTimeoutMs = requireDuration("--check-timeout", this.checkTimeout);
     if (this.seats !== undefined && this.count !== undefined) throw new UsageError(`Give --count or --seats, not both.`);
+    if (this.noExpiry && this.lifetime !== undefined) throw new UsageError("Give --lifetime or --no-expiry, not both.");
     const wantedSeats = this.seats === undefined ? undefined : parseSelection(this.seats, MAX_SEATS, ANY_SEATS);
     if (wantedSeats && !wantedSeats.ok) throw new UsageError(`--seats: ${wantedSeats.error}.`);
 
@@ -97,6 +107,8 @@ export class InstancesCreateCommand extends BaseCommand {
       targetFor: (region) => this.awsTarget(region),
     });
     const settings = choice.settings;
+    // A bad --lifetime (or lifetime setting) is said before anything else is asked.
+    chooseExpiry({ lifetime: this.lifetime, noExpiry: this.noExpiry, settings, now: clock.wallNow() });
     const count = wantedSeats?.ok ? wantedSeats.rows.length : await this.resolveCount(settings.maximum, settings.name, interactive, ui);
 
     const target = this.workshopTarget(settings);
@@ -120,6 +132,10 @@ export class InstancesCreateCommand extends BaseCommand {
         ec2, target, env: this.env, settings, prep, count, clock, skipChecks: this.skipChecks,
         confirming: interactive && !this.yes, output: ui, style: this.json ? this.errStyle : this.style,
       });
+      if (this.noExpiry && !(await confirmNoExpiry({ yes: this.yes, interactive, stdin: this.context.stdin, output: ui, count }))) {
+        ui.write("Nothing launched.\n");
+        return EXIT.error;
+      }
       if (interactive && !this.yes) {
         const p = await import("@clack/prompts");
         const ok = await p.confirm({
@@ -138,7 +154,15 @@ export class InstancesCreateCommand extends BaseCommand {
       const { askStopWaiting, guardInterrupts } = await import("../../ui/interrupt-guard.js");
       const { newBatchId } = await import("../../instances/launch.js");
       const style = this.json ? this.errStyle : this.style;
+      // The expiry counts from the launch, not from when the command started.
+      const expiry = chooseExpiry({ lifetime: this.lifetime, noExpiry: this.noExpiry, settings, now: clock.wallNow() });
+      const { expirySchedulesFor } = await import("../../instances/schedules.js");
+      // Why expiry is not enforced by AWS, said once: as a line of the progress view once there is one.
+      const say = { line: (m: string): void => void ui.write(`${style.yellow("!")} ${m}\n`) };
+      const schedules = expirySchedulesFor({ settings, target, env: this.env, clock, onUnavailable: (m) => say.line(m) });
+      if (expiry.expiry !== "never") schedules.announceIfUnavailable();
       const view = createProgressView({ output: ui, live: interactive, style, clock });
+      say.line = (m) => view.line(style.yellow(m));
       const control = this.runControl;
       const guard = guardInterrupts({
         control,
@@ -163,6 +187,8 @@ export class InstancesCreateCommand extends BaseCommand {
           launchTimeoutMs,
           checkTimeoutMs,
           replaceRounds: this.replaceFailed ? REPLACE_ROUNDS : 0,
+          expiresAt: expiry.expiry,
+          schedules,
           signal: control.signal,
           events: {
             phase: (_name, detail) => view.phase(detail),
@@ -181,14 +207,24 @@ export class InstancesCreateCommand extends BaseCommand {
       } finally {
         view.stop();
         guard.dispose();
+        schedules.close();
       }
       const report = result.report;
       const { renderBatchReport, batchReportJson } = await import("../../ui/batch-report.js");
+      const { expiryTag } = await import("../../instances/expiry.js");
       if (this.json) {
-        this.context.stdout.write(`${JSON.stringify(batchReportJson(report, settings.instructions), null, 2)}\n`);
+        this.context.stdout.write(`${JSON.stringify({ ...(batchReportJson(report, settings.instructions) as object), expiresAt: expiryTag(expiry.expiry) }, null, 2)}\n`);
         // The JSON's keys are fixed; why a launch stopped short (quota, capacity) goes to stderr.
         for (const stop of report.launchStops) this.context.stderr.write(`${this.errStyle.yellow("!")} ${stop.message}\n`);
-      } else this.context.stdout.write(`${renderBatchReport(report, settings.instructions, this.style, tableWidth(this.context.stdout))}\n`);
+      } else {
+        this.context.stdout.write(`${renderBatchReport(report, settings.instructions, this.style, tableWidth(this.context.stdout))}\n`);
+        if (report.ready.length + report.failed.length > 0) {
+          const { expiryLines } = await import("../../ui/expiry.js");
+          const { timeFormatter } = await import("../../ui/time.js");
+          const line = expiryLines({ expiry: expiry.expiry, source: expirySource(expiry), workshop: settings.name, time: timeFormatter(this.env), style: this.style, enforcedByAws: schedules.available });
+          this.context.stdout.write(`\n${line}\n`);
+        }
+      }
       const stoppedBy = guard.stoppedBy();
       unsayLastWords();
       if (stoppedBy) {

@@ -61,6 +61,7 @@ export abstract class WorkshopCommand extends BaseCommand {
       target: this.workshopTarget(choice.settings),
       env: this.env,
       ...(o.batch ? { batch: o.batch } : {}),
+      note: (m) => this.context.stderr.write(`${this.errStyle.yellow("!")} ${m}\n`),
     });
   }
 }

@@ -48,7 +48,9 @@ export function costOfUsage(usage: Usage, prices: SpentPrices): Spent {
 
 /** "about $1.23 so far", or why it is unknown. */
 export function spentPhrase(s: Spent): string {
-  return s.known ? `about ${formatUsd(s.usd)} so far${s.note ? ` (${s.note})` : ""}` : `cost so far unknown (${s.reason})`;
+  if (!s.known) return `cost so far unknown (${s.reason})`;
+  const amount = formatUsd(s.usd);
+  return `${amount.startsWith("<") ? `under ${amount.slice(1)}` : `about ${amount}`} so far${s.note ? ` (${s.note})` : ""}`;
 }
 
 /** Looks the prices up (cache first) and prices the usage. Never throws: a missing price is a reason. */

@@ -5,15 +5,22 @@ import { addressOf, fillInstructions, hasPlaceholders, type HandoutEntry } from 
 import type { Style } from "./style.js";
 import { renderTable } from "./table.js";
 
-/** One line per seat: Seat, Address, Name, AZ, Instance. */
-/** `width`: the terminal's, to fit (long names are cut, then the AZ goes); none for a pipe or file. */
-export function renderHandoutTable(entries: readonly HandoutEntry[], o: { style: Style; indent?: string; width?: number }): string {
+/**
+ * One line per seat: Seat, Address, Name, AZ, Instance. `marks`: a word after the address of some
+ * machines (e.g. "new address" after `instances start`). `width`: the terminal's, to fit (long
+ * names are cut, then the AZ goes); none for a pipe or file.
+ */
+export function renderHandoutTable(
+  entries: readonly HandoutEntry[],
+  o: { style: Style; indent?: string; width?: number; marks?: ReadonlyMap<string, string> },
+): string {
   const s = o.style;
+  const mark = (e: HandoutEntry): string => (o.marks?.has(e.instanceId) ? ` ${s.yellow(`(${o.marks.get(e.instanceId)})`)}` : "");
   return renderTable(
     entries,
     [
       { header: "Seat", value: (e) => (e.seat === undefined ? "-" : String(e.seat)), align: "right" },
-      { header: "Address", value: (e) => e.publicIp ?? (e.privateIp ? `${e.privateIp} (private)` : "-") },
+      { header: "Address", value: (e) => (e.publicIp ?? (e.privateIp ? `${e.privateIp} (private)` : "-")) + mark(e) },
       { header: "Name", value: (e) => e.name, minWidth: 8 },
       { header: "AZ", value: (e) => e.availabilityZone ?? "", dropOrder: 1 },
       { header: "Instance", value: (e) => s.dim(e.instanceId) },

@@ -1,5 +1,7 @@
 // The instance table of `instances list` and `instances destroy`, and its --json twin.
-import { checksLabel, type ListedInstance, type Row } from "../instances/listing.js";
+import { timeLeftLabel } from "../instances/expiry.js";
+import { checksLabel, isDone, type ListedInstance, type Row } from "../instances/listing.js";
+import { TAG } from "../instances/tags.js";
 import type { SortKey } from "../instances/select.js";
 import type { Style } from "./style.js";
 import { renderTable, type Column } from "./table.js";
@@ -61,6 +63,8 @@ export function renderInstanceTable(rows: readonly Row[], o: InstanceTableOption
     { header: "State", value: (r) => stateColor(o.style, r.instance.state) },
     { header: "Checks", value: (r) => checksColor(o.style, checksLabel(r.instance)), minWidth: 8, dropOrder: 4 },
     { header: "Batch", value: (r) => shortBatch(r.instance.batch), minWidth: 8, dropOrder: 1 },
+    // Between the days the time left matters more than the launch time: it goes after it.
+    { header: "Expires", value: (r) => expiresCell(r.instance, now, o.style), dropOrder: 3.5 },
   ];
   return renderTable(rows, columns, {
     style: o.style,
@@ -79,6 +83,13 @@ export function tableHeading(workshop: string, shown: number, o: { style: Style;
     ? `${shown} ${o.states.join(" or ")}${o.total === undefined ? "" : ` of ${o.total}`}`
     : `${shown} instance${shown === 1 ? "" : "s"}`;
   return `${o.style.bold(`Workshop "${workshop}"`)}: ${what}`;
+}
+
+/** Time left until the machine's expiry ("in 3 h 5 min", "expired 2 min ago", "never"); empty once it is gone. */
+function expiresCell(i: ListedInstance, now: Date, s: Style): string {
+  if (isDone(i.state)) return "";
+  const label = timeLeftLabel(i, now);
+  return label.startsWith("expired") ? s.red(label) : label === "never" ? s.yellow(label) : label;
 }
 
 /** The lines under the table: the current time and zone (named once), and what to expect. */
@@ -104,6 +115,8 @@ export interface InstanceJson {
   statusChecks: { instance: string; system: string } | null;
   batch: string | null;
   availabilityZone: string | null;
+  /** `ec2-workshop:expires-at`: an ISO time, "never", or null (none). */
+  expiresAt: string | null;
 }
 
 export function instanceJson(r: Row): InstanceJson {
@@ -120,5 +133,6 @@ export function instanceJson(r: Row): InstanceJson {
     statusChecks: i.checks ? { instance: i.checks.instance, system: i.checks.system } : null,
     batch: i.batch ?? null,
     availabilityZone: i.availabilityZone ?? null,
+    expiresAt: i.tags[TAG.expiresAt] ?? null,
   };
 }

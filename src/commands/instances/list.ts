@@ -16,7 +16,9 @@ export class InstancesListCommand extends WorkshopInstancesCommand {
       Shows every instance tagged \`Workshop=<workshop>\`, by seat: row number, seat (the attendee's number,
       as the hand-out gives it; \`-\` for instances from before seats, listed last), instance id, Name, public
       IP, launch time (in TZ, else the system's zone), state, status checks of the running ones, and the batch
-      (one per \`instances create\` run). The row numbers are the ones \`instances destroy --rows\` uses with the
+      (one per \`instances create\` run) and the time left until each machine's expiry. Under the table: the
+      instance-hours of the live machines listed and, at the Price List's on-demand price, what they have cost
+      so far (running time, public IPv4 addresses and disks). The row numbers are the ones \`instances destroy --rows\` uses with the
       same \`--state\` and \`--sort\`; \`instances destroy --seats\` and \`instances replace --seats\` use the seats.
 
       Terminated instances stay listed until EC2 removes them (usually within an hour).
@@ -66,6 +68,7 @@ export class InstancesListCommand extends WorkshopInstancesCommand {
         out.write(`${renderInstanceTable(rows, { style, time, sort: this.sort as SortKey, now, width: tableWidth(out) })}\n\n`);
       }
       out.write(`${tableFooter({ time, now, style, terminatedNote: rows.some((r) => r.instance.state === "terminated") })}\n`);
+      await this.writeUsage(session, rows.map((r) => r.instance), now);
       // Two machines in one seat: a run stopped before it could settle a collision (seat-assignment.ts).
       const { seatHolders } = await import("../../instances/seat-assignment.js");
       for (const [seat, holders] of seatHolders(rows.map((r) => r.instance))) {
@@ -78,5 +81,16 @@ export class InstancesListCommand extends WorkshopInstancesCommand {
     } finally {
       session.close();
     }
+  }
+
+  /** Instance-hours of the live machines listed, and what they cost so far (at the Price List's prices). */
+  private async writeUsage(session: import("../../instances/session.js").WorkshopSession, instances: import("../../instances/listing.js").ListedInstance[], now: Date): Promise<void> {
+    const { usageSoFar } = await import("../../instances/usage.js");
+    const usage = usageSoFar(instances, now);
+    if (usage.instances === 0) return;
+    const { spentSoFar } = await import("../../preflight/spent.js");
+    const spent = await spentSoFar(usage, { settings: session.settings, target: this.awsTarget(session.settings.region), env: this.env });
+    const { usageLine } = await import("../../ui/usage.js");
+    this.context.stdout.write(`${usageLine(usage, spent, this.style)}\n`);
   }
 }

@@ -15,8 +15,8 @@ export class WorkshopShowCommand extends BaseCommand {
     details: `
       The settings from \`stacks/Pulumi.<name>.yaml\`, the stack's outputs from the Pulumi backend (VPC,
       subnets by Availability Zone, security group, launch template; needs the Pulumi CLI) and the
-      workshop's instances by state and the seats they hold (needs AWS credentials). A source that cannot be
-      read becomes a note.
+      workshop's instances by state, the seats they hold, and the live machines' instance-hours and cost so
+      far (needs AWS credentials). A source that cannot be read becomes a note.
     `,
     examples: [["Show a workshop", "$0 workshop show intro-linux"]],
   });
@@ -57,9 +57,20 @@ export class WorkshopShowCommand extends BaseCommand {
     const cached = !outputs && settings.outputs;
     if (cached) outputs = { ...settings.outputs };
     const out = this.context.stdout;
+    let soFar: Awaited<ReturnType<WorkshopShowCommand["soFar"]>> | undefined;
+    if (row?.live && Object.keys(row.live).length) {
+      try {
+        soFar = await this.soFar(settings);
+      } catch (err) {
+        const { describeError } = await import("../../errors.js");
+        notes.push(`Cost so far unknown: ${describeError(err)}`);
+      }
+    }
     if (this.json) {
+      const spent = soFar ? { instances: soFar.usage.instances, instanceHours: Math.round(soFar.usage.instanceHours * 100) / 100, costUsd: soFar.spent.known ? Math.round(soFar.spent.usd * 100) / 100 : null } : null;
       out.write(
-        `${JSON.stringify({ settings: { ...settings, extra: undefined, outputs: undefined }, outputs: outputs ?? null, outputsCached: Boolean(cached), instances: row?.live ?? null, seats: row?.seats ?? null, notes }, null, 2)}\n`,
+        `${JSON.stringify({ settings: { ...settings, extra: undefined, outputs: undefined }, outputs: outputs ?? null, outputsCached: Boolean(cached), instances: row?.live ?? null, seats: row?.seats ?? null, soFar: spent, notes }, null, 2)}
+`,
       );
       return EXIT.ok;
     }
@@ -99,8 +110,28 @@ export class WorkshopShowCommand extends BaseCommand {
       const held = row.seats;
       lines.push(s.bold("Seats"), `  ${held.length} of ${settings.maximum} taken${held.length ? `: ${formatSeatList(held)}` : ""}`);
     }
+    if (soFar && soFar.usage.instances > 0) {
+      const { usageLine } = await import("../../ui/usage.js");
+      lines.push(`  ${usageLine(soFar.usage, soFar.spent, s)}`);
+    }
     out.write(`${lines.join("\n")}\n`);
     for (const n of notes) out.write(`${s.dim(fitToTerminal(out, n))}\n`);
     return EXIT.ok;
+  }
+
+  /** The live machines' instance-hours and cost so far (src/instances/usage.ts, src/preflight/spent.ts). */
+  private async soFar(settings: import("../../workshops/settings.js").WorkshopSettings) {
+    const target = this.awsTarget(settings.region);
+    const { openEc2, liveInstances } = await import("../../workshops/live.js");
+    const ec2 = openEc2(target);
+    try {
+      const { clockFromEnv } = await import("../../clock.js");
+      const { usageSoFar } = await import("../../instances/usage.js");
+      const usage = usageSoFar(await liveInstances(ec2, settings.name), clockFromEnv(this.env).wallNow());
+      const { spentSoFar } = await import("../../preflight/spent.js");
+      return { usage, spent: await spentSoFar(usage, { settings, target, env: this.env }) };
+    } finally {
+      ec2.destroy();
+    }
   }
 }

@@ -1,0 +1,83 @@
+import { Command, Option } from "clipanion";
+import { InputError } from "../../errors.js";
+import { CATALOG } from "../catalog.js";
+import { EXIT } from "../base.js";
+import { SelectingCommand } from "./selecting.js";
+
+export class InstancesStopCommand extends SelectingCommand {
+  static override paths = CATALOG.instancesStop.paths.map((p) => [...p]);
+
+  static override usage = Command.Usage({
+    category: CATALOG.instancesStop.category,
+    description: CATALOG.instancesStop.description,
+    details: `
+      Between the days of a workshop: stops the selected running machines and waits until EC2 shows them
+      stopped. A stopped machine keeps its seat, tags, disk and private address, and costs only its disk;
+      \`ec2-workshop instances start\` brings it back (with a new public address). Stopped machines still end
+      at their expiry: \`instances extend\` moves it.
+
+      Select with \`--seats 3,7-9\`, \`--all\` or \`--batch ID\` (alone: that batch's machines; with the others: narrows
+      them), or, in a terminal without them, in the interactive table of \`instances destroy\`. Without a
+      terminal, \`--yes\` is required. Just before stopping, the machines are read again from EC2: only this
+      workshop's running ones are stopped.
+
+      A machine still \`stopping\` after \`--timeout\` (default 10m) is reported: EC2 may be stuck shutting it down;
+      \`--force\` stops it without an OS shutdown (like pulling the plug). Exit 0 when every selected machine is
+      stopped, 3 when some are not (yet), 1 on error, 2 for bad input.
+    `,
+    examples: [
+      ["Stop every machine at the end of day 1", "$0 instances stop --workshop intro-linux --all --yes"],
+      ["Stop seats 3 and 7 to 9", "$0 instances stop --workshop intro-linux --seats 3,7-9 --yes"],
+      ["Choose in the table", "$0 instances stop --workshop intro-linux"],
+      ["Force a stop that hangs", "$0 instances stop --workshop intro-linux --seats 7 --force --yes"],
+    ],
+  });
+
+  force = Option.Boolean("--force", false, { description: "Force the stop (no OS shutdown): for machines stuck in stopping" });
+  timeout = Option.String("--timeout", "10m", { description: "How long to wait until they are stopped, e.g. 5m (default 10m)" });
+
+  protected async run(): Promise<number> {
+    const { parseDuration } = await import("../../instances/durations.js");
+    const timeoutMs = parseDuration(this.timeout);
+    if (timeoutMs === undefined) throw new InputError(`--timeout "${this.timeout}" is not a duration: use e.g. 90s, 5m or 10m.`);
+    this.checkSelection();
+    const session = await this.openSession();
+    try {
+      const { timeFormatter } = await import("../../ui/time.js");
+      const time = timeFormatter(this.env);
+      const { STOP_ACTION } = await import("../../ui/row-actions.js");
+      const action = this.force ? { ...STOP_ACTION, applies: (i: { state: string }) => i.state === "running" || i.state === "stopping" } : STOP_ACTION;
+      const selection = await this.select(session, action, time);
+      if (!selection) {
+        this.context.stdout.write("Nothing was stopped.\n");
+        return EXIT.error;
+      }
+      if (selection.picked.length === 0) return this.nothingToDo(session, "stopped", "no selected machine is running");
+
+      const { stopWorkshopInstances, waitUntilStopped } = await import("../../instances/power.js");
+      const ids = selection.picked.map((i) => i.instanceId);
+      const result = await stopWorkshopInstances(session.ec2, session.name, ids, { clock: session.clock, now: session.clock.wallNow(), ...(this.force ? { force: true } : {}) });
+      const { renderPowerOutcome, renderStopSummary, stopJson } = await import("../../ui/power.js");
+      const out = this.json ? this.context.stderr : this.context.stdout;
+      const style = this.json ? this.errStyle : this.style;
+      out.write(`${renderPowerOutcome(result, "Stopping", style)}\n`);
+      const asked = result.done.map((d) => d.instanceId);
+      let shown = -1;
+      const waited = asked.length
+        ? await waitUntilStopped(session.ec2, session.name, asked, {
+            clock: session.clock,
+            timeoutMs,
+            onProgress: (n, total) => {
+              if (n !== shown) out.write(`${style.dim(`  ${n} of ${total} stopped`)}\n`);
+              shown = n;
+            },
+          })
+        : { stopped: [], stillStopping: [], other: [] };
+      if (this.json) this.context.stdout.write(`${JSON.stringify(stopJson(session.name, result, waited), null, 2)}\n`);
+      else this.context.stdout.write(`${renderStopSummary({ workshop: session.name, result, waited, style, time, timeoutMs })}\n`);
+      return waited.stillStopping.length || waited.other.length ? EXIT.partial : EXIT.ok;
+    } finally {
+      session.close();
+    }
+  }
+}

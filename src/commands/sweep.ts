@@ -1,0 +1,148 @@
+import { Command, Option, UsageError } from "clipanion";
+import { UserError } from "../errors.js";
+import { BaseCommand, EXIT } from "./base.js";
+import { CATALOG } from "./catalog.js";
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+export class SweepCommand extends BaseCommand {
+  static override paths = CATALOG.sweep.paths.map((p) => [...p]);
+
+  static override usage = Command.Usage({
+    category: CATALOG.sweep.category,
+    description: CATALOG.sweep.description,
+    details: `
+      Finds every workshop's machines (tagged \`Workshop=<name>\` or \`ManagedBy=ec2-workshop\`) whose expiry
+      (\`ec2-workshop:expires-at\`) has passed, shows them, and terminates them once you confirm (\`--yes\` in
+      scripts; \`--dry-run\` only lists). It is the safety net when AWS could not enforce an expiry (no
+      scheduler role in the workshop's stack, EventBridge Scheduler denied or missing), and after any
+      workshop.
+
+      It also lists what is left behind and still costs money, without touching it: live machines of
+      workshops that have no settings file (\`stacks/Pulumi.<name>.yaml\`) in this workshop directory (the
+      rule for "its stack no longer exists": destroyed, or built from another directory), detached volumes and
+      Elastic IPs tagged with a workshop; with the AWS CLI commands that remove them.
+
+      Regions: \`--region R\`, or \`--all-regions\` (every region enabled for the account), else the regions of
+      the workshops in this directory and AWS_REGION. Nothing untagged is ever read as a workshop's, and
+      each machine is read again just before terminating: it must still carry its Workshop tag and still be
+      past its expiry.
+    `,
+    examples: [
+      ["What would be terminated, everywhere", "$0 sweep --all-regions --dry-run"],
+      ["Terminate the expired machines of one region", "$0 sweep --region eu-west-1 --yes"],
+    ],
+  });
+
+  allRegions = Option.Boolean("--all-regions", false, { description: "Every region enabled for the account" });
+  dryRun = Option.Boolean("--dry-run", false, { description: "Only list: terminate nothing" });
+  yes = Option.Boolean("--yes,-y", false, { description: "Terminate without asking (required without a terminal)" });
+  json = Option.Boolean("--json", false, { description: "Print the findings (and what was terminated) as JSON" });
+
+  protected async run(): Promise<number> {
+    if (this.allRegions && this.region) throw new UsageError("Give --region or --all-regions, not both.");
+    if (this.region && !REGION.test(this.region)) throw new UsageError(`--region "${this.region}" is not an AWS region (e.g. eu-west-1).`);
+    if (this.dryRun && this.yes) throw new UsageError("Give --dry-run or --yes, not both.");
+    const { workshopHome } = await import("../home.js");
+    const { listWorkshopNames, readSettings } = await import("../workshops/settings.js");
+    const home = workshopHome(this.env);
+    const known = new Set(await listWorkshopNames(home));
+    const { clockFromEnv } = await import("../clock.js");
+    const clock = clockFromEnv(this.env);
+    const { createEc2Client } = await import("../aws/clients.js");
+    const base = this.awsTarget();
+    const clientFor = (region: string) => createEc2Client({ ...base, region }, { retry: "caller" });
+
+    const regions = await this.regions(known, home, readSettings, clientFor, clock);
+    const { scanRegion, terminateExpired } = await import("../instances/sweep.js");
+    const now = clock.wallNow();
+    const seen = new Set<string>();
+    const scans = [];
+    for (const region of regions) {
+      const ec2 = clientFor(region);
+      try {
+        scans.push({ region, scan: await scanRegion(ec2, { region, known, now, clock, seen }) });
+      } finally {
+        ec2.destroy();
+      }
+    }
+    const { renderSweep, sweepJson, renderSweepOutcome } = await import("../ui/sweep.js");
+    const { timeFormatter } = await import("../ui/time.js");
+    const time = timeFormatter(this.env);
+    const expired = scans.flatMap((s) => s.scan.expired);
+    const out = this.context.stdout;
+    if (!this.json) out.write(`${renderSweep({ scans, regions, home, now, time, style: this.style })}\n`);
+    if (expired.length === 0 || this.dryRun) {
+      if (this.json) out.write(`${JSON.stringify(sweepJson({ scans, regions, now, dryRun: this.dryRun }), null, 2)}\n`);
+      else if (this.dryRun && expired.length) out.write(`\nDry run: nothing was terminated. \`ec2-workshop sweep --yes\` (same regions) terminates the ${expired.length} expired machine${expired.length === 1 ? "" : "s"}.\n`);
+      return EXIT.ok;
+    }
+    if (!this.yes) {
+      if (!this.interactive || this.json)
+        throw new UserError(
+          `Refusing to terminate ${expired.length} expired machine${expired.length === 1 ? "" : "s"} without confirmation: there is no terminal to ask in. Add --yes to confirm, or --dry-run to only list. Nothing was terminated.`,
+        );
+      const { LineReader, confirmTermination } = await import("../ui/destroy-prompt.js");
+      const reader = new LineReader(this.context.stdin, out);
+      let decision;
+      try {
+        decision = await confirmTermination({ reader, out, style: this.style, count: expired.length });
+      } finally {
+        reader.close();
+      }
+      if (decision !== "y") {
+        out.write("Cancelled: nothing was terminated.\n");
+        return EXIT.error;
+      }
+    }
+    const results = [];
+    for (const { region, scan } of scans) {
+      if (scan.expired.length === 0) continue;
+      const ec2 = clientFor(region);
+      try {
+        results.push(await terminateExpired(ec2, scan.expired, { clock, now: () => clock.wallNow() }));
+      } finally {
+        ec2.destroy();
+      }
+    }
+    const terminated = results.flatMap((r) => r.terminated);
+    const skipped = results.flatMap((r) => r.skipped);
+    if (this.json) out.write(`${JSON.stringify(sweepJson({ scans, regions, now, dryRun: false, terminated, skipped }), null, 2)}\n`);
+    else out.write(`${renderSweepOutcome(terminated, skipped, this.style)}\n`);
+    return EXIT.ok;
+  }
+
+  /** --region, --all-regions, else the directory's workshops' regions and AWS_REGION. */
+  private async regions(
+    known: ReadonlySet<string>,
+    home: string,
+    readSettings: (home: string, name: string) => Promise<{ region: string }>,
+    clientFor: (region: string) => import("@aws-sdk/client-ec2").EC2Client,
+    clock: import("../clock.js").Clock,
+  ): Promise<string[]> {
+    if (this.region) return [this.region];
+    const ambient = this.awsTarget().region;
+    if (this.allRegions) {
+      const ec2 = clientFor(ambient ?? "us-east-1");
+      try {
+        const { DescribeRegionsCommand } = await import("@aws-sdk/client-ec2");
+        const { callRetry, withClientRetry } = await import("../instances/backoff.js");
+        const out = await withClientRetry(ec2, () => ec2.send(new DescribeRegionsCommand({})), callRetry(clock));
+        return (out.Regions ?? []).map((r) => r.RegionName).filter((r): r is string => Boolean(r)).sort();
+      } finally {
+        ec2.destroy();
+      }
+    }
+    const regions = new Set<string>();
+    for (const name of known) {
+      try {
+        regions.add((await readSettings(home, name)).region);
+      } catch {
+        // A damaged settings file: its region is unknown; --region or --all-regions reach it.
+      }
+    }
+    if (ambient) regions.add(ambient);
+    if (regions.size === 0) throw new UsageError("No region to sweep: pass --region R or --all-regions (this workshop directory has no workshops, and AWS_REGION is not set).");
+    return [...regions].sort();
+  }
+}

@@ -6,7 +6,12 @@
 // policy (ec2:TerminateInstances where aws:ResourceTag/<key> = <value>) is checked for every id,
 // and one id it does not cover, or one EC2 does not know, fails the whole call, as EC2 does.
 import { SimError } from "./sim-error.js";
-import type { World } from "./world.js";
+
+/** What firing needs of the world (the world holds this state, so no import back to world.ts). */
+export interface InstanceWorld<I extends { id: string; tags: ReadonlyMap<string, string> }> {
+  getInstance(id: string, now: number): I | undefined;
+  terminate(inst: I, now: number): unknown;
+}
 
 export interface SimScheduleGroup {
   name: string;
@@ -143,7 +148,7 @@ export class SchedulerState {
   }
 
   /** Fires every enabled one-time schedule due by `now`, earliest first, each at its own time. */
-  fireDue(world: World, now: number): void {
+  fireDue<I extends { id: string; tags: ReadonlyMap<string, string> }>(world: InstanceWorld<I>, now: number): void {
     const due = [...this.schedules.values()]
       .filter((s) => s.state === "ENABLED" && !s.completed && s.fireAt !== undefined && s.fireAt <= now)
       .sort((a, b) => a.fireAt! - b.fireAt! || a.arn.localeCompare(b.arn));
@@ -154,7 +159,7 @@ export class SchedulerState {
     }
   }
 
-  private invoke(world: World, s: SimSchedule, at: number): ScheduleRun {
+  private invoke<I extends { id: string; tags: ReadonlyMap<string, string> }>(world: InstanceWorld<I>, s: SimSchedule, at: number): ScheduleRun {
     const run: ScheduleRun = { groupName: s.groupName, name: s.name, at, targetArn: s.target.arn, instanceIds: [], outcome: "ok" };
     const fail = (outcome: string, message: string): ScheduleRun => ({ ...run, outcome, message });
     if (s.target.arn !== TERMINATE_TARGET) return fail("Unsupported", `the simulator runs only ${TERMINATE_TARGET}`);
@@ -169,7 +174,7 @@ export class SchedulerState {
     run.instanceIds = ids as string[];
     const role = this.roles.get(s.target.roleArn);
     if (!role) return fail("AccessDenied", `the role ${s.target.roleArn} does not exist (any more)`);
-    const instances = [];
+    const instances: I[] = [];
     const missing: string[] = [];
     for (const id of run.instanceIds) {
       const inst = world.getInstance(id, at);

@@ -11,11 +11,16 @@ export interface WorkshopFixture {
   region?: string;
   maximum?: number;
   instructions?: string;
+  /** The `lifetime` setting (e.g. "36h"). */
+  lifetime?: string;
   ami?: string;
   instanceType?: string;
   launchTemplate?: string;
-  /** The stack outputs its settings cache, as `workshop create` leaves them (e.g. a seeded simulator workshop's). */
-  outputs?: { vpcId: string; subnetIds: string[] };
+  /**
+   * The stack outputs its settings cache, as `workshop create` leaves them (e.g. a seeded simulator
+   * workshop's); with the scheduler role and schedule group, expiry is enforced by EventBridge Scheduler.
+   */
+  outputs?: { vpcId: string; subnetIds: string[]; schedulerRoleArn?: string; scheduleGroupName?: string };
 }
 
 export interface WorkshopHome {
@@ -39,11 +44,13 @@ export function makeWorkshopHome(workshops: WorkshopFixture[] = []): WorkshopHom
         "ec2-workshop:instanceType": w.instanceType ?? "t3.micro",
       };
       if (w.launchTemplate) config["ec2-workshop:launchTemplate"] = w.launchTemplate;
+      if (w.lifetime) config["ec2-workshop:lifetime"] = w.lifetime;
       if (w.outputs) {
         // The simulator seeds subnets in the region's AZs a, b, c, in that order.
         const region = w.region ?? "us-east-1";
         const subnetIds = Object.fromEntries(w.outputs.subnetIds.map((id, i) => [`${region}${"abc"[i]}`, id]));
-        config["ec2-workshop:outputs"] = { vpcId: w.outputs.vpcId, subnetIds };
+        const { schedulerRoleArn, scheduleGroupName } = w.outputs;
+        config["ec2-workshop:outputs"] = { vpcId: w.outputs.vpcId, subnetIds, ...(schedulerRoleArn ? { schedulerRoleArn } : {}), ...(scheduleGroupName ? { scheduleGroupName } : {}) };
       }
       const file = join(dir, "stacks", `Pulumi.${w.name}.yaml`);
       writeFileSync(file, dump({ config }));

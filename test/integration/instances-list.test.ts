@@ -233,6 +233,10 @@ describe("instances list / destroy start-up", () => {
     ["destroy-instances", "--help"],
     ["instances", "handout", "--help"],
     ["instances", "replace", "--help"],
+    ["instances", "stop", "--help"],
+    ["instances", "start", "--help"],
+    ["instances", "extend", "--help"],
+    ["sweep", "--help"],
   ]) {
     it(`\`${args.join(" ")}\` loads neither the AWS SDK, Pulumi nor the prompt library`, async () => {
       const dir = mkdtempSync(join(tmpdir(), "ec2ws-startup-"));

@@ -32,6 +32,8 @@ export interface ScenarioOptions {
   throttling?: ThrottlingSetting;
   /** Put the fault proxy between the CLI and the simulator. */
   proxy?: boolean;
+  /** The workshop's settings carry its stack's outputs, scheduler role and schedule group included: expiry schedules are made. */
+  expiry?: boolean;
 }
 
 /** What a foreign instance looked like before the scenario: it must look the same after. */
@@ -96,10 +98,11 @@ export class Scenario {
       timings: { ...FAST, ...o.timings },
       throttling: o.throttling ?? "aws",
     });
-    sim.seedWorkshop(WORKSHOP);
+    const seeded = sim.seedWorkshop(WORKSHOP);
     sim.seedWorkshop(OTHER);
+    const outputs = { vpcId: seeded.vpcId, subnetIds: seeded.subnetIds, schedulerRoleArn: seeded.schedulerRoleArn, scheduleGroupName: seeded.scheduleGroupName };
     const home = makeWorkshopHome([
-      { name: WORKSHOP, maximum: o.maximum ?? 40, instructions: "ssh student@<address>\nPassword: on the whiteboard" },
+      { name: WORKSHOP, maximum: o.maximum ?? 40, instructions: "ssh student@<address>\nPassword: on the whiteboard", ...(o.expiry ? { outputs } : {}) },
       { name: OTHER, maximum: 10 },
     ]);
     const awsDir = mkdtempSync(join(tmpdir(), "ec2ws-aws-"));

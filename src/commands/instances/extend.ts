@@ -47,7 +47,7 @@ export class InstancesExtendCommand extends SelectingCommand {
         this.context.stdout.write("Nothing was extended.\n");
         return EXIT.error;
       }
-      if (selection.picked.length === 0) return this.nothingToDo(session, "extended", "no selected machine is live with an expiry");
+      if (selection.picked.length === 0) return this.nothingToDo(session, { verb: "extend", key: "extended", why: "no selected machine is live with an expiry" });
       session.expiry.announceIfUnavailable();
       const { extendExpiry } = await import("../../instances/extend.js");
       const result = await extendExpiry(session.ec2, session.name, selection.picked.map((i) => i.instanceId), this.hours, { clock: session.clock, now: session.clock.wallNow() });

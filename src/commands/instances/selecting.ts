@@ -86,8 +86,8 @@ export abstract class SelectingCommand extends WorkshopInstancesCommand {
       chosen = found.rows;
     }
     const applicable = chosen.filter((r) => action.applies(r.instance));
-    if (!this.json && chosen.length) out.write(`${renderSelection(chosen, { style, time, sort, action })}\n\n`);
     if (applicable.length === 0) return { picked: [], listed };
+    if (!this.json) out.write(`${renderSelection(chosen, { style, time, sort, action })}\n\n`);
     if (!this.yes) {
       if (!this.interactive || this.json)
         throw new UserError(
@@ -104,10 +104,10 @@ export abstract class SelectingCommand extends WorkshopInstancesCommand {
     return { picked: applicable.map((r) => r.instance), listed };
   }
 
-  /** "Nothing to stop in workshop X: ..." when the selection holds nothing the action applies to. */
-  protected nothingToDo(session: WorkshopSession, verb: string, why: string): number {
-    if (this.json) this.context.stdout.write(`${JSON.stringify({ workshop: session.name, [verb]: [], skipped: [] }, null, 2)}\n`);
-    else this.context.stdout.write(`Nothing to ${verb} in workshop "${session.name}": ${why}.\n`);
+  /** "Nothing to stop in workshop X: ..." (or its JSON, with `key` empty) when the selection holds nothing the action applies to. */
+  protected nothingToDo(session: WorkshopSession, o: { verb: string; key: string; why: string }): number {
+    if (this.json) this.context.stdout.write(`${JSON.stringify({ workshop: session.name, [o.key]: [], skipped: [] }, null, 2)}\n`);
+    else this.context.stdout.write(`Nothing to ${o.verb} in workshop "${session.name}": ${o.why}.\n`);
     return 0;
   }
 }

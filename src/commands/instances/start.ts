@@ -53,7 +53,7 @@ export class InstancesStartCommand extends SelectingCommand {
         this.context.stdout.write("Nothing was started.\n");
         return EXIT.error;
       }
-      if (selection.picked.length === 0) return this.nothingToDo(session, "started", "no selected machine is stopped");
+      if (selection.picked.length === 0) return this.nothingToDo(session, { verb: "start", key: "started", why: "no selected machine is stopped" });
 
       const ui = this.json ? this.context.stderr : this.context.stdout;
       const style = this.json ? this.errStyle : this.style;

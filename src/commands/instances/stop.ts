@@ -52,7 +52,7 @@ export class InstancesStopCommand extends SelectingCommand {
         this.context.stdout.write("Nothing was stopped.\n");
         return EXIT.error;
       }
-      if (selection.picked.length === 0) return this.nothingToDo(session, "stopped", "no selected machine is running");
+      if (selection.picked.length === 0) return this.nothingToDo(session, { verb: "stop", key: "stopped", why: "no selected machine is running" });
 
       const { stopWorkshopInstances, waitUntilStopped } = await import("../../instances/power.js");
       const ids = selection.picked.map((i) => i.instanceId);

@@ -6,6 +6,7 @@
 // policy (ec2:TerminateInstances where aws:ResourceTag/<key> = <value>) is checked for every id,
 // and one id it does not cover, or one EC2 does not know, fails the whole call, as EC2 does.
 import { SimError } from "./sim-error.js";
+import type { SimScheduleRun } from "./types.js";
 
 /** What firing needs of the world (the world holds this state, so no import back to world.ts). */
 export interface InstanceWorld<I extends { id: string; tags: ReadonlyMap<string, string> }> {
@@ -55,17 +56,7 @@ export interface SimRole {
 }
 
 /** One invocation of a schedule's target: for assertions and the demo. */
-export interface ScheduleRun {
-  groupName: string;
-  name: string;
-  /** The schedule's time (sim ms): the target ran then. */
-  at: number;
-  targetArn: string;
-  instanceIds: string[];
-  /** "ok", or EC2's (or the simulator's) error code. */
-  outcome: string;
-  message?: string;
-}
+export type ScheduleRun = SimScheduleRun;
 
 export const DEFAULT_GROUP = "default";
 export const TERMINATE_TARGET = "arn:aws:scheduler:::aws-sdk:ec2:terminateInstances";

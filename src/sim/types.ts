@@ -199,13 +199,15 @@ export interface SimScheduleView {
   input?: unknown;
 }
 
-/** One run of a schedule's target (scheduler.ts ScheduleRun). */
+/** One run of a schedule's target (scheduler.ts). */
 export interface SimScheduleRun {
   groupName: string;
   name: string;
+  /** The schedule's time (sim ms): the target ran then. */
   at: number;
   targetArn: string;
   instanceIds: string[];
+  /** "ok", or EC2's (or the simulator's) error code. */
   outcome: string;
   message?: string;
 }

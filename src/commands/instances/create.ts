@@ -80,9 +80,8 @@ export class InstancesCreateCommand extends BaseCommand {
   noExpiry = noExpiryOption();
 
   protected async run(): Promise<number> {
-    const { requireDuration } = await import("../../instances/durations.js");
-    const launchTimeoutMs = requireDuration("--launch-timeout", this.launchTimeout);
-    const checkTimeoutMs = requireDuration("--check-timeout", this.checkTimeout);
+    const { phaseTimeouts } = await import("../../instances/durations.js");
+    const { launchTimeoutMs, checkTimeoutMs } = phaseTimeouts(this.launchTimeout, this.checkTimeout);
     if (this.seats !== undefined && this.count !== undefined) throw new UsageError(`Give --count or --seats, not both.`);
     if (this.noExpiry && this.lifetime !== undefined) throw new UsageError("Give --lifetime or --no-expiry, not both.");
     const wantedSeats = this.seats === undefined ? undefined : parseSelection(this.seats, MAX_SEATS, ANY_SEATS);

@@ -36,28 +36,16 @@ export class InstancesExtendCommand extends SelectingCommand {
   });
 
   protected async run(): Promise<number> {
-    this.checkSelection();
-    const session = await this.openSession();
-    try {
-      const { timeFormatter } = await import("../../ui/time.js");
-      const time = timeFormatter(this.env);
-      const { extendAction } = await import("../../ui/row-actions.js");
-      const selection = await this.select(session, extendAction(this.hours), time);
-      if (!selection) {
-        this.context.stdout.write("Nothing was extended.\n");
-        return EXIT.error;
-      }
-      if (selection.picked.length === 0) return this.nothingToDo(session, { verb: "extend", key: "extended", why: "no selected machine is live with an expiry" });
+    const { extendAction } = await import("../../ui/row-actions.js");
+    return this.actOnSelection(extendAction(this.hours), { key: "extended", why: "no selected machine is live with an expiry" }, async (session, picked, time) => {
       session.expiry.announceIfUnavailable();
       const { extendExpiry } = await import("../../instances/extend.js");
-      const result = await extendExpiry(session.ec2, session.name, selection.picked.map((i) => i.instanceId), this.hours, { clock: session.clock, now: session.clock.wallNow() });
+      const result = await extendExpiry(session.ec2, session.name, picked.map((i) => i.instanceId), this.hours, { clock: session.clock, now: session.clock.wallNow() });
       await session.expiry.resync(session.ec2, result.extended.map((e) => e.batch), { expiry: new Map(result.extended.map((e) => [e.instanceId, e.to])) });
       const { renderExtended, extendJson } = await import("../../ui/extend.js");
       if (this.json) this.context.stdout.write(`${JSON.stringify(extendJson(session.name, result), null, 2)}\n`);
       else this.context.stdout.write(`${renderExtended({ workshop: session.name, result, time, style: this.style, enforcedByAws: session.expiry.available })}\n`);
       return EXIT.ok;
-    } finally {
-      session.close();
-    }
+    });
   }
 }

@@ -104,10 +104,35 @@ export abstract class SelectingCommand extends WorkshopInstancesCommand {
     return { picked: applicable.map((r) => r.instance), listed };
   }
 
-  /** "Nothing to stop in workshop X: ..." (or its JSON, with `key` empty) when the selection holds nothing the action applies to. */
-  protected nothingToDo(session: WorkshopSession, o: { verb: string; key: string; why: string }): number {
-    if (this.json) this.context.stdout.write(`${JSON.stringify({ workshop: session.name, [o.key]: [], skipped: [] }, null, 2)}\n`);
-    else this.context.stdout.write(`Nothing to ${o.verb} in workshop "${session.name}": ${o.why}.\n`);
-    return 0;
+  /**
+   * The whole life of a stop, start or extend: the selection checked before any AWS call, the
+   * workshop opened, the machines selected and confirmed, then `act` on them. A refusal or a quit
+   * changes nothing (exit 1); a selection the action applies to none of says so (as JSON with
+   * `key` empty, for --json) and exits 0.
+   */
+  protected async actOnSelection(
+    action: RowAction,
+    words: { key: string; why: string },
+    act: (session: WorkshopSession, picked: ListedInstance[], time: TimeFormatter) => Promise<number>,
+  ): Promise<number> {
+    this.checkSelection();
+    const session = await this.openSession();
+    try {
+      const { timeFormatter } = await import("../../ui/time.js");
+      const time = timeFormatter(this.env);
+      const selection = await this.select(session, action, time);
+      if (!selection) {
+        this.context.stdout.write(`Nothing was ${words.key}.\n`);
+        return 1;
+      }
+      if (selection.picked.length === 0) {
+        if (this.json) this.context.stdout.write(`${JSON.stringify({ workshop: session.name, [words.key]: [], skipped: [] }, null, 2)}\n`);
+        else this.context.stdout.write(`Nothing to ${action.verb} in workshop "${session.name}": ${words.why}.\n`);
+        return 0;
+      }
+      return await act(session, selection.picked, time);
+    } finally {
+      session.close();
+    }
   }
 }

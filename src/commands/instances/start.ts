@@ -1,5 +1,4 @@
 import { Command, Option } from "clipanion";
-import { InputError } from "../../errors.js";
 import { CATALOG } from "../catalog.js";
 import { EXIT } from "../base.js";
 import { SelectingCommand } from "./selecting.js";
@@ -37,28 +36,14 @@ export class InstancesStartCommand extends SelectingCommand {
   checkTimeout = Option.String("--check-timeout", "5m", { description: "Per machine: time to pass status checks once running (default 5m)" });
 
   protected async run(): Promise<number> {
-    const { parseDuration } = await import("../../instances/durations.js");
-    const launchTimeoutMs = parseDuration(this.launchTimeout);
-    if (launchTimeoutMs === undefined) throw new InputError(`--launch-timeout "${this.launchTimeout}" is not a duration: use e.g. 90s, 5m or 1m30s.`);
-    const checkTimeoutMs = parseDuration(this.checkTimeout);
-    if (checkTimeoutMs === undefined) throw new InputError(`--check-timeout "${this.checkTimeout}" is not a duration: use e.g. 90s, 5m or 1m30s.`);
-    this.checkSelection();
-    const session = await this.openSession();
-    try {
-      const { timeFormatter } = await import("../../ui/time.js");
-      const time = timeFormatter(this.env);
-      const { START_ACTION } = await import("../../ui/row-actions.js");
-      const selection = await this.select(session, START_ACTION, time);
-      if (!selection) {
-        this.context.stdout.write("Nothing was started.\n");
-        return EXIT.error;
-      }
-      if (selection.picked.length === 0) return this.nothingToDo(session, { verb: "start", key: "started", why: "no selected machine is stopped" });
-
+    const { phaseTimeouts } = await import("../../instances/durations.js");
+    const { launchTimeoutMs, checkTimeoutMs } = phaseTimeouts(this.launchTimeout, this.checkTimeout);
+    const { START_ACTION } = await import("../../ui/row-actions.js");
+    return this.actOnSelection(START_ACTION, { key: "started", why: "no selected machine is stopped" }, async (session, picked) => {
       const ui = this.json ? this.context.stderr : this.context.stdout;
       const style = this.json ? this.errStyle : this.style;
       const { startWorkshopInstances } = await import("../../instances/power.js");
-      const result = await startWorkshopInstances(session.ec2, session.name, selection.picked.map((i) => i.instanceId), { clock: session.clock });
+      const result = await startWorkshopInstances(session.ec2, session.name, picked.map((i) => i.instanceId), { clock: session.clock });
       const { renderPowerOutcome } = await import("../../ui/power.js");
       ui.write(`${renderPowerOutcome(result, "Starting", style)}\n`);
 
@@ -94,8 +79,6 @@ export class InstancesStartCommand extends SelectingCommand {
       if (this.json) this.context.stdout.write(`${JSON.stringify(startJson(report, session.settings.instructions), null, 2)}\n`);
       else this.context.stdout.write(`${renderStartReport(report, session.settings.instructions, this.style)}\n`);
       return report.failed.length ? EXIT.partial : EXIT.ok;
-    } finally {
-      session.close();
-    }
+    });
   }
 }

@@ -40,22 +40,11 @@ export class InstancesStopCommand extends SelectingCommand {
     const { parseDuration } = await import("../../instances/durations.js");
     const timeoutMs = parseDuration(this.timeout);
     if (timeoutMs === undefined) throw new InputError(`--timeout "${this.timeout}" is not a duration: use e.g. 90s, 5m or 10m.`);
-    this.checkSelection();
-    const session = await this.openSession();
-    try {
-      const { timeFormatter } = await import("../../ui/time.js");
-      const time = timeFormatter(this.env);
-      const { STOP_ACTION } = await import("../../ui/row-actions.js");
-      const action = this.force ? { ...STOP_ACTION, applies: (i: { state: string }) => i.state === "running" || i.state === "stopping" } : STOP_ACTION;
-      const selection = await this.select(session, action, time);
-      if (!selection) {
-        this.context.stdout.write("Nothing was stopped.\n");
-        return EXIT.error;
-      }
-      if (selection.picked.length === 0) return this.nothingToDo(session, { verb: "stop", key: "stopped", why: "no selected machine is running" });
-
+    const { STOP_ACTION } = await import("../../ui/row-actions.js");
+    const action = this.force ? { ...STOP_ACTION, applies: (i: { state: string }) => i.state === "running" || i.state === "stopping" } : STOP_ACTION;
+    return this.actOnSelection(action, { key: "stopped", why: "no selected machine is running" }, async (session, picked, time) => {
       const { stopWorkshopInstances, waitUntilStopped } = await import("../../instances/power.js");
-      const ids = selection.picked.map((i) => i.instanceId);
+      const ids = picked.map((i) => i.instanceId);
       const result = await stopWorkshopInstances(session.ec2, session.name, ids, { clock: session.clock, now: session.clock.wallNow(), ...(this.force ? { force: true } : {}) });
       const { renderPowerOutcome, renderStopSummary, stopJson } = await import("../../ui/power.js");
       const out = this.json ? this.context.stderr : this.context.stdout;
@@ -76,8 +65,6 @@ export class InstancesStopCommand extends SelectingCommand {
       if (this.json) this.context.stdout.write(`${JSON.stringify(stopJson(session.name, result, waited), null, 2)}\n`);
       else this.context.stdout.write(`${renderStopSummary({ workshop: session.name, result, waited, style, time, timeoutMs })}\n`);
       return waited.stillStopping.length || waited.other.length ? EXIT.partial : EXIT.ok;
-    } finally {
-      session.close();
-    }
+    });
   }
 }

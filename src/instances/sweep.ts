@@ -28,6 +28,11 @@ const OURS: Filter[][] = [
   [{ Name: `tag:${TAG.managedBy}`, Values: [MANAGED_BY] }],
 ];
 
+/** The same rules, checked on every resource of every answer (an endpoint may ignore filters). */
+function isOurs(tags: readonly { Key?: string; Value?: string }[] | undefined): boolean {
+  return tagValue(tags, TAG.workshop) !== undefined || tagValue(tags, TAG.managedBy) === MANAGED_BY;
+}
+
 export interface SweptInstance extends WorkshopInstance {
   region: string;
 }
@@ -68,7 +73,8 @@ async function ourInstances(ec2: EC2Client, clock: Clock): Promise<WorkshopInsta
   for (const filters of OURS) {
     await retry(ec2, clock, async () => {
       const pages = paginateDescribeInstances({ client: ec2, pageSize: MAX_PAGE }, { Filters: [...filters, { Name: "instance-state-name", Values: LIVE }] });
-      for await (const page of pages) for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) if (i.InstanceId) byId.set(i.InstanceId, toWorkshopInstance(i));
+      for await (const page of pages)
+        for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) if (i.InstanceId && isOurs(i.Tags)) byId.set(i.InstanceId, toWorkshopInstance(i));
     });
   }
   return [...byId.values()];
@@ -81,7 +87,7 @@ async function looseVolumes(ec2: EC2Client, clock: Clock, region: string): Promi
       const pages = paginateDescribeVolumes({ client: ec2, pageSize: 500 }, { Filters: [...filters, { Name: "status", Values: ["available"] }] });
       for await (const page of pages)
         for (const v of page.Volumes ?? [])
-          if (v.VolumeId)
+          if (v.VolumeId && v.State === "available" && isOurs(v.Tags))
             byId.set(v.VolumeId, {
               region,
               volumeId: v.VolumeId,
@@ -100,6 +106,7 @@ async function taggedAddresses(ec2: EC2Client, clock: Clock, region: string): Pr
   for (const filters of OURS) {
     const out = await retry(ec2, clock, () => ec2.send(new DescribeAddressesCommand({ Filters: filters })));
     for (const a of out.Addresses ?? []) {
+      if (!isOurs(a.Tags)) continue;
       const key = a.AllocationId ?? a.PublicIp ?? "";
       byKey.set(key, {
         region,

@@ -164,12 +164,12 @@ async function explainMissing(
 }
 
 /**
- * The workshop's instances now, by its tag, each checked to carry exactly Workshop=<workshop>:
- * an endpoint that ignored the filter could not slip another workshop's machine in.
+ * The workshop's instances now, by its tag (describeWorkshopInstances checks each to carry exactly
+ * Workshop=<workshop>: an endpoint that ignored the filter cannot slip another's machine in).
  */
 export async function readWorkshopNow(ec2: EC2Client, workshop: string, clock: Clock, signal?: AbortSignal): Promise<Map<string, WorkshopInstance>> {
   const current = await retried(ec2, () => describeWorkshopInstances(ec2, { workshop, abortSignal: signal }), clock, signal);
-  return new Map(current.filter((i) => i.workshop === workshop).map((i) => [i.instanceId, i]));
+  return new Map(current.map((i) => [i.instanceId, i]));
 }
 
 /**

@@ -89,7 +89,7 @@ export class InstancesListCommand extends WorkshopInstancesCommand {
     const usage = usageSoFar(instances, now);
     if (usage.instances === 0) return;
     const { spentSoFar } = await import("../../preflight/spent.js");
-    const spent = await spentSoFar(usage, { settings: session.settings, target: this.awsTarget(session.settings.region), env: this.env });
+    const spent = await spentSoFar(usage, { settings: session.settings, target: this.workshopTarget(session.settings), env: this.env });
     const { usageLine } = await import("../../ui/usage.js");
     this.context.stdout.write(`${usageLine(usage, spent, this.style)}\n`);
   }

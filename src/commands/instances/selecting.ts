@@ -4,7 +4,8 @@
 import { Option, UsageError } from "clipanion";
 import { UserError } from "../../errors.js";
 import type { ListedInstance } from "../../instances/listing.js";
-import { parseSelection, SEATS, SORT_KEYS, type SortKey } from "../../instances/select.js";
+import { MAX_SEATS } from "../../instances/seats.js";
+import { ANY_SEATS, parseSelection, SORT_KEYS, type SortKey } from "../../instances/select.js";
 import type { WorkshopSession } from "../../instances/session.js";
 import type { RowAction } from "../../ui/destroy-prompt.js";
 import type { TimeFormatter } from "../../ui/time.js";
@@ -36,7 +37,7 @@ export abstract class SelectingCommand extends WorkshopInstancesCommand {
   protected seatList(): number[] | undefined {
     if (this.seats !== undefined && this.all) throw new UsageError("Give --seats or --all, not both.");
     if (this.seats === undefined) return undefined;
-    const parsed = parseSelection(this.seats, Number.MAX_SAFE_INTEGER, SEATS);
+    const parsed = parseSelection(this.seats, MAX_SEATS, ANY_SEATS);
     if (!parsed.ok) throw new UsageError(`--seats: ${parsed.error}.`);
     return parsed.rows;
   }

@@ -121,7 +121,7 @@ export class WorkshopShowCommand extends BaseCommand {
 
   /** The live machines' instance-hours and cost so far (src/instances/usage.ts, src/preflight/spent.ts). */
   private async soFar(settings: import("../../workshops/settings.js").WorkshopSettings) {
-    const target = this.awsTarget(settings.region);
+    const target = this.workshopTarget(settings);
     const { openEc2, liveInstances } = await import("../../workshops/live.js");
     const ec2 = openEc2(target);
     try {

@@ -38,8 +38,10 @@ export const TERMINATE_TARGET_ARN = "arn:aws:scheduler:::aws-sdk:ec2:terminateIn
 export const IDS_PER_SCHEDULE = 100;
 /** A budget for the Input text, far below any limit, checked on every plan. */
 export const MAX_INPUT_CHARS = 8192;
-/** Schedules due within this much of now are left to run (and never created: `sweep` ends those machines). */
+/** Schedules due within this much of now are left to run rather than deleted (their machines are expired anyway). */
 export const DUE_GRACE_MS = 60_000;
+/** A schedule is made only for a time at least this far ahead (an expiry already past is `sweep`'s). */
+export const CREATE_AHEAD_MS = 5_000;
 
 export interface ScheduleMember {
   instanceId: string;
@@ -221,7 +223,7 @@ export class ExpirySchedules {
       const wanted = new Set(planned.map((p) => p.name));
       const outcome: SyncOutcome = { created: [], deleted: [] };
       for (const p of planned) {
-        if (have.has(p.name) || p.at.getTime() <= now + DUE_GRACE_MS) continue;
+        if (have.has(p.name) || p.at.getTime() <= now + CREATE_AHEAD_MS) continue;
         await this.call((c) =>
           c.send(
             new CreateScheduleCommand({

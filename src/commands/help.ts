@@ -44,6 +44,8 @@ export const VALUE_NAMES: Record<string, string> = {
   "--azs": "n",
   "--launch-template": "lt-id",
   "--hours": "hours",
+  "--lifetime": "duration",
+  "--timeout": "duration",
   "--volume-iops": "iops",
   "--seats": "seats",
   "--format": "format",
@@ -138,6 +140,8 @@ export function renderGroupHelp(group: string, style: Style, width: number): str
 
 /** One option as clipanion defines it: names joined by commas, and ` #0` per value it takes. */
 export interface OptionDefinition {
+  /** The command cannot run without it. */
+  required?: boolean;
   definition: string;
   description?: string;
 }

@@ -3,8 +3,6 @@ import { UserError } from "../errors.js";
 import { BaseCommand, EXIT } from "./base.js";
 import { CATALOG } from "./catalog.js";
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-
 export class SweepCommand extends BaseCommand {
   static override paths = CATALOG.sweep.paths.map((p) => [...p]);
 
@@ -41,8 +39,13 @@ export class SweepCommand extends BaseCommand {
 
   protected async run(): Promise<number> {
     if (this.allRegions && this.region) throw new UsageError("Give --region or --all-regions, not both.");
-    if (this.region && !REGION.test(this.region)) throw new UsageError(`--region "${this.region}" is not an AWS region (e.g. eu-west-1).`);
     if (this.dryRun && this.yes) throw new UsageError("Give --dry-run or --yes, not both.");
+    const base = this.awsTarget();
+    if (this.region) {
+      // A region AWS does not have: one line with a "did you mean", before any call.
+      const { checkUsableRegion } = await import("../aws/regions.js");
+      checkUsableRegion(this.region, "--region", base.endpointUrl);
+    }
     const { workshopHome } = await import("../home.js");
     const { listWorkshopNames, readSettings } = await import("../workshops/settings.js");
     const home = workshopHome(this.env);
@@ -50,14 +53,13 @@ export class SweepCommand extends BaseCommand {
     const { clockFromEnv } = await import("../clock.js");
     const clock = clockFromEnv(this.env);
     const { createEc2Client } = await import("../aws/clients.js");
-    const base = this.awsTarget();
     const clientFor = (region: string) => createEc2Client({ ...base, region }, { retry: "caller" });
 
     const regions = await this.regions(known, home, readSettings, clientFor, clock);
     const { scanRegion, terminateExpired } = await import("../instances/sweep.js");
     const now = clock.wallNow();
     const seen = new Set<string>();
-    const scans = [];
+    const scans: { region: string; scan: Awaited<ReturnType<typeof scanRegion>> }[] = [];
     for (const region of regions) {
       const ec2 = clientFor(region);
       try {
@@ -71,10 +73,19 @@ export class SweepCommand extends BaseCommand {
     const time = timeFormatter(this.env);
     const expired = scans.flatMap((s) => s.scan.expired);
     const out = this.context.stdout;
-    if (!this.json) out.write(`${renderSweep({ scans, regions, home, now, time, style: this.style })}\n`);
+    const { tableWidth } = await import("../ui/terminal.js");
+    const width = tableWidth(out);
+    if (!this.json) out.write(`${renderSweep({ scans, regions, home, now, time, style: this.style, width })}\n`);
     if (expired.length === 0 || this.dryRun) {
       if (this.json) out.write(`${JSON.stringify(sweepJson({ scans, regions, now, dryRun: this.dryRun }), null, 2)}\n`);
-      else if (this.dryRun && expired.length) out.write(`\nDry run: nothing was terminated. \`ec2-workshop sweep --yes\` (same regions) terminates the ${expired.length} expired machine${expired.length === 1 ? "" : "s"}.\n`);
+      else if (this.dryRun && expired.length) {
+        const { commandToType } = await import("../invocation.js");
+        const { fitWidth } = await import("../ui/wrap.js");
+        const same = this.region ? ` --region ${this.region}` : this.allRegions ? " --all-regions" : "";
+        out.write(
+          `\n${fitWidth(`Dry run: nothing was terminated. To terminate the ${expired.length} expired machine${expired.length === 1 ? "" : "s"}:`, width)}\n  ${commandToType(`sweep${same} --yes`)}\n`,
+        );
+      }
       return EXIT.ok;
     }
     if (!this.yes) {
@@ -95,16 +106,20 @@ export class SweepCommand extends BaseCommand {
         return EXIT.error;
       }
     }
-    const results = [];
-    for (const { region, scan } of scans) {
-      if (scan.expired.length === 0) continue;
-      const ec2 = clientFor(region);
-      try {
-        results.push(await terminateExpired(ec2, scan.expired, { clock, now: () => clock.wallNow() }));
-      } finally {
-        ec2.destroy();
+    const results: Awaited<ReturnType<typeof terminateExpired>>[] = [];
+    const { commandToType } = await import("../invocation.js");
+    const lastWords = `Stopped while terminating ${expired.length} expired machine${expired.length === 1 ? "" : "s"}: some may still be running. Check with \`${commandToType("sweep --dry-run")}\`.`;
+    await this.sayingIfStopped(lastWords, async () => {
+      for (const { region, scan } of scans) {
+        if (scan.expired.length === 0) continue;
+        const ec2 = clientFor(region);
+        try {
+          results.push(await terminateExpired(ec2, scan.expired, { clock, now: () => clock.wallNow(), signal: this.abortSignal }));
+        } finally {
+          ec2.destroy();
+        }
       }
-    }
+    });
     const terminated = results.flatMap((r) => r.terminated);
     const skipped = results.flatMap((r) => r.skipped);
     if (this.json) out.write(`${JSON.stringify(sweepJson({ scans, regions, now, dryRun: false, terminated, skipped }), null, 2)}\n`);

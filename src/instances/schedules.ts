@@ -16,6 +16,7 @@ import { createHash } from "node:crypto";
 import type { SchedulerClient } from "@aws-sdk/client-scheduler";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import { createSchedulerClient } from "../aws/clients.js";
+import { commandToType } from "../invocation.js";
 import type { AwsTarget } from "../aws/target.js";
 import type { Clock } from "../clock.js";
 import { describeError } from "../errors.js";
@@ -154,7 +155,7 @@ export class ExpirySchedules {
   constructor(private readonly o: ExpiryScheduleOptions) {
     // Without the stack's outputs no schedule can exist: nothing to make, nothing to keep in step.
     if (!o.outputs.schedulerRoleArn || !o.outputs.scheduleGroupName)
-      this.unavailable = `the workshop's stack has no scheduler role and schedule group yet (update it with \`ec2-workshop workshop update ${o.workshop}\`)`;
+      this.unavailable = `the workshop's stack has no scheduler role and schedule group yet (update it with \`${commandToType(`workshop update ${o.workshop}`)}\`)`;
   }
 
   /** For the commands that set an expiry (create, replace, extend): says now, once, when AWS will not enforce it. */
@@ -180,7 +181,7 @@ export class ExpirySchedules {
   private announce(why: string): void {
     this.announced = true;
     this.o.onUnavailable?.(
-      `Expiry is not enforced by AWS for this run: ${why}. The machines keep their expiry tag; \`ec2-workshop sweep\` terminates them once it has passed.`,
+      `Expiry is not enforced by AWS for this run: ${why}. The machines keep their expiry tag; \`${commandToType("sweep")}\` terminates them once it has passed.`,
     );
   }
 

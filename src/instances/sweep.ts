@@ -151,7 +151,7 @@ export async function scanRegion(ec2: EC2Client, o: { region: string; known: Rea
  * past its expiry (someone may have extended it since the listing). Machines with no Workshop
  * tag are never terminated here.
  */
-export async function terminateExpired(ec2: EC2Client, expired: readonly SweptInstance[], o: { clock: Clock; now: () => Date }): Promise<TerminateResult> {
+export async function terminateExpired(ec2: EC2Client, expired: readonly SweptInstance[], o: { clock: Clock; now: () => Date; signal?: AbortSignal }): Promise<TerminateResult> {
   const result: TerminateResult = { terminated: [], skipped: [] };
   const byWorkshop = new Map<string, string[]>();
   for (const i of expired) {
@@ -164,6 +164,7 @@ export async function terminateExpired(ec2: EC2Client, expired: readonly SweptIn
   for (const [workshop, ids] of byWorkshop) {
     const r = await terminateWorkshopInstances(ec2, workshop, ids, {
       clock: o.clock,
+      ...(o.signal ? { signal: o.signal } : {}),
       keep: (i) => (isExpired(i, o.now()) ? undefined : `its expiry moved (now ${i.tags[TAG.expiresAt] ?? "none"})`),
     });
     result.terminated.push(...r.terminated);

@@ -4,6 +4,7 @@
 import { TerminateInstancesCommand, type EC2Client } from "@aws-sdk/client-ec2";
 import type { Clock } from "../clock.js";
 import { describeError, UserError } from "../errors.js";
+import { commandToType } from "../invocation.js";
 import type { WorkshopInstance } from "./describe.js";
 import { changeWorkshopInstances, PartialActionError, type ActionOutcome, type StateChange } from "./workshop-action.js";
 
@@ -36,7 +37,7 @@ export class PartialTerminationError extends UserError {
   ) {
     super(
       `${describeError(cause).replace(/\.?$/, ".")} Termination stopped after ${partial.terminated.length} of ${requested} instances; ` +
-        "run `ec2-workshop instances list` to see which, then retry for the rest.",
+        `run \`${commandToType("instances list")}\` to see which, then retry for the rest.`,
     );
     this.name = "PartialTerminationError";
     this.cause = cause;

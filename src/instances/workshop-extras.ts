@@ -36,12 +36,19 @@ export function formatLifetime(ms: number): string {
   return m === 0 ? `${h} h` : `${h} h ${m} min`;
 }
 
-/** A lifetime from the command line or the settings: a duration like 3h, 90m, 1h30m (plain numbers are hours). */
+/**
+ * A lifetime from the command line or the settings: a duration like 3h, 90m, 1h30m. A number
+ * without a unit is refused, as for every duration: `3` could be hours or minutes.
+ */
 export function parseLifetime(value: unknown): number | undefined {
-  let ms: number | undefined;
-  if (typeof value === "number") ms = value * 60 * 60_000;
-  else if (typeof value === "string") ms = /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) * 60 * 60_000 : parseDuration(value);
-  return ms !== undefined && Number.isFinite(ms) && ms >= 60_000 && ms <= MAX_LIFETIME_MS ? ms : undefined;
+  const ms = typeof value === "string" ? parseDuration(value) : undefined;
+  return ms !== undefined && ms >= 60_000 && ms <= MAX_LIFETIME_MS ? ms : undefined;
+}
+
+/** A bare number given as a lifetime: the line that says to add a unit; else undefined. */
+export function lifetimeWithoutUnit(value: unknown): string | undefined {
+  const bare = String(value).trim();
+  return /^\d+(\.\d+)?$/.test(bare) ? `${bare} has no unit: write ${bare}h for hours or ${bare}m for minutes` : undefined;
 }
 
 /** The workshop's `lifetime` setting (default 12 h); a bad value is one line naming the file. */
@@ -51,7 +58,7 @@ export function workshopLifetimeMs(settings: WorkshopSettings): number {
   const ms = parseLifetime(raw);
   if (ms === undefined)
     throw new UserError(
-      `Pulumi.${settings.name}.yaml has an invalid lifetime: "${String(raw)}" is not a lifetime from 1 minute to 31 days (e.g. 12h, 36h, 90m). Fix it, or pass --lifetime.`,
+      `Pulumi.${settings.name}.yaml has an invalid lifetime: ${lifetimeWithoutUnit(raw) ?? `"${String(raw)}" is not a lifetime from 1 minute to 31 days (e.g. 12h, 36h, 90m)`}. Fix it, or pass --lifetime.`,
     );
   return ms;
 }

@@ -3,6 +3,8 @@ import { expiryTag, formatSpan, type Expiry } from "../instances/expiry.js";
 import type { ExtendResult } from "../instances/extend.js";
 import type { Style } from "./style.js";
 import { renderTable } from "./table.js";
+import { commandToType } from "../invocation.js";
+import { fitWidth } from "./wrap.js";
 import type { TimeFormatter } from "./time.js";
 
 function when(e: Expiry | undefined, time: TimeFormatter, now: Date): string {
@@ -12,7 +14,8 @@ function when(e: Expiry | undefined, time: TimeFormatter, now: Date): string {
   return `${time.format(e, now)} (${left > 0 ? `in ${formatSpan(left)}` : `${formatSpan(left)} ago`})`;
 }
 
-export function renderExtended(o: { workshop: string; result: ExtendResult; time: TimeFormatter; style: Style; enforcedByAws: boolean }): string {
+/** `width`: the terminal's, to fit the table and the sentences to (none for a pipe or file). */
+export function renderExtended(o: { workshop: string; result: ExtendResult; time: TimeFormatter; style: Style; enforcedByAws: boolean; width?: number }): string {
   const { style: s, result, time } = o;
   const now = time.now();
   const lines: string[] = [];
@@ -26,13 +29,18 @@ export function renderExtended(o: { workshop: string; result: ExtendResult; time
         [
           { header: "Seat", value: (e) => (e.seat === undefined ? "-" : String(e.seat)), align: "right" },
           { header: "Instance", value: (e) => e.instanceId },
-          { header: "Was", value: (e) => s.dim(when(e.from, time, now)) },
+          { header: "Was", value: (e) => s.dim(when(e.from, time, now)), dropOrder: 1 },
           { header: "Now ends", value: (e) => when(e.to, time, now) },
         ],
-        { style: s, indent: "  " },
+        { style: s, indent: "  ", width: o.width },
       ),
       "",
-      o.enforcedByAws ? "AWS terminates them at the new time (their EventBridge Scheduler schedules moved with it)." : "`ec2-workshop sweep` terminates them once the new time has passed.",
+      fitWidth(
+        o.enforcedByAws
+          ? "AWS terminates them at the new time (their EventBridge Scheduler schedules moved with it)."
+          : `\`${commandToType("sweep")}\` terminates them once the new time has passed.`,
+        o.width,
+      ),
     );
   } else lines.push("Nothing was extended.");
   for (const k of result.skipped) lines.push(`${s.yellow("-")} ${k.instanceId}: skipped, ${k.reason}`);

@@ -63,8 +63,8 @@ export function renderInstanceTable(rows: readonly Row[], o: InstanceTableOption
     { header: "State", value: (r) => stateColor(o.style, r.instance.state) },
     { header: "Checks", value: (r) => checksColor(o.style, checksLabel(r.instance)), minWidth: 8, dropOrder: 4 },
     { header: "Batch", value: (r) => shortBatch(r.instance.batch), minWidth: 8, dropOrder: 1 },
-    // Between the days the time left matters more than the launch time: it goes after it.
-    { header: "Expires", value: (r) => expiresCell(r.instance, now, o.style), dropOrder: 3.5 },
+    // Between the days the time left matters most: it goes last.
+    { header: "Expires", value: (r) => expiresCell(r.instance, now, o.style), dropOrder: 5 },
   ];
   return renderTable(rows, columns, {
     style: o.style,

@@ -5,6 +5,8 @@ import type { PowerResult, StopWaitOutcome } from "../instances/power.js";
 import { formatSeatList } from "../instances/seats.js";
 import { ALREADY_RUNNING, ALREADY_STOPPED } from "../instances/power.js";
 import type { Style } from "./style.js";
+import { commandToType } from "../invocation.js";
+import { fitWidth } from "./wrap.js";
 import type { TimeFormatter } from "./time.js";
 
 const plural = (n: number, what = "machine"): string => `${n} ${what}${n === 1 ? "" : "s"}`;
@@ -37,24 +39,34 @@ function earliestExpiry(list: readonly Pick<WorkshopInstance, "tags">[], time: T
   return `${time.format(first, now)} (${left > 0 ? `in ${formatSpan(left)}` : "already passed"})`;
 }
 
-export function renderStopSummary(o: { workshop: string; result: PowerResult; waited: StopWaitOutcome; style: Style; time: TimeFormatter; timeoutMs: number }): string {
+/** `width`: the terminal's, to wrap the sentences to (commands stay whole, on lines of their own). */
+export function renderStopSummary(o: {
+  workshop: string;
+  result: PowerResult;
+  waited: StopWaitOutcome;
+  style: Style;
+  time: TimeFormatter;
+  timeoutMs: number;
+  width?: number;
+}): string {
   const { style: s, waited, workshop } = o;
   const lines: string[] = [""];
+  const say = (text: string): void => void lines.push(fitWidth(text, o.width));
   if (waited.stopped.length)
-    lines.push(
-      `${s.green("✔")} ${s.bold(`Stopped ${plural(waited.stopped.length)}`)} (${seatsOf(waited.stopped)}). They keep their seats, tags and disks; a stopped machine costs only its disk.`,
+    say(`${s.green("✔")} ${s.bold(`Stopped ${plural(waited.stopped.length)}`)} (${seatsOf(waited.stopped)}). They keep their seats, tags and disks; a stopped machine costs only its disk.`);
+  if (waited.stillStopping.length) {
+    say(
+      `${s.yellow("!")} ${plural(waited.stillStopping.length)} ${waited.stillStopping.length === 1 ? "is" : "are"} still stopping after ${formatSpan(o.timeoutMs)} (${seatsOf(waited.stillStopping)}): EC2 may be stuck shutting ${waited.stillStopping.length === 1 ? "it" : "them"} down. Force it (no OS shutdown, like pulling the plug):`,
     );
-  if (waited.stillStopping.length)
-    lines.push(
-      `${s.yellow("!")} ${plural(waited.stillStopping.length)} ${waited.stillStopping.length === 1 ? "is" : "are"} still stopping after ${formatSpan(o.timeoutMs)} (${seatsOf(waited.stillStopping)}): EC2 may be stuck shutting ${waited.stillStopping.length === 1 ? "it" : "them"} down.`,
-      `  Force it (no OS shutdown, like pulling the plug): ec2-workshop instances stop --workshop ${workshop} ${selectionFlags(waited.stillStopping)} --force --yes`,
-    );
-  for (const x of waited.other) lines.push(`${s.yellow("!")} ${x.instanceId} is ${x.state}, not stopped (changed by someone else?).`);
+    lines.push(`  ${commandToType(`instances stop --workshop ${workshop} ${selectionFlags(waited.stillStopping)} --force --yes`)}`);
+  }
+  for (const x of waited.other) say(`${s.yellow("!")} ${x.instanceId} is ${x.state}, not stopped (changed by someone else?).`);
   const ends = earliestExpiry(waited.stopped, o.time);
-  if (ends)
-    lines.push(`They still end ${ends}: stopped or not, they are terminated at their expiry. To keep them for another day: ec2-workshop instances extend --workshop ${workshop} --all --hours 24`);
-  else if (waited.stopped.some((i) => expiryOf(i) === NEVER)) lines.push(`${s.yellow("!")} Some never expire: terminate them yourself after the workshop.`);
-  if (waited.stopped.length) lines.push(`Start them again: ec2-workshop instances start --workshop ${workshop} ${selectionFlags(waited.stopped)}`);
+  if (ends) {
+    say(`They still end ${ends}: stopped or not, they are terminated at their expiry. To keep them for another day:`);
+    lines.push(`  ${commandToType(`instances extend --workshop ${workshop} --all --hours 24`)}`);
+  } else if (waited.stopped.some((i) => expiryOf(i) === NEVER)) say(`${s.yellow("!")} Some never expire: terminate them yourself after the workshop.`);
+  if (waited.stopped.length) lines.push("Start them again:", `  ${commandToType(`instances start --workshop ${workshop} ${selectionFlags(waited.stopped)}`)}`);
   return lines.join("\n");
 }
 

@@ -5,6 +5,7 @@ import type { SweepScan, SweptInstance } from "../instances/sweep.js";
 import type { TerminateResult } from "../instances/terminate.js";
 import type { Style } from "./style.js";
 import { renderTable } from "./table.js";
+import { wrapWords } from "./wrap.js";
 import type { TimeFormatter } from "./time.js";
 
 export interface RegionScan {
@@ -17,51 +18,53 @@ function expiredAgo(i: SweptInstance, now: Date): string {
   return e instanceof Date ? `${formatSpan(now.getTime() - e.getTime())} ago` : "";
 }
 
-function instanceTable(list: readonly SweptInstance[], now: Date, s: Style, withExpiry: boolean): string {
+function instanceTable(list: readonly SweptInstance[], now: Date, s: Style, withExpiry: boolean, width?: number): string {
   return renderTable(
     list,
     [
       { header: "Region", value: (i) => i.region },
-      { header: "Workshop", value: (i) => i.workshop ?? s.dim("(none)") },
+      { header: "Workshop", value: (i) => i.workshop ?? s.dim("(none)"), minWidth: 8 },
       { header: "Seat", value: (i) => (i.seat === undefined ? "-" : String(i.seat)), align: "right" },
       { header: "Instance", value: (i) => i.instanceId },
-      { header: "Type", value: (i) => i.instanceType ?? "" },
+      { header: "Type", value: (i) => i.instanceType ?? "", dropOrder: 1 },
       { header: "State", value: (i) => i.state },
       withExpiry ? { header: "Expired", value: (i) => expiredAgo(i, now) } : { header: "Launched", value: (i) => (i.launchTime ? `${formatSpan(now.getTime() - i.launchTime.getTime())} ago` : "") },
     ],
-    { style: s, indent: "  " },
+    { style: s, indent: "  ", width },
   );
 }
 
-export function renderSweep(o: { scans: readonly RegionScan[]; regions: readonly string[]; home: string; now: Date; time: TimeFormatter; style: Style }): string {
-  const { style: s, now } = o;
+/** `width`: the terminal's, to fit tables and sentences to (the AWS CLI lines stay whole). */
+export function renderSweep(o: { scans: readonly RegionScan[]; regions: readonly string[]; home: string; now: Date; time: TimeFormatter; style: Style; width?: number }): string {
+  const { style: s, now, width } = o;
+  const fit = (text: string, indent = ""): string => (width === undefined ? indent + text : wrapWords(text, width - indent.length).map((l) => indent + l).join("\n"));
   const all = (k: "expired" | "orphaned") => o.scans.flatMap((x) => x.scan[k]);
   const expired = all("expired");
   const orphaned = all("orphaned");
   const volumes = o.scans.flatMap((x) => x.scan.volumes);
   const addresses = o.scans.flatMap((x) => x.scan.addresses);
   const lines = [
-    `${s.bold("Sweep")} of ${o.regions.length === 1 ? `region ${o.regions[0]}` : `${o.regions.length} regions (${o.regions.join(", ")})`}, now ${o.time.format(now, now)} (${o.time.zoneLabel(now)}):`,
+    fit(`${s.bold("Sweep")} of ${o.regions.length === 1 ? `region ${o.regions[0]}` : `${o.regions.length} regions (${o.regions.join(", ")})`}, now ${o.time.format(now, now)} (${o.time.zoneLabel(now)}):`),
     "",
   ];
-  if (expired.length) lines.push(s.bold(`Past their expiry (${expired.length}):`), instanceTable(expired, now, s, true));
+  if (expired.length) lines.push(s.bold(`Past their expiry (${expired.length}):`), instanceTable(expired, now, s, true, width));
   else lines.push(`${s.green("✔")} No workshop machine is past its expiry.`);
 
   const behind = orphaned.length + volumes.length + addresses.length;
   lines.push("");
   if (behind === 0) {
-    lines.push(`${s.green("✔")} Nothing left behind: no machines of unknown workshops, no detached volumes or Elastic IPs tagged with a workshop.`);
+    lines.push(fit(`${s.green("✔")} Nothing left behind: no machines of unknown workshops, no detached volumes or Elastic IPs tagged with a workshop.`));
     return lines.join("\n");
   }
-  lines.push(s.bold(`Left behind, still costing money (${behind}), not changed by sweep:`));
+  lines.push(s.bold(fit(`Left behind, still costing money (${behind}), not changed by sweep:`)));
   if (orphaned.length)
     lines.push(
-      `  Machines of workshops with no settings in ${o.home} (stacks/Pulumi.<name>.yaml: the stack was destroyed, or belongs to another workshop directory) (${orphaned.length}):`,
-      instanceTable(orphaned, now, s, false),
+      fit(`Machines of workshops with no settings in ${o.home} (stacks/Pulumi.<name>.yaml: the stack was destroyed, or belongs to another workshop directory) (${orphaned.length}):`, "  "),
+      instanceTable(orphaned, now, s, false, width),
     );
   if (volumes.length)
     lines.push(
-      `  Detached volumes tagged with a workshop (${volumes.length}):`,
+      fit(`Detached volumes tagged with a workshop (${volumes.length}):`, "  "),
       renderTable(
         volumes,
         [
@@ -70,14 +73,14 @@ export function renderSweep(o: { scans: readonly RegionScan[]; regions: readonly
           { header: "Volume", value: (v) => v.volumeId },
           { header: "Size", value: (v) => (v.sizeGiB === undefined ? "" : `${v.sizeGiB} GiB`), align: "right" },
           { header: "Type", value: (v) => v.volumeType ?? "" },
-          { header: "AZ", value: (v) => v.availabilityZone ?? "" },
+          { header: "AZ", value: (v) => v.availabilityZone ?? "", dropOrder: 1 },
         ],
-        { style: s, indent: "    " },
+        { style: s, indent: "    ", width },
       ),
     );
   if (addresses.length)
     lines.push(
-      `  Elastic IPs tagged with a workshop (${addresses.length}; each costs $0.005 an hour):`,
+      fit(`Elastic IPs tagged with a workshop (${addresses.length}; each costs $0.005 an hour):`, "  "),
       renderTable(
         addresses,
         [
@@ -87,10 +90,10 @@ export function renderSweep(o: { scans: readonly RegionScan[]; regions: readonly
           { header: "Address", value: (a) => a.publicIp ?? "" },
           { header: "Attached to", value: (a) => a.instanceId ?? s.dim("nothing") },
         ],
-        { style: s, indent: "    " },
+        { style: s, indent: "    ", width },
       ),
     );
-  lines.push("", "  To remove them (check first: sweep only knows they are tagged as a workshop's):");
+  lines.push("", fit("To remove them (check first: sweep only knows they are tagged as a workshop's):", "  "));
   const byRegion = <T extends { region: string }>(list: readonly T[]): Map<string, T[]> => {
     const m = new Map<string, T[]>();
     for (const x of list) m.set(x.region, [...(m.get(x.region) ?? []), x]);

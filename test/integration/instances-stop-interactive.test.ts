@@ -57,7 +57,7 @@ describe("instances stop / extend, interactive (pseudo-terminal, simulator)", fu
     s.line("seats 2,4");
     await s.waitFor("[y/n/q]");
     s.line("y");
-    screen = await s.waitFor(/Start them again: .*\n/);
+    screen = await s.waitFor(/Start them again:\s+\S.*instances start .*\n/);
     expect(screen).to.contain("Stopped 2 machines (seats 2,4)");
     expect(await s.exit()).to.equal(0);
     expect(ids.map(state)).to.deep.equal(["running", "stopped", "running", "stopped"]);

@@ -67,7 +67,7 @@ describe("instances stop / start (simulator)", function () {
     expect(stop.stdout).to.contain("will be STOPPED");
     expect(stop.stdout).to.match(/Stopped 6 machines \(seats 1-6\)/);
     expect(stop.stdout).to.contain("They still end");
-    expect(stop.stdout).to.contain("Start them again: ec2-workshop instances start --workshop demo --seats 1-6");
+    expect(stop.stdout).to.match(/Start them again:\n {2}\S.*ec2-workshop(\.js)? instances start --workshop demo --seats 1-6\n/);
     expect(mine().map((i) => i.state)).to.deep.equal(Array(6).fill("stopped"));
     for (const i of mine()) {
       const { [TAG.runHours]: hours, ...rest } = i.tags;

@@ -40,10 +40,11 @@ describe("fault suite: stop and start", function () {
     const seats = sc.launched().filter((i) => hung.includes(i.instanceId)).map((i) => run.report!.ready.find((x) => x.instanceId === i.instanceId)!.seat!);
     expect(r.stdout).to.contain(`still stopping after 2 min (seat${seats.length === 1 ? "" : "s"} ${formatSeatList(seats.sort((a, b) => a - b))})`);
     expect(idsWhere(sc, (i) => i.state === "stopped")).to.have.length(10 - hung.length);
-    const force = /^ {2}Force it .*: (ec2-workshop instances stop .* --force --yes)$/m.exec(r.stdout)?.[1];
+    // The command to force it, on a line of its own (as it can be typed here: any prefix).
+    const force = /Force it \(no OS shutdown, like pulling the plug\):\n {2}\S.*?ec2-workshop(?:\.js)? (instances stop .* --force --yes)$/m.exec(r.stdout)?.[1];
     expect(force, r.stdout).to.match(new RegExp(`--seats ${formatSeatList(seats)} --force --yes$`));
     sc.sim.setFaults({ stopHangRate: 0 });
-    const forced = await sc.cli(force!.split(" ").slice(1));
+    const forced = await sc.cli(force!.split(" "));
     expect(forced.code, forced.stderr).to.equal(0);
     expect(idsWhere(sc, (i) => i.state === "stopped")).to.have.length(10);
     // Day 2: every seat back, each with a new address.

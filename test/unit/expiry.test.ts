@@ -60,19 +60,18 @@ describe("expiry: the tag and the time left", () => {
 });
 
 describe("expiry: --lifetime, --no-expiry and the lifetime setting", () => {
-  it("parses lifetimes from 1 minute to 31 days; plain numbers are hours", () => {
+  it("parses lifetimes from 1 minute to 31 days; a number needs a unit", () => {
     expect(parseLifetime("3h")).to.equal(3 * 3_600_000);
     expect(parseLifetime("90m")).to.equal(90 * 60_000);
     expect(parseLifetime("1h30m")).to.equal(90 * 60_000);
-    expect(parseLifetime("36")).to.equal(36 * 3_600_000);
-    expect(parseLifetime(12)).to.equal(12 * 3_600_000);
-    for (const bad of ["30s", "0", "-1h", "800h", "soon", "", undefined, null]) expect(parseLifetime(bad), String(bad)).to.equal(undefined);
+    for (const bad of ["36", 12, "30s", "0", "-1h", "800h", "soon", "", undefined, null]) expect(parseLifetime(bad), String(bad)).to.equal(undefined);
   });
 
   it("the setting is the default, 12 h without one; a bad setting names the file", () => {
     expect(workshopLifetimeMs(settings())).to.equal(DEFAULT_LIFETIME_MS);
     expect(workshopLifetimeMs(settings({ lifetime: "36h" }))).to.equal(36 * 3_600_000);
     expect(() => workshopLifetimeMs(settings({ lifetime: "forever" }))).to.throw(/Pulumi\.intro\.yaml has an invalid lifetime: "forever"/);
+    expect(() => workshopLifetimeMs(settings({ lifetime: 12 }))).to.throw(/invalid lifetime: 12 has no unit: write 12h for hours or 12m for minutes/);
   });
 
   it("flags beat the setting; an inherited expiry still ahead beats the lifetime; the two flags exclude each other", () => {
@@ -86,6 +85,7 @@ describe("expiry: --lifetime, --no-expiry and the lifetime setting", () => {
     expect(chooseExpiry({ noExpiry: false, settings: s, now: NOW, inherited: new Date("2025-03-04T08:00:00.000Z") }).source, "past: lifetime").to.equal("setting");
     expect(() => chooseExpiry({ lifetime: "2h", noExpiry: true, settings: s, now: NOW })).to.throw(/not both/);
     expect(() => chooseExpiry({ lifetime: "2 hours", noExpiry: false, settings: s, now: NOW })).to.throw(/--lifetime "2 hours" is not a lifetime/);
+    expect(() => chooseExpiry({ lifetime: "3", noExpiry: false, settings: s, now: NOW })).to.throw(/^--lifetime 3 has no unit: write 3h for hours or 3m for minutes\.$/);
   });
 });
 

@@ -220,7 +220,7 @@ export class InstancesCreateCommand extends BaseCommand {
         if (report.ready.length + report.failed.length > 0) {
           const { expiryLines } = await import("../../ui/expiry.js");
           const { timeFormatter } = await import("../../ui/time.js");
-          const line = expiryLines({ expiry: expiry.expiry, source: expirySource(expiry), workshop: settings.name, time: timeFormatter(this.env), style: this.style, enforcedByAws: schedules.available });
+          const line = expiryLines({ expiry: expiry.expiry, source: expirySource(expiry), workshop: settings.name, time: timeFormatter(this.env), style: this.style, enforcedByAws: schedules.available, width: tableWidth(this.context.stdout) });
           this.context.stdout.write(`\n${line}\n`);
         }
       }

@@ -7,7 +7,7 @@ import { isDone, parseStatesOption, type Row } from "../../instances/listing.js"
 import { MAX_SEATS } from "../../instances/seats.js";
 import { ANY_SEATS, parseSelection, selectionFormError, SORT_KEYS, type SortKey } from "../../instances/select.js";
 import { CATALOG } from "../catalog.js";
-import { WorkshopInstancesCommand } from "./workshop-instances.js";
+import { stoppedWhile, WorkshopInstancesCommand } from "./workshop-instances.js";
 import { commandToType } from "../../invocation.js";
 
 type Selection = "seats" | "rows" | "ids" | "all" | "failed" | "state";
@@ -227,19 +227,9 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
     }
 
     // Stopped part-way (Ctrl-C, or a forced exit): what was asked may or may not have happened.
-    const control = this.runControl;
-    const unsay = control.addLastWords(() =>
-      this.context.stderr.write(
-        `Stopped while terminating ${live.length} instance${live.length === 1 ? "" : "s"}: some may still be running. Check with \`${commandToType(`instances list --workshop ${session.name}`)}\`.\n`,
-      ),
+    const result = await this.sayingIfStopped(stoppedWhile("terminating", live.length, "some may still be running", session.name), () =>
+      session.terminate(live.map((r) => r.instance.instanceId)),
     );
-    const result = await session
-      .terminate(live.map((r) => r.instance.instanceId))
-      .catch((err: unknown) => {
-        if (control.stoppedBy) control.sayLastWords();
-        throw err;
-      })
-      .finally(unsay);
     if (this.json) {
       out.write(`${JSON.stringify({ workshop: session.name, ...result }, null, 2)}\n`);
     } else {

@@ -5,7 +5,7 @@ import type { Readable, Writable } from "node:stream";
 import { Option, UsageError } from "clipanion";
 import { InputError } from "../../errors.js";
 import { NEVER, type Expiry } from "../../instances/expiry.js";
-import { formatLifetime, parseLifetime, workshopLifetimeMs } from "../../instances/workshop-extras.js";
+import { formatLifetime, lifetimeWithoutUnit, parseLifetime, workshopLifetimeMs } from "../../instances/workshop-extras.js";
 import type { WorkshopSettings } from "../../workshops/settings.js";
 
 export const lifetimeOption = () =>
@@ -35,7 +35,10 @@ export function chooseExpiry(o: { lifetime?: string; noExpiry: boolean; settings
   const at = (ms: number): Date => new Date(Math.round((o.now.getTime() + ms) / 1000) * 1000);
   if (o.lifetime !== undefined) {
     const ms = parseLifetime(o.lifetime);
-    if (ms === undefined) throw new InputError(`--lifetime "${o.lifetime}" is not a lifetime from 1 minute to 31 days: use e.g. 3h, 90m, 1h30m or 36h.`);
+    if (ms === undefined) {
+      const noUnit = lifetimeWithoutUnit(o.lifetime);
+      throw new InputError(noUnit ? `--lifetime ${noUnit}.` : `--lifetime "${o.lifetime}" is not a lifetime from 1 minute to 31 days: use e.g. 3h, 90m, 1h30m or 36h.`);
+    }
     return { expiry: at(ms), source: "--lifetime", lifetimeMs: ms };
   }
   if (o.inherited === NEVER || (o.inherited instanceof Date && o.inherited.getTime() > o.now.getTime())) return { expiry: o.inherited, source: "inherited" };

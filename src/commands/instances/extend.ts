@@ -3,6 +3,7 @@ import * as t from "typanion";
 import { CATALOG } from "../catalog.js";
 import { EXIT } from "../base.js";
 import { SelectingCommand } from "./selecting.js";
+import { stoppedWhile } from "./workshop-instances.js";
 
 /** At most 31 days at once, like a lifetime. */
 const MAX_HOURS = 744;
@@ -40,11 +41,24 @@ export class InstancesExtendCommand extends SelectingCommand {
     return this.actOnSelection(extendAction(this.hours), { key: "extended", why: "no selected machine is live with an expiry" }, async (session, picked, time) => {
       session.expiry.announceIfUnavailable();
       const { extendExpiry } = await import("../../instances/extend.js");
-      const result = await extendExpiry(session.ec2, session.name, picked.map((i) => i.instanceId), this.hours, { clock: session.clock, now: session.clock.wallNow() });
-      await session.expiry.resync(session.ec2, result.extended.map((e) => e.batch), { expiry: new Map(result.extended.map((e) => [e.instanceId, e.to])) });
+      // Tags moved without their schedules would let AWS terminate the machines at the old time.
+      const lastWords = stoppedWhile("extending", picked.length, "some expiries may have moved without their schedules (AWS ends those at the old time)", session.name);
+      const result = await this.sayingIfStopped(lastWords, () => this.finishingFirst("the extension (its tags and schedules go together)", async () => {
+        const extended = await extendExpiry(session.ec2, session.name, picked.map((i) => i.instanceId), this.hours, {
+          clock: session.clock,
+          now: session.clock.wallNow(),
+          signal: this.abortSignal,
+        });
+        await session.expiry.resync(session.ec2, extended.extended.map((e) => e.batch), { expiry: new Map(extended.extended.map((e) => [e.instanceId, e.to])) });
+        return extended;
+      }));
       const { renderExtended, extendJson } = await import("../../ui/extend.js");
       if (this.json) this.context.stdout.write(`${JSON.stringify(extendJson(session.name, result), null, 2)}\n`);
-      else this.context.stdout.write(`${renderExtended({ workshop: session.name, result, time, style: this.style, enforcedByAws: session.expiry.available })}\n`);
+      else {
+        const { tableWidth } = await import("../../ui/terminal.js");
+        const width = tableWidth(this.context.stdout);
+        this.context.stdout.write(`${renderExtended({ workshop: session.name, result, time, style: this.style, enforcedByAws: session.expiry.available, width })}\n`);
+      }
       return EXIT.ok;
     });
   }

@@ -91,6 +91,7 @@ export class InstancesListCommand extends WorkshopInstancesCommand {
     const { spentSoFar } = await import("../../preflight/spent.js");
     const spent = await spentSoFar(usage, { settings: session.settings, target: this.workshopTarget(session.settings), env: this.env });
     const { usageLine } = await import("../../ui/usage.js");
-    this.context.stdout.write(`${usageLine(usage, spent, this.style)}\n`);
+    const { tableWidth } = await import("../../ui/terminal.js");
+    this.context.stdout.write(`${usageLine(usage, spent, this.style, tableWidth(this.context.stdout))}\n`);
   }
 }

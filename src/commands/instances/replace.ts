@@ -112,7 +112,7 @@ export class InstancesReplaceCommand extends WorkshopCommand {
         this.context.stdout.write(`${renderBatchReport(result.report, session.settings.instructions, this.style, tableWidth(this.context.stdout))}\n`);
         const { expiryLines } = await import("../../ui/expiry.js");
         const { timeFormatter } = await import("../../ui/time.js");
-        const line = expiryLines({ expiry: expiry.expiry, source: expirySource(expiry), workshop: session.name, time: timeFormatter(this.env), style: this.style, enforcedByAws: session.expiry.available });
+        const line = expiryLines({ expiry: expiry.expiry, source: expirySource(expiry), workshop: session.name, time: timeFormatter(this.env), style: this.style, enforcedByAws: session.expiry.available, width: tableWidth(this.context.stdout) });
         this.context.stdout.write(`\n${line}\n`);
       }
       await result.names.finish();

@@ -3,6 +3,7 @@
 // will happen, and the confirmation (--yes in scripts).
 import { Option, UsageError } from "clipanion";
 import { UserError } from "../../errors.js";
+import { commandToType } from "../../invocation.js";
 import type { ListedInstance } from "../../instances/listing.js";
 import { MAX_SEATS } from "../../instances/seats.js";
 import { ANY_SEATS, parseSelection, SORT_KEYS, type SortKey } from "../../instances/select.js";
@@ -74,7 +75,7 @@ export abstract class SelectingCommand extends WorkshopInstancesCommand {
       }
     }
     const { buildRows, rowsOfSeats } = await import("../../instances/listing.js");
-    const listed = await session.load();
+    const listed = await session.load(undefined, this.abortSignal);
     const rows = buildRows(listed, { sort });
     const seats = this.seatList();
     let chosen = rows;
@@ -82,13 +83,14 @@ export abstract class SelectingCommand extends WorkshopInstancesCommand {
       const found = rowsOfSeats(rows, seats);
       if (found.free.length)
         throw new UserError(
-          `Workshop "${session.name}" has no machine in seat${found.free.length === 1 ? "" : "s"} ${found.free.join(", ")}${this.batch ? ` (batch ${this.batch})` : ""}: nothing was done. See \`ec2-workshop instances list --workshop ${session.name}\`.`,
+          `Workshop "${session.name}" has no machine in seat${found.free.length === 1 ? "" : "s"} ${found.free.join(", ")}${this.batch ? ` (batch ${this.batch})` : ""}: nothing was done. See \`${commandToType(`instances list --workshop ${session.name}`)}\`.`,
         );
       chosen = found.rows;
     }
     const applicable = chosen.filter((r) => action.applies(r.instance));
     if (applicable.length === 0) return { picked: [], listed };
-    if (!this.json) out.write(`${renderSelection(chosen, { style, time, sort, action })}\n\n`);
+    const { tableWidth } = await import("../../ui/terminal.js");
+    if (!this.json) out.write(`${renderSelection(chosen, { style, time, sort, action, width: tableWidth(out) })}\n\n`);
     if (!this.yes) {
       if (!this.interactive || this.json)
         throw new UserError(

@@ -2,6 +2,8 @@ import { Command, Option } from "clipanion";
 import { CATALOG } from "../catalog.js";
 import { EXIT } from "../base.js";
 import { SelectingCommand } from "./selecting.js";
+import { stoppedWhile } from "./workshop-instances.js";
+import { commandToType } from "../../invocation.js";
 
 export class InstancesStartCommand extends SelectingCommand {
   static override paths = CATALOG.instancesStart.paths.map((p) => [...p]);
@@ -43,7 +45,10 @@ export class InstancesStartCommand extends SelectingCommand {
       const ui = this.json ? this.context.stderr : this.context.stdout;
       const style = this.json ? this.errStyle : this.style;
       const { startWorkshopInstances } = await import("../../instances/power.js");
-      const result = await startWorkshopInstances(session.ec2, session.name, picked.map((i) => i.instanceId), { clock: session.clock });
+      const signal = this.abortSignal;
+      const result = await this.sayingIfStopped(stoppedWhile("starting", picked.length, "some may be starting, others still stopped", session.name), () =>
+        startWorkshopInstances(session.ec2, session.name, picked.map((i) => i.instanceId), { clock: session.clock, signal }),
+      );
       const { renderPowerOutcome } = await import("../../ui/power.js");
       ui.write(`${renderPowerOutcome(result, "Starting", style)}\n`);
 
@@ -56,6 +61,7 @@ export class InstancesStartCommand extends SelectingCommand {
         clock: session.clock,
         launchTimeoutMs,
         checkTimeoutMs,
+        signal,
         events: {
           failed: (i) => view.line(`${style.red("✗")} ${i.seat !== undefined ? `seat ${i.seat} ` : ""}${i.instanceId}: ${i.failure ?? "failed"}`),
           update: (c) => view.counts(c),
@@ -65,19 +71,25 @@ export class InstancesStartCommand extends SelectingCommand {
       waiter.add(result.done.map((d) => ({ instanceId: d.instanceId, ...(d.seat !== undefined ? { seat: d.seat } : {}), launchedAt: startedAt })));
       if (result.done.length) view.phase(`Waiting for ${result.done.length} machine(s) to run and pass status checks`);
       try {
-        await waiter.run();
+        // Stopped while waiting: they go on starting; the hand-out shows their addresses once ready.
+        const words = `${stoppedWhile("waiting for", result.done.length, "EC2 goes on starting them", session.name)} Their addresses: \`${commandToType(`instances handout --workshop ${session.name}`)}\`.`;
+        await this.sayingIfStopped(words, async () => {
+          await waiter.run();
+          signal.throwIfAborted();
+        });
       } finally {
         view.stop();
       }
 
       const { handoutFromInstances } = await import("../../instances/handout.js");
-      const listed = await session.load();
+      const listed = await session.load(undefined, signal);
       const handout = handoutFromInstances(listed, { workshop: session.name, maximum: session.settings.maximum });
       const { startOutcome } = await import("../../instances/start-outcome.js");
       const { renderStartReport, startJson } = await import("../../ui/start-report.js");
+      const { tableWidth } = await import("../../ui/terminal.js");
       const report = startOutcome({ workshop: session.name, result, tracked: [...waiter.tracked.values()], listed, handout });
       if (this.json) this.context.stdout.write(`${JSON.stringify(startJson(report, session.settings.instructions), null, 2)}\n`);
-      else this.context.stdout.write(`${renderStartReport(report, session.settings.instructions, this.style)}\n`);
+      else this.context.stdout.write(`${renderStartReport(report, session.settings.instructions, this.style, tableWidth(this.context.stdout))}\n`);
       return report.failed.length ? EXIT.partial : EXIT.ok;
     });
   }

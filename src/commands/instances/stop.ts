@@ -1,8 +1,8 @@
 import { Command, Option } from "clipanion";
-import { InputError } from "../../errors.js";
 import { CATALOG } from "../catalog.js";
 import { EXIT } from "../base.js";
 import { SelectingCommand } from "./selecting.js";
+import { stoppedWhile } from "./workshop-instances.js";
 
 export class InstancesStopCommand extends SelectingCommand {
   static override paths = CATALOG.instancesStop.paths.map((p) => [...p]);
@@ -37,33 +37,40 @@ export class InstancesStopCommand extends SelectingCommand {
   timeout = Option.String("--timeout", "10m", { description: "How long to wait until they are stopped, e.g. 5m (default 10m)" });
 
   protected async run(): Promise<number> {
-    const { parseDuration } = await import("../../instances/durations.js");
-    const timeoutMs = parseDuration(this.timeout);
-    if (timeoutMs === undefined) throw new InputError(`--timeout "${this.timeout}" is not a duration: use e.g. 90s, 5m or 10m.`);
+    const { requireDuration } = await import("../../instances/durations.js");
+    const timeoutMs = requireDuration("--timeout", this.timeout);
     const { STOP_ACTION } = await import("../../ui/row-actions.js");
     const action = this.force ? { ...STOP_ACTION, applies: (i: { state: string }) => i.state === "running" || i.state === "stopping" } : STOP_ACTION;
     return this.actOnSelection(action, { key: "stopped", why: "no selected machine is running" }, async (session, picked, time) => {
       const { stopWorkshopInstances, waitUntilStopped } = await import("../../instances/power.js");
       const ids = picked.map((i) => i.instanceId);
-      const result = await stopWorkshopInstances(session.ec2, session.name, ids, { clock: session.clock, now: session.clock.wallNow(), ...(this.force ? { force: true } : {}) });
+      const signal = this.abortSignal;
+      const result = await this.sayingIfStopped(stoppedWhile("stopping", ids.length, "some may still be running", session.name), () =>
+        stopWorkshopInstances(session.ec2, session.name, ids, { clock: session.clock, now: session.clock.wallNow(), signal, ...(this.force ? { force: true } : {}) }),
+      );
       const { renderPowerOutcome, renderStopSummary, stopJson } = await import("../../ui/power.js");
+      const { tableWidth } = await import("../../ui/terminal.js");
       const out = this.json ? this.context.stderr : this.context.stdout;
       const style = this.json ? this.errStyle : this.style;
       out.write(`${renderPowerOutcome(result, "Stopping", style)}\n`);
       const asked = result.done.map((d) => d.instanceId);
       let shown = -1;
+      // Stopped while waiting: EC2 goes on stopping them; only the wait ends.
       const waited = asked.length
-        ? await waitUntilStopped(session.ec2, session.name, asked, {
-            clock: session.clock,
-            timeoutMs,
-            onProgress: (n, total) => {
-              if (n !== shown) out.write(`${style.dim(`  ${n} of ${total} stopped`)}\n`);
-              shown = n;
-            },
-          })
+        ? await this.sayingIfStopped(stoppedWhile("waiting for", asked.length, "EC2 goes on stopping them", session.name), () =>
+            waitUntilStopped(session.ec2, session.name, asked, {
+              clock: session.clock,
+              timeoutMs,
+              signal,
+              onProgress: (n, total) => {
+                if (n !== shown) out.write(`${style.dim(`  ${n} of ${total} stopped`)}\n`);
+                shown = n;
+              },
+            }),
+          )
         : { stopped: [], stillStopping: [], other: [] };
       if (this.json) this.context.stdout.write(`${JSON.stringify(stopJson(session.name, result, waited), null, 2)}\n`);
-      else this.context.stdout.write(`${renderStopSummary({ workshop: session.name, result, waited, style, time, timeoutMs })}\n`);
+      else this.context.stdout.write(`${renderStopSummary({ workshop: session.name, result, waited, style, time, timeoutMs, width: tableWidth(this.context.stdout) })}\n`);
       return waited.stillStopping.length || waited.other.length ? EXIT.partial : EXIT.ok;
     });
   }

@@ -112,7 +112,8 @@ export class WorkshopShowCommand extends BaseCommand {
     }
     if (soFar && soFar.usage.instances > 0) {
       const { usageLine } = await import("../../ui/usage.js");
-      lines.push(`  ${usageLine(soFar.usage, soFar.spent, s)}`);
+      const { tableWidth } = await import("../../ui/terminal.js");
+      lines.push(usageLine(soFar.usage, soFar.spent, s, tableWidth(this.context.stdout), "  "));
     }
     out.write(`${lines.join("\n")}\n`);
     for (const n of notes) out.write(`${s.dim(fitToTerminal(out, n))}\n`);

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { formatSeatList } from "../../src/instances/seats.js";
 import { fromJson } from "./invariants.js";
 import { idsWhere, scenarioPerTest, verifyAndCleanUp } from "./flow.js";
-import type { Scenario } from "./harness.js";
+import { interruptWhen, type Scenario } from "./harness.js";
 
 interface StartJson {
   ready: { seat: number; instanceId: string }[];
@@ -54,6 +54,28 @@ describe("fault suite: stop and start", function () {
     expect(doc.ready).to.have.length(10);
     expect(doc.seats.every((x) => x.addressChanged)).to.equal(true);
     await verifyAndCleanUp(sc, { scenario: "stop that hangs", runs: [run], createdUntil, outcome: `stop exit 3, ${hung.length} hung; --force stopped them; start 10/10` });
+  });
+
+  it("Ctrl-C while a stop is waiting: exit 130, saying the machines go on stopping and how to check; then forced, started, all found", async () => {
+    const sc = await begin({ seed: 143, expiry: true });
+    const created = await sc.create(["--count", "4", "--json"]);
+    expect(created.code, created.stderr).to.equal(0);
+    const createdUntil = sc.mark();
+    const run = fromJson("create", 4, created.stdout);
+    sc.sim.setFaults({ stopHangRate: 1 });
+    const stops = () => sc.sim.callsByAction().StopInstances ?? 0;
+    const r = await interruptWhen((on) => sc.cli(["instances", "stop", "--workshop", "fault-lab", "--yes", "--all"], on), () => stops() > 0, "a StopInstances", "SIGINT");
+    expect(r.code, r.stderr).to.equal(130);
+    expect(r.stderr).to.match(/^Stopped while (stopping|waiting for) 4 instances: .*\. Check with `\S.*ec2-workshop(\.js)? instances list --workshop fault-lab`\.$/m);
+    expect(r.stderr).to.match(/^Stopped by Ctrl-C\.$/m);
+    expect(r.stderr).not.to.match(/\n\s+at /);
+    sc.sim.setFaults({ stopHangRate: 0 });
+    const forced = await stop(sc, ["--all", "--force"]);
+    expect(forced.code, forced.stderr).to.equal(0);
+    expect(idsWhere(sc, (i) => i.state === "stopped")).to.have.length(4);
+    const s = await start(sc, ["--all", "--json"]);
+    expect(s.code, s.stderr).to.equal(0);
+    await verifyAndCleanUp(sc, { scenario: "Ctrl-C while stopping", runs: [run], createdUntil, outcome: "stop exit 130, said; forced, started 4/4" });
   });
 
   it("a start without capacity: the machines of the full AZ stay stopped and are named with what to do; the others start", async () => {

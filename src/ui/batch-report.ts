@@ -8,6 +8,7 @@ import { formatSeatList } from "../instances/seats.js";
 import { renderHandoutTable, renderInstructions } from "./handout.js";
 import type { Style } from "./style.js";
 import { commandToType } from "../invocation.js";
+import { visible } from "./visible.js";
 
 /** How to get the machines a run is missing, as seat lists for the commands that do it. */
 export interface NextSteps {
@@ -66,14 +67,15 @@ export function renderBatchReport(r: BatchReport, instructions: string, s: Style
     ? `Stopped early: requested ${r.requested}, ${r.ready.length} ready so far`
     : `Requested ${r.requested}, ${r.ready.length} ready`;
   out.push("", `${ok ? s.green("✔") : s.yellow("!")} ${s.bold(headline)} ${s.dim(`(workshop ${r.workshop}, batch ${r.batch})`)}`);
-  for (const stop of r.launchStops) out.push(`${s.yellow("!")} ${stop.message}`);
+  for (const stop of r.launchStops) out.push(`${s.yellow("!")} ${visible(stop.message)}`);
   for (const m of r.seatMoves) out.push(`${s.yellow("!")} Seat ${m.from} was taken first by another run: ${m.instanceId} is seat ${m.to} instead.`);
   if (r.ready.length) out.push("", renderHandoutTable(r.ready, { style: s, width }));
   const text = renderInstructions(instructions, r.ready, s);
   if (text) out.push("", text);
   if (r.failed.length > 0) {
     out.push("", s.red(`Failed (${r.failed.length}):`));
-    for (const f of r.failed) out.push(`  Seat ${f.seat ?? "-"}  ${f.instanceId ?? "(none)"}  ${f.reason}`);
+    // The reason quotes EC2 (the state reason's message).
+    for (const f of r.failed) out.push(`  Seat ${f.seat ?? "-"}  ${visible(f.instanceId ?? "(none)")}  ${visible(f.reason)}`);
     const next = renderNextSteps(r.workshop, nextSteps(r));
     if (next.length) out.push("", ...next);
   }
@@ -131,7 +133,7 @@ export function describeReplacement(plan: ReplacementPlan, workshop: string, s: 
     const here = plan.holders.filter((h) => h.seat === seat);
     lines.push(
       here.length
-        ? `  Seat ${seat}: terminate ${here.map(describeHolder).join(" and ")}, launch a new one`
+        ? `  Seat ${seat}: terminate ${visible(here.map(describeHolder).join(" and "))}, launch a new one`
         : `  Seat ${seat}: no machine now; launch one`,
     );
   }

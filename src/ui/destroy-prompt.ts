@@ -15,6 +15,7 @@ import { renderInstanceTable, tableFooter, tableHeading } from "./instance-table
 import type { Style } from "./style.js";
 import { tableWidth } from "./terminal.js";
 import { fitToTerminal, wrapWords } from "./wrap.js";
+import { visible } from "./visible.js";
 import type { TimeFormatter } from "./time.js";
 
 /** Reads one answer at a time; null means Ctrl-C or end of input (both: quit). */
@@ -87,10 +88,10 @@ export interface RowAction {
 
 /** Why a selection of rows that are all terminated (or shutting down) terminates nothing. */
 export function renderNothingToTerminate(rows: readonly Row[]): string {
-  const states = [...new Set(rows.map((r) => r.instance.state.replace("-", " ")))].sort();
+  const states = [...new Set(rows.map((r) => visible(r.instance.state).replace("-", " ")))].sort();
   const which =
     rows.length === 1
-      ? `Row ${rows[0]!.row} (${rows[0]!.instance.instanceId}) is`
+      ? `Row ${rows[0]!.row} (${visible(rows[0]!.instance.instanceId)}) is`
       : `Rows ${formatSeatList(rows.map((r) => r.row))} are`;
   // One line that fits 80 columns (an instance id included).
   return `${which} already ${states.join(" or ")}: nothing to terminate.`;
@@ -147,17 +148,18 @@ export function renderSelection(rows: readonly Row[], o: { style: Style; time: T
 
 /** What happened: a summary line, then one line per instance (its new state, or why it was skipped). */
 export function renderOutcome(result: TerminateResult, byId: ReadonlyMap<string, ListedInstance>, style: Style): string {
+  // The Name is anyone's text, and EC2 answers the ids and states: all made visible.
   const label = (id: string): string => {
     const name = byId.get(id)?.name;
-    return name ? `${id} (${name})` : id;
+    return visible(name ? `${id} (${name})` : id);
   };
   const n = result.terminated.length;
   const skipped = result.skipped.length ? `; ${result.skipped.length} skipped` : "";
   const lines = [n > 0 ? `Terminating ${n} instance${n === 1 ? "" : "s"}${skipped}.` : `Nothing was terminated${skipped}.`];
   for (const t of result.terminated) {
-    lines.push(`  ${style.green("✓")} ${label(t.instanceId)}: ${t.previousState ?? "?"} → ${t.currentState ?? "?"}`);
+    lines.push(`  ${style.green("✓")} ${label(t.instanceId)}: ${visible(t.previousState ?? "?")} → ${visible(t.currentState ?? "?")}`);
   }
-  for (const s of result.skipped) lines.push(`  ${style.yellow("-")} ${label(s.instanceId)}: skipped, ${s.reason}`);
+  for (const s of result.skipped) lines.push(`  ${style.yellow("-")} ${label(s.instanceId)}: skipped, ${visible(s.reason)}`);
   return lines.join("\n");
 }
 

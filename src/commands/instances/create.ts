@@ -7,6 +7,7 @@ import { commandToType } from "../../invocation.js";
 import { MAX_SEATS } from "../../instances/seats.js";
 import { ANY_SEATS, parseSelection } from "../../instances/select.js";
 import { tableWidth } from "../../ui/terminal.js";
+import { visible } from "../../ui/visible.js";
 import { CATALOG } from "../catalog.js";
 import { chooseExpiry, confirmNoExpiry, expirySource, lifetimeOption, noExpiryOption } from "./expiry-options.js";
 import { chooseWorkshopWithClients } from "./workshop-instances.js";
@@ -149,7 +150,7 @@ export class InstancesCreateCommand extends BaseCommand {
         }
       }
 
-      const { createProgressView } = await import("../../ui/progress.js");
+      const { createProgressView, failureLine, noteLine } = await import("../../ui/progress.js");
       const { askStopWaiting, guardInterrupts } = await import("../../ui/interrupt-guard.js");
       const { newBatchId } = await import("../../instances/launch.js");
       const style = this.json ? this.errStyle : this.style;
@@ -196,8 +197,8 @@ export class InstancesCreateCommand extends BaseCommand {
               const where = subnet ? ` in ${subnet.availabilityZone}` : "";
               view.line(`Launched ${got.length}${where}: ${got.map((g) => g.instanceId).join(", ")}`);
             },
-            note: (m) => view.line(style.yellow(m)),
-            failed: (i) => view.line(`${style.red("✗")} ${i.instanceId}: ${i.failure ?? "failed"}`),
+            note: (m) => view.line(noteLine(m, style)),
+            failed: (i) => view.line(failureLine(i.instanceId, i.failure, style)),
             update: (c) => view.counts(c),
           },
         });
@@ -214,7 +215,7 @@ export class InstancesCreateCommand extends BaseCommand {
       if (this.json) {
         this.context.stdout.write(`${JSON.stringify({ ...(batchReportJson(report, settings.instructions) as object), expiresAt: expiryTag(expiry.expiry) }, null, 2)}\n`);
         // The JSON's keys are fixed; why a launch stopped short (quota, capacity) goes to stderr.
-        for (const stop of report.launchStops) this.context.stderr.write(`${this.errStyle.yellow("!")} ${stop.message}\n`);
+        for (const stop of report.launchStops) this.context.stderr.write(`${this.errStyle.yellow("!")} ${visible(stop.message)}\n`);
       } else {
         this.context.stdout.write(`${renderBatchReport(report, settings.instructions, this.style, tableWidth(this.context.stdout))}\n`);
         if (report.ready.length + report.failed.length > 0) {

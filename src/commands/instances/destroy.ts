@@ -9,6 +9,7 @@ import { ANY_SEATS, parseSelection, selectionFormError, SORT_KEYS, type SortKey 
 import { CATALOG } from "../catalog.js";
 import { stoppedWhile, WorkshopInstancesCommand } from "./workshop-instances.js";
 import { commandToType } from "../../invocation.js";
+import { visible } from "../../ui/visible.js";
 
 type Selection = "seats" | "rows" | "ids" | "all" | "failed" | "state";
 
@@ -252,7 +253,7 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
     const { isAlreadyGone } = await import("../../instances/terminate.js");
     for (const s of result.skipped) {
       if (!isAlreadyGone(s.reason))
-        this.context.stderr.write(`${this.errStyle.yellow("Warning:")} ${s.instanceId} was not terminated: ${s.reason}.\n`);
+        this.context.stderr.write(`${this.errStyle.yellow("Warning:")} ${visible(`${s.instanceId} was not terminated: ${s.reason}`)}.\n`);
     }
     return EXIT.ok;
   }

@@ -5,6 +5,7 @@ import { UserError } from "../../errors.js";
 import { CATALOG } from "../catalog.js";
 import { WorkshopInstancesCommand } from "./workshop-instances.js";
 import { commandToType } from "../../invocation.js";
+import { visible } from "../../ui/visible.js";
 import { tableWidth } from "../../ui/terminal.js";
 
 const FORMATS = ["text", "csv", "json", "html"] as const;
@@ -62,7 +63,7 @@ export class InstancesHandoutCommand extends WorkshopInstancesCommand {
     const err = this.context.stderr;
     if (notReady.length)
       err.write(
-        `${this.errStyle.yellow("!")} Not ready (left out): ${notReady.map((n) => `seat ${n.seat} (${n.instanceId}, ${n.state}${n.checks ? `, checks ${n.checks}` : ""})`).join("; ")}.\n`,
+        `${this.errStyle.yellow("!")} ${visible(`Not ready (left out): ${notReady.map((n) => `seat ${n.seat} (${n.instanceId}, ${n.state}${n.checks ? `, checks ${n.checks}` : ""})`).join("; ")}.`)}\n`,
       );
     if (entries.length === 0)
       throw new UserError(

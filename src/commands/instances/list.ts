@@ -4,6 +4,7 @@ import { SORT_KEYS, type SortKey } from "../../instances/select.js";
 import { parseStatesOption } from "../../instances/listing.js";
 import { CATALOG } from "../catalog.js";
 import { WorkshopInstancesCommand } from "./workshop-instances.js";
+import { visible } from "../../ui/visible.js";
 
 export class InstancesListCommand extends WorkshopInstancesCommand {
   static override paths = CATALOG.instancesList.paths.map((p) => [...p]);
@@ -74,7 +75,7 @@ export class InstancesListCommand extends WorkshopInstancesCommand {
       for (const [seat, holders] of seatHolders(rows.map((r) => r.instance))) {
         if (holders.length > 1)
           out.write(
-            `${style.yellow("!")} Seat ${seat} is held by ${holders.map((h) => h.instanceId).join(" and ")}: the hand-out gives it to ${holders[0]!.instanceId} (the earlier claim); replace or destroy the other by --ids.\n`,
+            `${style.yellow("!")} ${visible(`Seat ${seat} is held by ${holders.map((h) => h.instanceId).join(" and ")}: the hand-out gives it to ${holders[0]!.instanceId} (the earlier claim); replace or destroy the other by --ids.`)}\n`,
           );
       }
       return 0;

@@ -77,7 +77,7 @@ export class InstancesReplaceCommand extends WorkshopCommand {
           return EXIT.error;
         }
       }
-      const { createProgressView } = await import("../../ui/progress.js");
+      const { createProgressView, failureLine, noteLine } = await import("../../ui/progress.js");
       // A lifetime counts from the launch, not from the question.
       const expiry = chosen.source === "inherited" ? chosen : expiryFor();
       if (expiry.expiry !== "never") session.expiry.announceIfUnavailable();
@@ -96,8 +96,8 @@ export class InstancesReplaceCommand extends WorkshopCommand {
           events: {
             phase: (_name, detail) => view.phase(detail),
             launched: (got) => view.line(`Launched ${got.map((g) => `${g.instanceId} (seat ${g.seat})`).join(", ")}`),
-            note: (m) => view.line(style.yellow(m)),
-            failed: (i) => view.line(`${style.red("✗")} ${i.instanceId}: ${i.failure ?? "failed"}`),
+            note: (m) => view.line(noteLine(m, style)),
+            failed: (i) => view.line(failureLine(i.instanceId, i.failure, style)),
             update: (c) => view.counts(c),
           },
         });

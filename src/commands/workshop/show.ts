@@ -4,6 +4,7 @@ import { checkWorkshopName, formatPortRange, launchTemplateName, readSettings } 
 import { BaseCommand, EXIT } from "../base.js";
 import { CATALOG } from "../catalog.js";
 import { fitToTerminal } from "../../ui/wrap.js";
+import { visible, visibleText } from "../../ui/visible.js";
 
 export class WorkshopShowCommand extends BaseCommand {
   static override paths = CATALOG.workshopShow.paths.map((p) => [...p]);
@@ -75,35 +76,37 @@ export class WorkshopShowCommand extends BaseCommand {
       return EXIT.ok;
     }
     const s = this.style;
+    // Values from the settings file and AWS: made visible, so none can act on the terminal or add a line.
+    const field = (label: string, value: string): string => `  ${label.padEnd(16)}${visible(value)}`;
     const lines = [
       s.bold(`Workshop ${settings.name}`),
-      `  region          ${settings.region}`,
-      `  maximum         ${settings.maximum} seats`,
+      field("region", settings.region),
+      field("maximum", `${settings.maximum} seats`),
     ];
-    if (settings.hours !== undefined) lines.push(`  length          ${settings.hours} h (for the cost estimate)`);
-    if (settings.launchTemplate) lines.push(`  template        ${settings.launchTemplate} (adopted)`);
+    if (settings.hours !== undefined) lines.push(field("length", `${settings.hours} h (for the cost estimate)`));
+    if (settings.launchTemplate) lines.push(field("template", `${settings.launchTemplate} (adopted)`));
     else {
       lines.push(
-        `  template        ${launchTemplateName(settings.name)}`,
-        `  AMI             ${settings.ami ?? ""}`,
-        `  instance type   ${settings.instanceType ?? ""}`,
-        `  ports           ${settings.ports.map(formatPortRange).join(", ")}`,
-        `  from            ${settings.cidrs.join(", ")}`,
-        `  key pair        ${settings.keyPair ?? "(none)"}`,
-        `  root volume     ${settings.volumeSize} GiB ${settings.volumeType}${settings.volumeIops !== undefined ? `, ${settings.volumeIops} IOPS` : ""}`,
-        `  user data       ${settings.userDataFile ?? "(none)"}`,
-        `  VPC CIDR        ${settings.vpcCidr}, ${settings.azs ? `in ${settings.azs.join(", ")}` : `up to ${settings.azCount} AZs`}${settings.ipv6 ? ", with IPv6" : ""}`,
+        field("template", launchTemplateName(settings.name)),
+        field("AMI", settings.ami ?? ""),
+        field("instance type", settings.instanceType ?? ""),
+        field("ports", settings.ports.map(formatPortRange).join(", ")),
+        field("from", settings.cidrs.join(", ")),
+        field("key pair", settings.keyPair ?? "(none)"),
+        field("root volume", `${settings.volumeSize} GiB ${settings.volumeType}${settings.volumeIops !== undefined ? `, ${settings.volumeIops} IOPS` : ""}`),
+        field("user data", settings.userDataFile ?? "(none)"),
+        field("VPC CIDR", `${settings.vpcCidr}, ${settings.azs ? `in ${settings.azs.join(", ")}` : `up to ${settings.azCount} AZs`}${settings.ipv6 ? ", with IPv6" : ""}`),
       );
     }
-    if (settings.instructions) lines.push("  instructions", ...settings.instructions.split("\n").map((l) => `    ${l}`));
+    if (settings.instructions) lines.push("  instructions", ...visibleText(settings.instructions).split("\n").map((l) => `    ${l}`));
     if (outputs) {
       const { describeOutputs } = await import("./deploy.js");
-      lines.push(s.bold(cached ? "Stack outputs (as of the last update, from the settings file)" : "Stack outputs"), ...describeOutputs(outputs).map((l) => `  ${l}`));
+      lines.push(s.bold(cached ? "Stack outputs (as of the last update, from the settings file)" : "Stack outputs"), ...describeOutputs(outputs).map((l) => `  ${visible(l)}`));
     }
     lines.push(s.bold("Instances"));
     if (row?.live) {
       const entries = Object.entries(row.live);
-      lines.push(entries.length ? `  ${entries.map(([state, n]) => `${n} ${state}`).join(", ")}` : "  none (terminated ones are not counted)");
+      lines.push(entries.length ? `  ${visible(entries.map(([state, n]) => `${n} ${state}`).join(", "))}` : "  none (terminated ones are not counted)");
     } else lines.push("  ?");
     if (row?.seats) {
       const { formatSeatList } = await import("../../instances/seats.js");
@@ -116,7 +119,7 @@ export class WorkshopShowCommand extends BaseCommand {
       lines.push(usageLine(soFar.usage, soFar.spent, s, tableWidth(this.context.stdout), "  "));
     }
     out.write(`${lines.join("\n")}\n`);
-    for (const n of notes) out.write(`${s.dim(fitToTerminal(out, n))}\n`);
+    for (const n of notes) out.write(`${s.dim(fitToTerminal(out, visible(n)))}\n`);
     return EXIT.ok;
   }
 

@@ -44,3 +44,14 @@ export function visible(s: string): string {
 export function visibleText(s: string): string {
   return s.replace(/\r\n/g, "\n").replace(UNSAFE_IN_TEXT, escapeChar);
 }
+
+/**
+ * `value` as the JSON document a command prints (2-space indent, a final line feed): the exact
+ * values, but safe on a terminal too. JSON.stringify escapes only U+0000-U+001F; the other
+ * characters `visible` shows (DEL, C1 controls, bidi and invisible ones) are written as
+ * `\uXXXX` escapes here, which every JSON parser reads back as the same character.
+ */
+export function jsonText(value: unknown): string {
+  // UNSAFE_IN_TEXT: the document's own line feeds stay (in its strings JSON.stringify has already escaped them).
+  return `${JSON.stringify(value, null, 2).replace(UNSAFE_IN_TEXT, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}\n`;
+}

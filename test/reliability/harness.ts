@@ -34,6 +34,8 @@ export interface ScenarioOptions {
   proxy?: boolean;
   /** The workshop's settings carry its stack's outputs, scheduler role and schedule group included: expiry schedules are made. */
   expiry?: boolean;
+  /** The workshop's instructions (default: an ssh line and a password note). */
+  instructions?: string;
 }
 
 /** What a foreign instance looked like before the scenario: it must look the same after. */
@@ -102,7 +104,7 @@ export class Scenario {
     sim.seedWorkshop(OTHER);
     const outputs = { vpcId: seeded.vpcId, subnetIds: seeded.subnetIds, schedulerRoleArn: seeded.schedulerRoleArn, scheduleGroupName: seeded.scheduleGroupName };
     const home = makeWorkshopHome([
-      { name: WORKSHOP, maximum: o.maximum ?? 40, instructions: "ssh student@<address>\nPassword: on the whiteboard", ...(o.expiry ? { outputs } : {}) },
+      { name: WORKSHOP, maximum: o.maximum ?? 40, instructions: o.instructions ?? "ssh student@<address>\nPassword: on the whiteboard", ...(o.expiry ? { outputs } : {}) },
       { name: OTHER, maximum: 10 },
     ]);
     const awsDir = mkdtempSync(join(tmpdir(), "ec2ws-aws-"));

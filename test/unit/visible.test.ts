@@ -8,7 +8,7 @@ import { renderInstanceTable } from "../../src/ui/instance-table.js";
 import { styleFor } from "../../src/ui/style.js";
 import { renderTable } from "../../src/ui/table.js";
 import { timeFormatter } from "../../src/ui/time.js";
-import { visible, visibleText } from "../../src/ui/visible.js";
+import { jsonText, visible, visibleText } from "../../src/ui/visible.js";
 
 const plain = styleFor(process.stdout, { NO_COLOR: "1" });
 const colored = styleFor(process.stdout, { FORCE_COLOR: "1" });
@@ -118,5 +118,17 @@ describe("visible: where values are printed", () => {
     expect(line).not.to.match(RAW);
     expect(line).to.equal("AWS error InvalidParameterValue: bad\\n\\x1b[31mError: spoofed\\u202e.");
     expect(describeError(new UserError("Workshop \"x\u001b[2J\" is odd."))).to.equal('Workshop "x\\x1b[2J" is odd.');
+  });
+});
+
+describe("visible: JSON documents", () => {
+  it("keep the exact values (parsed back equal) with nothing raw for a terminal", () => {
+    const doc = { name: HOSTILE, list: ["\u009b2J", "a\u2028b"], n: 1 };
+    const text = jsonText(doc);
+    expect(text).not.to.match(RAW);
+    expect(text.endsWith("}\n")).to.equal(true);
+    expect(JSON.parse(text)).to.deep.equal(doc);
+    expect(text).to.include('"\\u009b2J"');
+    expect(jsonText({ a: "plain" })).to.equal('{\n  "a": "plain"\n}\n');
   });
 });

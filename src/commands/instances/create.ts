@@ -7,7 +7,7 @@ import { commandToType } from "../../invocation.js";
 import { MAX_SEATS } from "../../instances/seats.js";
 import { ANY_SEATS, parseSelection } from "../../instances/select.js";
 import { tableWidth } from "../../ui/terminal.js";
-import { visible } from "../../ui/visible.js";
+import { jsonText, visible } from "../../ui/visible.js";
 import { CATALOG } from "../catalog.js";
 import { chooseExpiry, confirmNoExpiry, expirySource, lifetimeOption, noExpiryOption } from "./expiry-options.js";
 import { chooseWorkshopWithClients } from "./workshop-instances.js";
@@ -213,7 +213,7 @@ export class InstancesCreateCommand extends BaseCommand {
       const { renderBatchReport, batchReportJson } = await import("../../ui/batch-report.js");
       const { expiryTag } = await import("../../instances/expiry.js");
       if (this.json) {
-        this.context.stdout.write(`${JSON.stringify({ ...(batchReportJson(report, settings.instructions) as object), expiresAt: expiryTag(expiry.expiry) }, null, 2)}\n`);
+        this.context.stdout.write(jsonText({ ...(batchReportJson(report, settings.instructions) as object), expiresAt: expiryTag(expiry.expiry) }));
         // The JSON's keys are fixed; why a launch stopped short (quota, capacity) goes to stderr.
         for (const stop of report.launchStops) this.context.stderr.write(`${this.errStyle.yellow("!")} ${visible(stop.message)}\n`);
       } else {

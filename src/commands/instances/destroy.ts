@@ -9,7 +9,7 @@ import { ANY_SEATS, parseSelection, selectionFormError, SORT_KEYS, type SortKey 
 import { CATALOG } from "../catalog.js";
 import { stoppedWhile, WorkshopInstancesCommand } from "./workshop-instances.js";
 import { commandToType } from "../../invocation.js";
-import { visible } from "../../ui/visible.js";
+import { jsonText, visible } from "../../ui/visible.js";
 
 type Selection = "seats" | "rows" | "ids" | "all" | "failed" | "state";
 
@@ -204,7 +204,7 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
           : picked.length
             ? "the selected instances are already terminated or shutting down"
             : `it has no instances${inStates}`;
-      if (this.json) out.write(`${JSON.stringify({ workshop: session.name, terminated: [], skipped: [] }, null, 2)}\n`);
+      if (this.json) out.write(jsonText({ workshop: session.name, terminated: [], skipped: [] }));
       else out.write(`Nothing to terminate in workshop "${session.name}": ${what}.\n`);
       return EXIT.ok;
     }
@@ -232,7 +232,7 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
       session.terminate(live.map((r) => r.instance.instanceId)),
     );
     if (this.json) {
-      out.write(`${JSON.stringify({ workshop: session.name, ...result }, null, 2)}\n`);
+      out.write(jsonText({ workshop: session.name, ...result }));
     } else {
       out.write(`${renderOutcome(result, new Map(listed.map((i) => [i.instanceId, i])), style)}\n`);
       let reloaded;

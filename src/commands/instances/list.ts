@@ -4,7 +4,7 @@ import { SORT_KEYS, type SortKey } from "../../instances/select.js";
 import { parseStatesOption } from "../../instances/listing.js";
 import { CATALOG } from "../catalog.js";
 import { WorkshopInstancesCommand } from "./workshop-instances.js";
-import { visible } from "../../ui/visible.js";
+import { jsonText, visible } from "../../ui/visible.js";
 
 export class InstancesListCommand extends WorkshopInstancesCommand {
   static override paths = CATALOG.instancesList.paths.map((p) => [...p]);
@@ -52,7 +52,7 @@ export class InstancesListCommand extends WorkshopInstancesCommand {
       const rows = buildRows(await session.load(states, this.abortSignal), { sort: this.sort as SortKey });
       const { instanceJson, renderInstanceTable, tableFooter, tableHeading } = await import("../../ui/instance-table.js");
       if (this.json) {
-        this.context.stdout.write(`${JSON.stringify(rows.map(instanceJson), null, 2)}\n`);
+        this.context.stdout.write(jsonText(rows.map(instanceJson)));
         return 0;
       }
       const { timeFormatter } = await import("../../ui/time.js");

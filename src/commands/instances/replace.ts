@@ -7,6 +7,7 @@ import { CATALOG } from "../catalog.js";
 import { chooseExpiry, confirmNoExpiry, expirySource, lifetimeOption, noExpiryOption } from "./expiry-options.js";
 import { WorkshopCommand } from "./workshop-instances.js";
 import { tableWidth } from "../../ui/terminal.js";
+import { jsonText } from "../../ui/visible.js";
 
 export class InstancesReplaceCommand extends WorkshopCommand {
   static override paths = CATALOG.instancesReplace.paths.map((p) => [...p]);
@@ -107,7 +108,7 @@ export class InstancesReplaceCommand extends WorkshopCommand {
       const { renderBatchReport, batchReportJson } = await import("../../ui/batch-report.js");
       const { expiryTag } = await import("../../instances/expiry.js");
       if (this.json)
-        this.context.stdout.write(`${JSON.stringify({ ...(batchReportJson(result.report, session.settings.instructions) as object), expiresAt: expiryTag(expiry.expiry) }, null, 2)}\n`);
+        this.context.stdout.write(jsonText({ ...(batchReportJson(result.report, session.settings.instructions) as object), expiresAt: expiryTag(expiry.expiry) }));
       else {
         this.context.stdout.write(`${renderBatchReport(result.report, session.settings.instructions, this.style, tableWidth(this.context.stdout))}\n`);
         const { expiryLines } = await import("../../ui/expiry.js");

@@ -7,7 +7,7 @@ import { BaseCommand, EXIT } from "../base.js";
 import { CATALOG } from "../catalog.js";
 import { commandToType } from "../../invocation.js";
 import { fitToTerminal } from "../../ui/wrap.js";
-import { visible } from "../../ui/visible.js";
+import { jsonText, visible } from "../../ui/visible.js";
 
 export class WorkshopListCommand extends BaseCommand {
   static override paths = CATALOG.workshopList.paths.map((p) => [...p]);
@@ -56,7 +56,7 @@ export class WorkshopListCommand extends BaseCommand {
         liveByState: r.live ?? null,
         problem: r.settingsError ?? null,
       }));
-      out.write(`${JSON.stringify(data, null, 2)}\n`);
+      out.write(jsonText(data));
       return EXIT.ok;
     }
     if (rows.length === 0) {

@@ -4,7 +4,7 @@ import { checkWorkshopName, formatPortRange, launchTemplateName, readSettings } 
 import { BaseCommand, EXIT } from "../base.js";
 import { CATALOG } from "../catalog.js";
 import { fitToTerminal } from "../../ui/wrap.js";
-import { visible, visibleText } from "../../ui/visible.js";
+import { jsonText, visible, visibleText } from "../../ui/visible.js";
 
 export class WorkshopShowCommand extends BaseCommand {
   static override paths = CATALOG.workshopShow.paths.map((p) => [...p]);
@@ -70,8 +70,7 @@ export class WorkshopShowCommand extends BaseCommand {
     if (this.json) {
       const spent = soFar ? { instances: soFar.usage.instances, instanceHours: Math.round(soFar.usage.instanceHours * 100) / 100, costUsd: soFar.spent.known ? Math.round(soFar.spent.usd * 100) / 100 : null } : null;
       out.write(
-        `${JSON.stringify({ settings: { ...settings, extra: undefined, outputs: undefined }, outputs: outputs ?? null, outputsCached: Boolean(cached), instances: row?.live ?? null, seats: row?.seats ?? null, soFar: spent, notes }, null, 2)}
-`,
+        jsonText({ settings: { ...settings, extra: undefined, outputs: undefined }, outputs: outputs ?? null, outputsCached: Boolean(cached), instances: row?.live ?? null, seats: row?.seats ?? null, soFar: spent, notes }),
       );
       return EXIT.ok;
     }

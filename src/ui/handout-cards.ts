@@ -43,7 +43,7 @@ export function cardsPerPage(layout: CardLayout): number {
   return layout.columns * layout.rows;
 }
 
-/** `s` as HTML text: markup characters escaped; control characters made visible (visible.ts) but in `shown` text, already visible. */
+/** `s` as HTML text: control characters made visible (visible.ts; `shown` text already is), markup characters escaped. */
 function escapeHtml(s: string, shown = false): string {
   const text = shown ? s : visible(s);
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);

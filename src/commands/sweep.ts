@@ -2,6 +2,7 @@ import { Command, Option, UsageError } from "clipanion";
 import { UserError } from "../errors.js";
 import { BaseCommand, EXIT } from "./base.js";
 import { CATALOG } from "./catalog.js";
+import { jsonText } from "../ui/visible.js";
 
 export class SweepCommand extends BaseCommand {
   static override paths = CATALOG.sweep.paths.map((p) => [...p]);
@@ -77,7 +78,7 @@ export class SweepCommand extends BaseCommand {
     const width = tableWidth(out);
     if (!this.json) out.write(`${renderSweep({ scans, regions, home, now, time, style: this.style, width })}\n`);
     if (expired.length === 0 || this.dryRun) {
-      if (this.json) out.write(`${JSON.stringify(sweepJson({ scans, regions, now, dryRun: this.dryRun }), null, 2)}\n`);
+      if (this.json) out.write(jsonText(sweepJson({ scans, regions, now, dryRun: this.dryRun })));
       else if (this.dryRun && expired.length) {
         const { commandToType } = await import("../invocation.js");
         const { fitWidth } = await import("../ui/wrap.js");
@@ -122,7 +123,7 @@ export class SweepCommand extends BaseCommand {
     });
     const terminated = results.flatMap((r) => r.terminated);
     const skipped = results.flatMap((r) => r.skipped);
-    if (this.json) out.write(`${JSON.stringify(sweepJson({ scans, regions, now, dryRun: false, terminated, skipped }), null, 2)}\n`);
+    if (this.json) out.write(jsonText(sweepJson({ scans, regions, now, dryRun: false, terminated, skipped })));
     else out.write(`${renderSweepOutcome(terminated, skipped, this.style)}\n`);
     return EXIT.ok;
   }

@@ -6,6 +6,7 @@ import { renderTable } from "./table.js";
 import { commandToType } from "../invocation.js";
 import { fitWidth } from "./wrap.js";
 import type { TimeFormatter } from "./time.js";
+import { visible } from "./visible.js";
 
 function when(e: Expiry | undefined, time: TimeFormatter, now: Date): string {
   if (e === undefined) return "(none)";
@@ -43,7 +44,7 @@ export function renderExtended(o: { workshop: string; result: ExtendResult; time
       ),
     );
   } else lines.push("Nothing was extended.");
-  for (const k of result.skipped) lines.push(`${s.yellow("-")} ${k.instanceId}: skipped, ${k.reason}`);
+  for (const k of result.skipped) lines.push(`${s.yellow("-")} ${visible(k.instanceId)}: skipped, ${visible(k.reason)}`);
   return lines.join("\n");
 }
 

@@ -8,6 +8,7 @@ import type { Style } from "./style.js";
 import { commandToType } from "../invocation.js";
 import { fitWidth } from "./wrap.js";
 import type { TimeFormatter } from "./time.js";
+import { visible } from "./visible.js";
 
 const plural = (n: number, what = "machine"): string => `${n} ${what}${n === 1 ? "" : "s"}`;
 
@@ -22,9 +23,9 @@ export function seatsOf(list: readonly { instanceId: string; seat?: number }[]):
 /** One line per machine asked (its state change), skipped (why, unless it is only "already so") or refused. */
 export function renderPowerOutcome(r: PowerResult, verbing: string, s: Style): string {
   const lines: string[] = [];
-  for (const d of r.done) lines.push(`  ${s.green("✓")} ${d.seat !== undefined ? `seat ${d.seat} ` : ""}${d.instanceId}: ${d.previousState ?? "?"} → ${d.currentState ?? "?"}`);
-  for (const k of r.skipped) if (k.reason !== ALREADY_STOPPED && k.reason !== ALREADY_RUNNING) lines.push(`  ${s.yellow("-")} ${k.instanceId}: skipped, ${k.reason}`);
-  for (const f of r.failed) lines.push(`  ${s.red("✗")} ${f.seat !== undefined ? `seat ${f.seat} ` : ""}${f.instanceId}: ${f.reason}`);
+  for (const d of r.done) lines.push(`  ${s.green("✓")} ${d.seat !== undefined ? `seat ${d.seat} ` : ""}${visible(d.instanceId)}: ${visible(d.previousState ?? "?")} → ${visible(d.currentState ?? "?")}`);
+  for (const k of r.skipped) if (k.reason !== ALREADY_STOPPED && k.reason !== ALREADY_RUNNING) lines.push(`  ${s.yellow("-")} ${visible(k.instanceId)}: skipped, ${visible(k.reason)}`);
+  for (const f of r.failed) lines.push(`  ${s.red("✗")} ${f.seat !== undefined ? `seat ${f.seat} ` : ""}${visible(f.instanceId)}: ${visible(f.reason)}`);
   lines.push(r.done.length ? `${verbing} ${plural(r.done.length)}.` : `Nothing to do: ${plural(r.skipped.length)} skipped${r.failed.length ? `, ${r.failed.length} refused` : ""}.`);
   return lines.join("\n");
 }
@@ -60,7 +61,7 @@ export function renderStopSummary(o: {
     );
     lines.push(`  ${commandToType(`instances stop --workshop ${workshop} ${selectionFlags(waited.stillStopping)} --force --yes`)}`);
   }
-  for (const x of waited.other) say(`${s.yellow("!")} ${x.instanceId} is ${x.state}, not stopped (changed by someone else?).`);
+  for (const x of waited.other) say(`${s.yellow("!")} ${visible(x.instanceId)} is ${visible(x.state)}, not stopped (changed by someone else?).`);
   const ends = earliestExpiry(waited.stopped, o.time);
   if (ends) {
     say(`They still end ${ends}: stopped or not, they are terminated at their expiry. To keep them for another day:`);

@@ -7,6 +7,7 @@ import { seatsOf } from "./power.js";
 import type { Style } from "./style.js";
 import { commandToType } from "../invocation.js";
 import { fitWidth } from "./wrap.js";
+import { visible } from "./visible.js";
 
 /** `width`: the terminal's, to fit the hand-out and the sentences to (none for a pipe or file). */
 export function renderStartReport(r: StartOutcome, instructions: string, s: Style, width?: number): string {
@@ -22,7 +23,7 @@ export function renderStartReport(r: StartOutcome, instructions: string, s: Styl
   if (notReady.length) out.push("", s.dim(fitWidth(`Not in the hand-out (not ready): ${notReady.map((n) => `seat ${n.seat} (${n.state})`).join(", ")}.`, width)));
   if (r.failed.length) {
     out.push("", s.red(`Failed (${r.failed.length}):`));
-    for (const f of r.failed) out.push(`  Seat ${f.seat ?? "-"}  ${f.instanceId}  ${f.reason}`);
+    for (const f of r.failed) out.push(`  Seat ${f.seat ?? "-"}  ${visible(f.instanceId)}  ${visible(f.reason)}`);
     const seats = r.failed.map((f) => f.seat).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
     if (seats.length) {
       const list = formatSeatList(seats);

@@ -7,6 +7,7 @@ import type { Style } from "./style.js";
 import { renderTable } from "./table.js";
 import { wrapWords } from "./wrap.js";
 import type { TimeFormatter } from "./time.js";
+import { visible } from "./visible.js";
 
 export interface RegionScan {
   region: string;
@@ -44,7 +45,7 @@ export function renderSweep(o: { scans: readonly RegionScan[]; regions: readonly
   const volumes = o.scans.flatMap((x) => x.scan.volumes);
   const addresses = o.scans.flatMap((x) => x.scan.addresses);
   const lines = [
-    fit(`${s.bold("Sweep")} of ${o.regions.length === 1 ? `region ${o.regions[0]}` : `${o.regions.length} regions (${o.regions.join(", ")})`}, now ${o.time.format(now, now)} (${o.time.zoneLabel(now)}):`),
+    fit(`${s.bold("Sweep")} of ${o.regions.length === 1 ? `region ${visible(o.regions[0]!)}` : `${o.regions.length} regions (${visible(o.regions.join(", "))})`}, now ${o.time.format(now, now)} (${o.time.zoneLabel(now)}):`),
     "",
   ];
   if (expired.length) lines.push(s.bold(`Past their expiry (${expired.length}):`), instanceTable(expired, now, s, true, width));
@@ -99,16 +100,16 @@ export function renderSweep(o: { scans: readonly RegionScan[]; regions: readonly
     for (const x of list) m.set(x.region, [...(m.get(x.region) ?? []), x]);
     return m;
   };
-  for (const [region, list] of byRegion(orphaned)) lines.push(`    aws ec2 terminate-instances --region ${region} --instance-ids ${list.map((i) => i.instanceId).join(" ")}`);
-  for (const v of volumes) lines.push(`    aws ec2 delete-volume --region ${v.region} --volume-id ${v.volumeId}`);
-  for (const a of addresses) if (a.allocationId) lines.push(`    aws ec2 release-address --region ${a.region} --allocation-id ${a.allocationId}${a.instanceId ? "   # attached: disassociate it first" : ""}`);
+  for (const [region, list] of byRegion(orphaned)) lines.push(`    aws ec2 terminate-instances --region ${visible(region)} --instance-ids ${visible(list.map((i) => i.instanceId).join(" "))}`);
+  for (const v of volumes) lines.push(`    aws ec2 delete-volume --region ${visible(v.region)} --volume-id ${visible(v.volumeId)}`);
+  for (const a of addresses) if (a.allocationId) lines.push(`    aws ec2 release-address --region ${visible(a.region)} --allocation-id ${visible(a.allocationId)}${a.instanceId ? "   # attached: disassociate it first" : ""}`);
   return lines.join("\n");
 }
 
 export function renderSweepOutcome(terminated: TerminateResult["terminated"], skipped: TerminateResult["skipped"], s: Style): string {
   const lines = [""];
-  for (const t of terminated) lines.push(`  ${s.green("✓")} ${t.seat !== undefined ? `seat ${t.seat} ` : ""}${t.instanceId}: ${t.previousState ?? "?"} → ${t.currentState ?? "?"}`);
-  for (const k of skipped) lines.push(`  ${s.yellow("-")} ${k.instanceId}: skipped, ${k.reason}`);
+  for (const t of terminated) lines.push(`  ${s.green("✓")} ${t.seat !== undefined ? `seat ${t.seat} ` : ""}${visible(t.instanceId)}: ${visible(t.previousState ?? "?")} → ${visible(t.currentState ?? "?")}`);
+  for (const k of skipped) lines.push(`  ${s.yellow("-")} ${visible(k.instanceId)}: skipped, ${visible(k.reason)}`);
   lines.push(terminated.length ? `Terminating ${terminated.length} expired machine${terminated.length === 1 ? "" : "s"}.` : "Nothing was terminated.");
   return lines.join("\n");
 }

@@ -4,6 +4,7 @@ import { CATALOG } from "../catalog.js";
 import { EXIT } from "../base.js";
 import { SelectingCommand } from "./selecting.js";
 import { stoppedWhile } from "./workshop-instances.js";
+import { jsonText } from "../../ui/visible.js";
 
 /** At most 31 days at once, like a lifetime. */
 const MAX_HOURS = 744;
@@ -53,7 +54,7 @@ export class InstancesExtendCommand extends SelectingCommand {
         return extended;
       }));
       const { renderExtended, extendJson } = await import("../../ui/extend.js");
-      if (this.json) this.context.stdout.write(`${JSON.stringify(extendJson(session.name, result), null, 2)}\n`);
+      if (this.json) this.context.stdout.write(jsonText(extendJson(session.name, result)));
       else {
         const { tableWidth } = await import("../../ui/terminal.js");
         const width = tableWidth(this.context.stdout);

@@ -12,6 +12,7 @@ import type { RowAction } from "../../ui/destroy-prompt.js";
 import type { TimeFormatter } from "../../ui/time.js";
 import * as t from "typanion";
 import { WorkshopInstancesCommand } from "./workshop-instances.js";
+import { jsonText } from "../../ui/visible.js";
 
 export interface Selection {
   /** The confirmed machines the action applies to (re-read again when acting). */
@@ -129,7 +130,7 @@ export abstract class SelectingCommand extends WorkshopInstancesCommand {
         return 1;
       }
       if (selection.picked.length === 0) {
-        if (this.json) this.context.stdout.write(`${JSON.stringify({ workshop: session.name, [words.key]: [], skipped: [] }, null, 2)}\n`);
+        if (this.json) this.context.stdout.write(jsonText({ workshop: session.name, [words.key]: [], skipped: [] }));
         else this.context.stdout.write(`Nothing to ${action.verb} in workshop "${session.name}": ${words.why}.\n`);
         return 0;
       }

@@ -4,6 +4,7 @@ import { EXIT } from "../base.js";
 import { SelectingCommand } from "./selecting.js";
 import { stoppedWhile } from "./workshop-instances.js";
 import { commandToType } from "../../invocation.js";
+import { jsonText } from "../../ui/visible.js";
 
 export class InstancesStartCommand extends SelectingCommand {
   static override paths = CATALOG.instancesStart.paths.map((p) => [...p]);
@@ -88,7 +89,7 @@ export class InstancesStartCommand extends SelectingCommand {
       const { renderStartReport, startJson } = await import("../../ui/start-report.js");
       const { tableWidth } = await import("../../ui/terminal.js");
       const report = startOutcome({ workshop: session.name, result, tracked: [...waiter.tracked.values()], listed, handout });
-      if (this.json) this.context.stdout.write(`${JSON.stringify(startJson(report, session.settings.instructions), null, 2)}\n`);
+      if (this.json) this.context.stdout.write(jsonText(startJson(report, session.settings.instructions)));
       else this.context.stdout.write(`${renderStartReport(report, session.settings.instructions, this.style, tableWidth(this.context.stdout))}\n`);
       return report.failed.length ? EXIT.partial : EXIT.ok;
     });

@@ -3,6 +3,7 @@ import { CATALOG } from "../catalog.js";
 import { EXIT } from "../base.js";
 import { SelectingCommand } from "./selecting.js";
 import { stoppedWhile } from "./workshop-instances.js";
+import { jsonText } from "../../ui/visible.js";
 
 export class InstancesStopCommand extends SelectingCommand {
   static override paths = CATALOG.instancesStop.paths.map((p) => [...p]);
@@ -69,7 +70,7 @@ export class InstancesStopCommand extends SelectingCommand {
             }),
           )
         : { stopped: [], stillStopping: [], other: [] };
-      if (this.json) this.context.stdout.write(`${JSON.stringify(stopJson(session.name, result, waited), null, 2)}\n`);
+      if (this.json) this.context.stdout.write(jsonText(stopJson(session.name, result, waited)));
       else this.context.stdout.write(`${renderStopSummary({ workshop: session.name, result, waited, style, time, timeoutMs, width: tableWidth(this.context.stdout) })}\n`);
       return waited.stillStopping.length || waited.other.length ? EXIT.partial : EXIT.ok;
     });

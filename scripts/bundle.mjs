@@ -40,14 +40,17 @@ const BANNER = 'import { createRequire as __ec2wsCreateRequire } from "node:modu
  * every export once, and lazy ones load code nobody asked for (node:http's loads Node's fetch
  * implementation, undici; node:fs's its streams and promises; node:crypto's, node:util's and
  * node:process's dozens more). require() gives the object, and only what is used is read: about
- * 25 ms less for `instances list`. (require() calls in bundled CommonJS code are left as they are.)
+ * 25 ms less for `instances list`. (require() calls in bundled CommonJS code, and `await import()`
+ * of a built-in, which is lazy already, are left as they are.)
  */
 const builtinsByRequire = {
   name: "builtins-by-require",
   setup(b) {
     const builtins = new Set(builtinModules);
     b.onResolve({ filter: /^[a-z_:/0-9]+$/ }, (args) => {
-      if (args.kind !== "import-statement" && args.kind !== "dynamic-import") return undefined;
+      // Only `import … from`: esbuild reads a CommonJS module's exports property by property
+      // there, while `await import()` of one would give its default export alone.
+      if (args.kind !== "import-statement") return undefined;
       const name = args.path.replace(/^node:/, "");
       if (!builtins.has(name) && !args.path.startsWith("node:")) return undefined;
       return { path: name, namespace: "node-builtin" };
@@ -141,6 +144,13 @@ export async function bundle({ root = ROOT, quiet = false } = {}) {
     Object.assign(metafile.inputs, one.metafile.inputs);
   }
   const bundled = Object.keys(metafile.inputs);
+  // `await import()` of a bundled CommonJS module gives only its default export in the bundle
+  // (Node's own loader also finds named ones): refused here rather than failing at run time.
+  const cjsImportedLazily = Object.entries(metafile.inputs).flatMap(([from, i]) =>
+    i.imports.filter((x) => x.kind === "dynamic-import" && !x.external && metafile.inputs[x.path]?.format === "cjs").map((x) => `${from} -> ${x.path}`),
+  );
+  if (cjsImportedLazily.length)
+    throw new Error(`await import() of a CommonJS module: ${cjsImportedLazily.join(", ")}; import it statically, or use createRequire`);
   const forbidden = bundled.filter((i) => NEVER_BUNDLED.includes(i) || /node_modules\/@pulumi\//.test(i));
   if (forbidden.length) throw new Error(`the bundle must not contain the Pulumi program or SDK: ${forbidden.join(", ")}`);
   writeFileSync(at(META_FILE), JSON.stringify(metafile));

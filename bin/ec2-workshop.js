@@ -1,6 +1,6 @@
 #!/usr/bin/env -S node --optimize-for-size
 // Thin launcher: the CLI is bundled into dist/cli (built by `npm ci` through "prepare"; see
-// scripts/bundle.mjs). Written so that any Node.js can parse it: an older one gets one line saying
+// scripts/bundle.mjs), with tsc's dist/src as the fallback (entryModule below). Written so that any Node.js can parse it: an older one gets one line saying
 // what to install, instead of a syntax error or a stack trace from deep inside a dependency.
 //
 // --optimize-for-size: every command waits on the network far more than it computes, while
@@ -51,5 +51,21 @@ if (process.argv.includes("--debug") || /\bec2-workshop\b|^\*$/.test(process.env
   else process.setSourceMapsEnabled(true); // Node 22 before 22.14
 }
 
-const { main } = await import("../dist/cli/entry.js");
+/**
+ * The bundle (dist/cli), unless it cannot be the build of record: missing (a build that stopped
+ * after tsc), or, in a checkout (src/ beside dist/), older than tsc's output after a bare `tsc`.
+ * Then tsc's output (dist/src) runs: the same code, only slower to start. An installed package
+ * has no src/, and its files' times are those of unpacking (npm sets none), so there it is always
+ * the bundle when present.
+ */
+function entryModule() {
+  const fs = process.getBuiltinModule?.("node:fs") ?? module.createRequire(import.meta.url)("node:fs"); // Node 22 before 22.3
+  const mtime = (path) => fs.statSync(new URL(path, import.meta.url), { throwIfNoEntry: false })?.mtimeMs;
+  const bundled = mtime("../dist/cli/entry.js");
+  if (bundled === undefined) return "../dist/src/entry.js";
+  if ((mtime("../dist/src/entry.js") ?? 0) > bundled && mtime("../src/entry.ts") !== undefined) return "../dist/src/entry.js";
+  return "../dist/cli/entry.js";
+}
+
+const { main } = await import(entryModule());
 process.exitCode = await main(process.argv.slice(2));

@@ -16,7 +16,7 @@
 // - A script that code starts as its own process, found as `new URL("./x.js", import.meta.url)`
 //   (the Pulumi launcher), is bundled on its own beside the chunks, where that URL then points.
 import { build } from "esbuild";
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { builtinModules } from "node:module";
 import { basename, dirname, join, relative, resolve } from "node:path";
@@ -40,8 +40,8 @@ const BANNER = 'import { createRequire as __ec2wsCreateRequire } from "node:modu
  * every export once, and lazy ones load code nobody asked for (node:http's loads Node's fetch
  * implementation, undici; node:fs's its streams and promises; node:crypto's, node:util's and
  * node:process's dozens more). require() gives the object, and only what is used is read: about
- * 25 ms less for `instances list`. (require() calls in bundled CommonJS code, and `await import()`
- * of a built-in, which is lazy already, are left as they are.)
+ * 25 ms less for `instances list`. (require() calls in bundled CommonJS code are left as they
+ * are; `await import()` of a built-in: dynamicBuiltinsByRequire below.)
  */
 const builtinsByRequire = {
   name: "builtins-by-require",
@@ -61,6 +61,55 @@ const builtinsByRequire = {
     }));
   },
 };
+
+/**
+ * Whether a file is read the way Node reads it (an .mjs file, or a .js file in a package of
+ * "type": "module"): our own code is, the SDK's ES-module builds (packages without a type) are not.
+ */
+function nodeModeFile(file, packageTypes) {
+  if (/\.m[jt]s$/.test(file)) return true;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if (!packageTypes.has(dir)) {
+      const pkg = join(dir, "package.json");
+      packageTypes.set(dir, existsSync(pkg) ? (JSON.parse(readFileSync(pkg, "utf8")).type ?? "commonjs") : undefined);
+    }
+    const type = packageTypes.get(dir);
+    if (type !== undefined) return type === "module";
+    if (dirname(dir) === dir) return false;
+  }
+}
+
+/**
+ * The same for the SDK's `await import("node:http")` (its HTTP handler, on the first request to
+ * an http:// endpoint such as a local one; the instance metadata client): about 60 ms of CPU for
+ * `instances list` against the simulator. Such an import becomes the built-in's object through
+ * require(), with itself as `default`, so named and default reads both work and each is read only
+ * when used. (esbuild cannot do that with a module: a split-off CommonJS module gives an
+ * `import()` its default export alone.) Only in dependencies' ES-module builds: our own code's
+ * lazy built-ins keep Node's ES-module view, off the start-up path.
+ */
+function dynamicBuiltinsByRequire() {
+  const builtins = new Set(builtinModules);
+  const packageTypes = new Map();
+  return {
+    name: "dynamic-builtins-by-require",
+    setup(b) {
+      b.onLoad({ filter: /[\\/]node_modules[\\/].*\.js$/ }, async (args) => {
+        if (nodeModeFile(args.path, packageTypes)) return undefined;
+        const text = await readFile(args.path, "utf8");
+        if (!text.includes("import(")) return undefined;
+        let changed = false;
+        const contents = text.replace(/\bimport\(\s*(["'])((?:node:)?[a-z_/]+)\1\s*\)/g, (all, quote, spec) => {
+          const name = spec.replace(/^node:/, "");
+          if (!builtins.has(name)) return all;
+          changed = true;
+          return `Promise.resolve().then(() => { const m = require("node:${name}"); return Object.create(m, { default: { value: m } }); })`;
+        });
+        return changed ? { contents, loader: "js" } : undefined;
+      });
+    },
+  };
+}
 
 /**
  * The AWS SDK's generated shapes (@aws-sdk/client-*\/dist-es/schemas/schemas_N.js: some 3,400
@@ -133,7 +182,7 @@ export async function bundle({ root = ROOT, quiet = false } = {}) {
     entryNames: "[name]",
     outdir: OUT_DIR,
     splitting: true,
-    plugins: [builtinsByRequire, prunableSdkShapes, siblingScripts(siblings)],
+    plugins: [builtinsByRequire, prunableSdkShapes, dynamicBuiltinsByRequire(), siblingScripts(siblings)],
   });
   const metafile = main.metafile;
   for (const script of siblings) {

@@ -4,7 +4,8 @@
 // figure can be read as a ratio. Then start-up: `--help` and the first prompt of
 // `instances create`, as ratios to a bare `node -e 0`, and `instances list` against the simulator
 // as a ratio to a minimal boto3 script making the same DescribeInstances (./describe-instances.py,
-// Debian's python3-boto3; skipped, saying so, without it). `-- --json` prints only the JSON;
+// Debian's python3-boto3; skipped, saying so, without it), also without the compile cache and
+// without the bundle (./unbundled.ts). `-- --json` prints only the JSON;
 // `-- --sizes 1000` runs only N = 1,000, `-- --sizes none` only start-up; `-- --runs 21` sets the
 // runs per start-up median.
 import { spawn, spawnSync } from "node:child_process";
@@ -321,6 +322,8 @@ interface ListFigures {
   list: Medians;
   /** NODE_DISABLE_COMPILE_CACHE=1: what the compile cache saves. */
   listNoCache: Medians;
+  /** From tsc's output (dist/src) instead of the bundle, compile cache warm: what the bundle saves. */
+  listUnbundled: Medians;
   boto3?: Medians & { versions: string };
   wallRatio: number;
   cpuRatio: number;
@@ -344,16 +347,20 @@ async function listVersusBoto3(runs: number, quiet: boolean): Promise<ListFigure
     if (created.code !== 0) throw new Error(`instances create for the list scenario exited ${created.code}: ${created.stderr.trim().split("\n").pop()}`);
     const list = [...LAUNCHER_NODE_ARGS, "--import", USAGE_RECORDER, BIN, "instances", "list", "--workshop", WORKSHOP];
     const noCache = { ...env, NODE_DISABLE_COMPILE_CACHE: "1" };
+    const unbundled = [...LAUNCHER_NODE_ARGS, "--import", USAGE_RECORDER, join(PACKAGE_ROOT, "dist", "test", "bench", "unbundled.js"), ...list.slice(list.indexOf(BIN) + 1)];
+    const unbundledEnv = { ...env, NODE_COMPILE_CACHE: join(env.XDG_CACHE_HOME ?? tmpdir(), "ec2ws-bench-unbundled") };
     const boto3 = findBoto3();
     if (!boto3) log("  python3-boto3 is not installed (apt-get install -y python3-boto3): the boto3 comparison is skipped", quiet);
     const script = join(PACKAGE_ROOT, "test", "bench", "describe-instances.py");
     // Warm the file cache, and Node's compile cache for the cached runs.
     await timedRun(process.execPath, list, env);
+    await timedRun(process.execPath, unbundled, unbundledEnv);
     if (boto3) await timedRun(boto3.python, [script, WORKSHOP], env);
-    const runsOf: { list: Run[]; noCache: Run[]; boto3: Run[] } = { list: [], noCache: [], boto3: [] };
+    const runsOf: { list: Run[]; noCache: Run[]; unbundled: Run[]; boto3: Run[] } = { list: [], noCache: [], unbundled: [], boto3: [] };
     for (let i = 0; i < runs; i++) {
       runsOf.list.push(await timedRun(process.execPath, list, env));
       runsOf.noCache.push(await timedRun(process.execPath, list, noCache));
+      runsOf.unbundled.push(await timedRun(process.execPath, unbundled, unbundledEnv));
       if (boto3) runsOf.boto3.push(await timedRun(boto3.python, [script, WORKSHOP], env));
     }
     const listM = medians(runsOf.list);
@@ -362,6 +369,7 @@ async function listVersusBoto3(runs: number, quiet: boolean): Promise<ListFigure
       instances: LIST_INSTANCES,
       list: listM,
       listNoCache: medians(runsOf.noCache),
+      listUnbundled: medians(runsOf.unbundled),
       ...(boto3M ? { boto3: boto3M } : { skipped: "python3-boto3 is not installed (apt-get install -y python3-boto3)" }),
       wallRatio: boto3M ? listM.wallMs / boto3M.wallMs : NaN,
       cpuRatio: boto3M ? listM.cpuMs / boto3M.cpuMs : NaN,
@@ -396,7 +404,8 @@ function startupLines(s: Startup): string[] {
     `Start-up (median of ${s.runs} runs; load average ${s.load[0].toFixed(1)} before, ${s.load[1].toFixed(1)} after; Node.js ${process.versions.node}):`,
     `  node -e 0 ${ms(s.nodeMs)}; --help ${ms(s.helpMs)} (${round2(s.helpRatio)}x); ` +
       `first prompt of instances create ${ms(s.firstPromptMs)} (${round2(s.firstPromptRatio)}x; in a pseudo-terminal, where node's first output takes ${ms(s.nodeInPtyMs)})`,
-    `  instances list (${l.instances} instances, simulator): ${m(l.list)}; without the compile cache ${m(l.listNoCache)}`,
+    `  instances list (${l.instances} instances, simulator): ${m(l.list)}; without the compile cache ${m(l.listNoCache)}; ` +
+      `without the bundle (dist/src, compile cache) ${m(l.listUnbundled)}`,
     l.boto3
       ? `  boto3 script, one DescribeInstances (${l.boto3.versions}): ${m(l.boto3)}; instances list / boto3: ${round2(l.wallRatio)}x wall, ${round2(l.cpuRatio)}x CPU`
       : `  boto3 comparison skipped: ${l.skipped}`,
@@ -463,6 +472,7 @@ async function main(): Promise<void> {
       instances: s.list.instances,
       ...r(s.list.list),
       withoutCompileCache: r(s.list.listNoCache),
+      withoutBundle: r(s.list.listUnbundled),
       boto3: s.list.boto3 ? { ...r(s.list.boto3), versions: s.list.boto3.versions } : { skipped: s.list.skipped },
       wallRatio: round2(s.list.wallRatio),
       cpuRatio: round2(s.list.cpuRatio),

@@ -59,4 +59,13 @@ describe("the bundle (dist/cli)", () => {
     expect(shapes).to.be.greaterThan(0);
     expect(shapes).to.be.lessThan(400 * 1024);
   });
+
+  it("reads the built-ins the SDK imports lazily (node:http for an http:// endpoint) through require, not their ES-module view", () => {
+    const lazyBuiltins = Object.entries(meta.inputs).flatMap(([from, i]) =>
+      from.startsWith("node_modules/") ? i.imports.filter((x) => x.kind === "dynamic-import" && x.path.startsWith("node:")).map((x) => `${from} -> ${x.path}`) : [],
+    );
+    expect(lazyBuiltins).to.deep.equal([]);
+    // The SDK's HTTP handler is among the bundled modules, so the check above saw it.
+    expect(Object.keys(meta.inputs).some((m) => m.includes("@smithy/node-http-handler/dist-es/"))).to.equal(true);
+  });
 });

@@ -26,7 +26,7 @@ if (major < MINIMUM_NODE_MAJOR) {
 }
 
 /**
- * Node's compile cache keeps V8's compiled code of the bundle between runs: about a quarter less
+ * Node's compile cache keeps V8's compiled code of the bundle between runs: about a tenth less
  * start-up CPU for a command that loads the AWS SDK. It lives in the user's own cache folder
  * ($XDG_CACHE_HOME/ec2-workshop, else ~/.cache/ec2-workshop, as the price cache:
  * src/preflight/price-cache.ts), never in the package folder, which a global install may not let

@@ -141,10 +141,10 @@ export class SweepCommand extends BaseCommand {
     if (this.allRegions) {
       const ec2 = clientFor(ambient ?? "us-east-1");
       try {
-        const { DescribeRegionsCommand } = await import("@aws-sdk/client-ec2");
-        const { callRetry, withClientRetry } = await import("../instances/backoff.js");
-        const out = await withClientRetry(ec2, () => ec2.send(new DescribeRegionsCommand({})), callRetry(clock));
-        return (out.Regions ?? []).map((r) => r.RegionName).filter((r): r is string => Boolean(r)).sort();
+        // Through our module, never `import("@aws-sdk/client-ec2")` itself: a lazy import of the
+        // whole package would keep every EC2 command and shape in the bundle (scripts/bundle.mjs).
+        const { enabledRegions } = await import("../instances/sweep.js");
+        return await enabledRegions(ec2, clock);
       } finally {
         ec2.destroy();
       }

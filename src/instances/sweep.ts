@@ -8,6 +8,7 @@
 // volumes and Elastic IPs tagged with a workshop.
 import {
   DescribeAddressesCommand,
+  DescribeRegionsCommand,
   paginateDescribeInstances,
   paginateDescribeVolumes,
   type EC2Client,
@@ -21,6 +22,12 @@ import { MANAGED_BY, TAG, tagValue } from "./tags.js";
 import { terminateWorkshopInstances, type TerminateResult } from "./terminate.js";
 
 const LIVE = ["pending", "running", "stopping", "stopped"];
+
+/** Every region the account has enabled (sweep --all-regions), sorted. */
+export async function enabledRegions(ec2: EC2Client, clock: Clock): Promise<string[]> {
+  const out = await withClientRetry(ec2, () => ec2.send(new DescribeRegionsCommand({})), callRetry(clock));
+  return (out.Regions ?? []).map((r) => r.RegionName).filter((r): r is string => Boolean(r)).sort();
+}
 
 /** The two tag rules that make a resource a workshop's (EC2 ANDs filters, so one read each). */
 const OURS: Filter[][] = [

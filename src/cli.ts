@@ -42,12 +42,22 @@ class Definitions {
       const path = d.path.split(" ").slice(1).join(" ");
       // Options without a description stay inline in the usage (`[--flag #0]`): list them too.
       const inline = [...d.usage.matchAll(/\[(--?[^\]\s]+(?: #\d+)*)\]/g)].map((m) => ({ definition: m[1]! }));
-      this.byPath.set(path, { usage: d.usage, options: [...d.options.map((o) => ({ definition: o.definition, description: o.description })), ...inline] });
+      this.byPath.set(path, {
+        usage: d.usage,
+        options: [...d.options.map((o) => ({ definition: o.definition, description: o.description, required: o.required })), ...inline],
+      });
     }
   }
 
   options(path: readonly string[]): OptionDefinition[] {
     return this.byPath.get(path.join(" "))?.options ?? [];
+  }
+
+  /** The options a command cannot run without (`instances extend --hours`), each by its names. */
+  requiredOptions(path: readonly string[]): OptionNames[] {
+    return this.options(path)
+      .filter((o) => o.required)
+      .map((o) => o.definition.split(" #")[0]!.split(","));
   }
 
   optionNames(path: readonly string[]): string[] {
@@ -109,6 +119,7 @@ export async function main(argv: string[], options: RunOptions = {}): Promise<nu
     const problem = describeParseError(err, {
       argv: args,
       optionsOf: (path) => defs.optionNames(path),
+      requiredOf: (path) => defs.requiredOptions(path),
       valueOptions: defs.valueOptions(),
       positionalsOf: (path) => defs.positionals(path),
     });

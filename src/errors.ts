@@ -1,5 +1,6 @@
 // One place that turns any failure into one clear line: what went wrong, why, what to do.
 import { commandToType } from "./invocation.js";
+import { visible } from "./ui/visible.js";
 
 /** A mistake or a situation the user can fix; printed as one line, never with a stack trace. */
 export class UserError extends Error {
@@ -65,8 +66,15 @@ function findNetworkCode(err: unknown): string | undefined {
   return undefined;
 }
 
-/** The one line to print for an error. */
+/**
+ * The one line to print for an error. It quotes AWS's messages and values from files, so its
+ * control characters are made visible: it stays one line and cannot act on the terminal.
+ */
 export function describeError(err: unknown): string {
+  return visible(errorLine(err));
+}
+
+function errorLine(err: unknown): string {
   if (err instanceof UserError) return err.message;
   const e = (err ?? {}) as ErrorLike;
   const name = e.name ?? e.Code ?? "";

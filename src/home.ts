@@ -11,7 +11,7 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The package's own root (this file is dist/src/home.js once built). */
+/** The package's own root: this file is dist/src/home.js once built, or part of a dist/cli/ chunk (scripts/bundle.mjs), two levels down either way. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** The installed Pulumi program: what the workshop directory's Pulumi.yaml `main` points at. */

@@ -2,6 +2,7 @@
 // from inside a command, never from a module that --help loads.
 import { EC2Client } from "@aws-sdk/client-ec2";
 import type { PricingClient } from "@aws-sdk/client-pricing";
+import type { SchedulerClient } from "@aws-sdk/client-scheduler";
 import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { STSClient, type STSClientConfig } from "@aws-sdk/client-sts";
 import { UserError } from "../errors.js";
@@ -149,4 +150,17 @@ export async function createPricingClient(
   const { PricingClient } = await import("@aws-sdk/client-pricing");
   const config = followingConfig(target, env, "AWS_ENDPOINT_URL_PRICING", extras);
   return abortedWithRun(new PricingClient({ ...config, region: pricingRegionFor(config.region) }), target.signal);
+}
+
+/**
+ * EventBridge Scheduler (expiry schedules), in the workshop's region, following the EC2 endpoint
+ * unless AWS_ENDPOINT_URL_SCHEDULER names its own. Its SDK loads on first use.
+ */
+export async function createSchedulerClient(
+  target: AwsTarget,
+  env: Record<string, string | undefined> = process.env,
+  extras: ClientExtras = {},
+): Promise<SchedulerClient> {
+  const { SchedulerClient } = await import("@aws-sdk/client-scheduler");
+  return new SchedulerClient(followingConfig(target, env, "AWS_ENDPOINT_URL_SCHEDULER", extras));
 }

@@ -2,7 +2,7 @@
 import { Command, Option, UsageError, type BaseContext } from "clipanion";
 import { describeError, exitCodeOf } from "../errors.js";
 import { takeHomeNotes, type Env } from "../home.js";
-import { RunControl, STOP_GRACE_MS } from "../interrupts.js";
+import { RunControl, STOP_GRACE_MS, type StopSignal } from "../interrupts.js";
 import { writeError } from "./error-output.js";
 import { helpHint, rephraseInvalidValue } from "./usage-errors.js";
 import { resolveTarget, workshopTarget, type AwsTarget, type WorkshopPlace } from "../aws/target.js";
@@ -66,6 +66,48 @@ export abstract class BaseCommand extends Command<AppContext> {
 
   protected get abortSignal(): AbortSignal {
     return this.runControl.signal;
+  }
+
+  /**
+   * `work` changes machines. Stopped part-way (Ctrl-C, SIGTERM, or a forced exit when a request
+   * hangs), the run first says `lastWords` on stderr: what may or may not have happened, and the
+   * command that shows it.
+   */
+  protected async sayingIfStopped<T>(lastWords: string, work: () => Promise<T>): Promise<T> {
+    const control = this.runControl;
+    const unsay = control.addLastWords(() => this.context.stderr.write(`${lastWords}\n`));
+    try {
+      return await work();
+    } catch (err) {
+      if (control.stoppedBy) control.sayLastWords();
+      throw err;
+    } finally {
+      unsay();
+    }
+  }
+
+  /**
+   * `work` must not be cut in the middle (e.g. expiry tags moved but their schedules not): a first
+   * signal only says it finishes first, and stops the run once it has; a second stops at once.
+   */
+  protected async finishingFirst<T>(what: string, work: () => Promise<T>): Promise<T> {
+    const control = this.runControl;
+    let received: StopSignal | undefined;
+    const release = control.holdSignals((sig) => {
+      if (received) {
+        release();
+        control.stop(sig);
+        return;
+      }
+      received = sig;
+      this.context.stderr.write(`\n${sig === "SIGINT" ? "Ctrl-C" : sig}: finishing ${what} first (a few seconds); again to stop at once.\n`);
+    });
+    try {
+      return await work();
+    } finally {
+      release();
+      if (received) control.stop(received);
+    }
   }
 
   protected get env(): Env {

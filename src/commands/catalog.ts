@@ -76,4 +76,24 @@ export const CATALOG = {
     category: "Instances",
     description: "Select and terminate a workshop's instances",
   },
+  instancesStop: {
+    paths: [["instances", "stop"]],
+    category: "Instances",
+    description: "Between days: stop machines (they keep their seats); only their disks cost",
+  },
+  instancesStart: {
+    paths: [["instances", "start"]],
+    category: "Instances",
+    description: "Start stopped machines, wait until usable, print the hand-out with the new addresses",
+  },
+  instancesExtend: {
+    paths: [["instances", "extend"]],
+    category: "Instances",
+    description: "Move machines' expiry later (AWS terminates them at expiry)",
+  },
+  sweep: {
+    paths: [["sweep"]],
+    category: "Workshops",
+    description: "Terminate every workshop's machines past their expiry; list what is left behind and costs money",
+  },
 } as const satisfies Record<string, CatalogEntry>;

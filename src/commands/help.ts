@@ -45,6 +45,8 @@ export const VALUE_NAMES: Record<string, string> = {
   "--launch-template": "lt-id",
   "--hours": "hours",
   "--ready-when": "signal",
+  "--lifetime": "duration",
+  "--timeout": "duration",
   "--volume-iops": "iops",
   "--seats": "seats",
   "--format": "format",
@@ -139,6 +141,8 @@ export function renderGroupHelp(group: string, style: Style, width: number): str
 
 /** One option as clipanion defines it: names joined by commas, and ` #0` per value it takes. */
 export interface OptionDefinition {
+  /** The command cannot run without it. */
+  required?: boolean;
   definition: string;
   description?: string;
 }

@@ -12,6 +12,10 @@ import { InstancesListCommand } from "./instances/list.js";
 import { InstancesHandoutCommand } from "./instances/handout.js";
 import { InstancesReplaceCommand } from "./instances/replace.js";
 import { InstancesDestroyCommand } from "./instances/destroy.js";
+import { InstancesStopCommand } from "./instances/stop.js";
+import { InstancesStartCommand } from "./instances/start.js";
+import { InstancesExtendCommand } from "./instances/extend.js";
+import { SweepCommand } from "./sweep.js";
 
 export const commands = [
   SetupCommand,
@@ -26,4 +30,8 @@ export const commands = [
   InstancesHandoutCommand,
   InstancesReplaceCommand,
   InstancesDestroyCommand,
+  InstancesStopCommand,
+  InstancesStartCommand,
+  InstancesExtendCommand,
+  SweepCommand,
 ];

@@ -71,6 +71,8 @@ export interface ParseErrorContext {
   /** Every option of the command the line names (all names), to suggest from. */
   optionsOf: (path: readonly string[]) => readonly string[];
   valueOptions: readonly OptionNames[];
+  /** The options the command cannot run without, each by its names. */
+  requiredOf?: (path: readonly string[]) => readonly OptionNames[];
   /** The positional arguments the command takes, as its usage shows them (`<name>`). */
   positionalsOf: (path: readonly string[]) => string;
 }
@@ -82,6 +84,13 @@ export function describeParseError(err: unknown, c: ParseErrorContext): UsagePro
   const hint = helpHint(path);
   const first = (e.message ?? String(err)).split("\n")[0]!.trim();
   if (e.name === "UsageError") return { message: rephraseInvalidValue(first, c.valueOptions), hint };
+  // A known command that matched nothing because a required option is missing (clipanion says "Command not found").
+  const given = new Set(c.argv.map((a) => a.split("=")[0]!));
+  const missing = path ? (c.requiredOf?.(path) ?? []).filter((names) => !names.some((n) => given.has(n))) : [];
+  if (path && missing.length && /^Command not found/.test(first)) {
+    const flags = missing.map((names) => names.find((n) => n.startsWith("--")) ?? names[0]!);
+    return { message: `${path.join(" ")} needs ${flags.map((f) => `${f} <${valueName(f)}>`).join(" and ")}.`, hint };
+  }
   if (/^Command not found/.test(first) || (!path && e.name === "UnknownSyntaxError")) {
     const words = commandWords(c.argv);
     const typed = words.join(" ") || c.argv[0] || "";

@@ -1,9 +1,10 @@
-// `npm run demo`: the whole life of a workshop against the built-in simulator, in the tool's
-// real output: a throw-away workshop directory, `instances create` with the live progress
-// view, `instances list`, `instances handout` (as CSV), `instances destroy --all --yes`. Needs no
-// AWS account, leaves nothing behind (the simulator lives in this process; the directory is
-// removed at the end), also when it is stopped with Ctrl-C or its output is cut short
-// (`npm run demo | head`).
+// `npm run demo`: the whole life of a two-day workshop against the built-in simulator, in the
+// tool's real output: a throw-away workshop directory, `instances create` with the live progress
+// view (machines that live 36 hours), `instances list`, `instances handout` (as CSV), the evening's
+// `instances stop`, the morning's `instances start` (new addresses marked), `instances destroy
+// --all --yes` and a `sweep --dry-run`. Needs no AWS account, leaves nothing behind (the
+// simulator lives in this process; the directory is removed at the end), also when it is stopped
+// with Ctrl-C or its output is cut short (`npm run demo | head`).
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,8 +24,8 @@ const style = styleFor(process.stdout);
 async function makeWorkshopHome(sim: Simulator): Promise<string> {
   const home = mkdtempSync(join(tmpdir(), "ec2-workshop-demo-"));
   // What `workshop create demo` would have built: settings here, network + template in "EC2".
-  sim.seedWorkshop(WORKSHOP);
-  await writeSimWorkshopHome(home, WORKSHOP, sim.region, { servicePort: sim.servicePort });
+  const seeded = sim.seedWorkshop(WORKSHOP);
+  await writeSimWorkshopHome(home, WORKSHOP, sim.region, { servicePort: sim.servicePort, seeded });
   return home;
 }
 
@@ -119,10 +120,14 @@ export async function demo(): Promise<number> {
     );
     const env = demoEnv(sim, home);
     await run.step(["workshop", "check", WORKSHOP, "--count", String(COUNT)], env);
-    const created = await run.step(["instances", "create", "--workshop", WORKSHOP, "--count", String(COUNT), "--yes"], env);
+    const created = await run.step(["instances", "create", "--workshop", WORKSHOP, "--count", String(COUNT), "--yes", "--lifetime", "36h"], env);
     await run.step(["instances", "list", "--workshop", WORKSHOP], env);
     await run.step(["instances", "handout", "--workshop", WORKSHOP, "--format", "csv"], env);
+    // The evening of day 1, and the morning of day 2.
+    await run.step(["instances", "stop", "--workshop", WORKSHOP, "--all", "--yes"], env);
+    await run.step(["instances", "start", "--workshop", WORKSHOP, "--all", "--yes"], env);
     const destroyed = await run.step(["instances", "destroy", "--workshop", WORKSHOP, "--all", "--yes"], env);
+    await run.step(["sweep", "--dry-run"], env);
     if (run.stopped) return run.stopped === "closed" ? 0 : run.stopped === "SIGINT" ? EXIT_STOPPED : 143;
     const left = sim.instances().filter((i) => i.state !== "terminated" && i.state !== "shutting-down");
     const seconds = ((performance.now() - started) / 1000).toFixed(1);

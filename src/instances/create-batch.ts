@@ -10,7 +10,7 @@ import { launchBatch, newBatchId, batchName, type LaunchEvents, type LaunchStop,
 import { findWorkshopSubnets } from "./subnets.js";
 import { readLaunchTemplate, type LaunchTemplateInfo } from "./template.js";
 import { BatchWaiter, type PollTiming, type TrackedInstance, type WaitEvents, type WaitOptions, type WaitStats } from "./wait.js";
-import { describeService, probesService, type Readiness, type ReadySignal } from "./readiness.js";
+import { waitingFor, type Readiness, type ReadySignal } from "./readiness.js";
 import { terminateWorkshopInstances } from "./terminate.js";
 import { withClientRetry } from "./backoff.js";
 import { describeError } from "../errors.js";
@@ -19,6 +19,8 @@ import { HOLDING_STATES, planSeatRepairs, type SeatEviction, type SeatMove } fro
 import { SeatNamer } from "./seat-names.js";
 import { settleSeats } from "./seat-repair.js";
 import { compareSeats, seatName } from "./seats.js";
+import type { Expiry } from "./expiry.js";
+import type { ExpirySchedules } from "./schedules.js";
 
 export const DEFAULT_PHASE_TIMEOUT_MS = 5 * 60_000;
 /** Another batch launched this close to ours (either side) may still be settling its seats: look again at the end. */
@@ -120,19 +122,16 @@ export interface CreateBatchOptions {
   nameSeats?: boolean;
   /** What counts as ready (readiness.ts resolveReadiness); default: EC2's checks only. */
   readiness?: Readiness;
+  /** When the machines end: their `ec2-workshop:expires-at` tag at launch. */
+  expiresAt?: Expiry;
+  /** The workshop's expiry schedules: the batch's are made right after each launch, and put in step at the end. */
+  schedules?: Pick<ExpirySchedules, "sync">;
   signal?: AbortSignal;
   random?: () => number;
   timing?: Partial<PollTiming>;
   probeTiming?: WaitOptions["probeTiming"];
   probe?: WaitOptions["probe"];
   events?: CreateBatchEvents;
-}
-
-/** "to start and answer on SSH (port 22), or pass their status checks": what the wait is for. */
-export function waitingFor(r: Readiness | undefined): string {
-  if (!r || !probesService(r.readyWhen)) return "to start and pass status checks";
-  const service = describeService(r.service);
-  return r.readyWhen === "service" ? `to start and answer on ${service}` : `to start and answer on ${service} (or pass their status checks)`;
 }
 
 const NOT_LAUNCHED: Record<LaunchStop["kind"], string> = {
@@ -220,6 +219,20 @@ export async function createBatch(
   const unlaunched = new Map<number, string>();
   let attempt = 1;
   const launchedAt = o.clock.wallNow();
+  let scheduled = false;
+  /**
+   * The batch's live machines into its expiry schedules: right after each launch (so a laptop
+   * closed while waiting changes nothing), and at the end (replaced, evicted and failed-and-gone
+   * machines out: an id EC2 has forgotten would fail its schedule's whole call).
+   */
+  const schedule = async (): Promise<void> => {
+    if (!o.schedules || o.expiresAt === undefined) return;
+    const members = [...waiter.tracked.values()]
+      .filter((t) => !replacedIds.has(t.instanceId) && !evicted.has(t.instanceId) && t.info?.state !== "terminated" && t.info?.state !== "shutting-down")
+      .map((t) => ({ instanceId: t.instanceId, expiresAt: o.expiresAt }));
+    await o.schedules.sync(batch, members, { fresh: !scheduled });
+    scheduled = true;
+  };
 
   const launch = async (seats: readonly number[]): Promise<void> => {
     const outcome = await launchBatch(ec2, {
@@ -229,6 +242,7 @@ export async function createBatch(
       batch,
       launchedBy: o.prep.launchedBy,
       launchedAt,
+      ...(o.expiresAt !== undefined ? { expiresAt: o.expiresAt } : {}),
       template: o.prep.template,
       region: o.settings.region,
       subnets: o.prep.subnets,
@@ -254,6 +268,7 @@ export async function createBatch(
       launchStops.push(outcome.stop);
       for (const s of outcome.unlaunched) unlaunched.set(s, NOT_LAUNCHED[outcome.stop.kind]);
     }
+    if (outcome.instances.length) await schedule();
   };
 
   try {
@@ -313,6 +328,7 @@ export async function createBatch(
     // The looks at the services end with the wait, however it ends.
     await waiter.close();
   }
+  await schedule();
   const report = buildReport({
     workshop,
     batch,

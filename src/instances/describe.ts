@@ -24,6 +24,8 @@ export interface WorkshopInstance {
   state: string;
   stateReason?: string;
   publicIp?: string;
+  /** The public address is an Elastic IP (kept across stop/start), not one EC2 assigned for this run. */
+  elasticIp?: boolean;
   privateIp?: string;
   availabilityZone?: string;
   subnetId?: string;
@@ -44,6 +46,7 @@ export function toWorkshopInstance(i: Instance): WorkshopInstance {
     state: i.State?.Name ?? "unknown",
     stateReason: i.StateReason?.Message ?? i.StateTransitionReason ?? undefined,
     publicIp: i.PublicIpAddress ?? undefined,
+    ...(isElasticIp(i) ? { elasticIp: true } : {}),
     privateIp: i.PrivateIpAddress ?? undefined,
     availabilityZone: i.Placement?.AvailabilityZone ?? undefined,
     subnetId: i.SubnetId ?? undefined,
@@ -54,6 +57,12 @@ export function toWorkshopInstance(i: Instance): WorkshopInstance {
     seat: seatOf(tags, i.AmiLaunchIndex),
     tags,
   };
+}
+
+/** EC2 names the owner of a public address: "amazon" for one it assigned, the account for an Elastic IP. */
+function isElasticIp(i: Instance): boolean {
+  const owner = i.NetworkInterfaces?.find((n) => n.Association?.PublicIp === i.PublicIpAddress)?.Association?.IpOwnerId;
+  return i.PublicIpAddress !== undefined && owner !== undefined && owner !== "amazon";
 }
 
 export interface DescribeByTagOptions {

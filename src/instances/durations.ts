@@ -22,3 +22,8 @@ export function requireDuration(flag: string, text: string): number {
     throw new InputError(`${flag} ${bare} has no unit: write ${bare}s for seconds or ${bare}m for minutes.`);
   throw new InputError(`${flag} "${text}" is not a duration: use e.g. 90s, 5m or 1m30s.`);
 }
+
+/** `--launch-timeout` and `--check-timeout` (instances create, instances start), or one line saying which is wrong. */
+export function phaseTimeouts(launchTimeout: string, checkTimeout: string): { launchTimeoutMs: number; checkTimeoutMs: number } {
+  return { launchTimeoutMs: requireDuration("--launch-timeout", launchTimeout), checkTimeoutMs: requireDuration("--check-timeout", checkTimeout) };
+}

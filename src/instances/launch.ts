@@ -12,6 +12,7 @@ import {
 import type { Clock } from "../clock.js";
 import { describeError } from "../errors.js";
 import { AbortedError, isThrottle, withClientRetry } from "./backoff.js";
+import { expiryTag, type Expiry } from "./expiry.js";
 import { formatSeatList, seatName, seatsThatFit } from "./seats.js";
 import { MANAGED_BY, TAG } from "./tags.js";
 import type { LaunchTemplateInfo } from "./template.js";
@@ -55,6 +56,8 @@ export interface LaunchTags {
   seats: readonly number[];
   /** The workshop's maximum: seat names are zero padded to its width. */
   maximum: number;
+  /** When the machines end (`ec2-workshop:expires-at`); absent only for callers from before expiry. */
+  expiresAt?: Expiry;
 }
 
 export function launchTags(t: LaunchTags): { Key: string; Value: string }[] {
@@ -66,6 +69,7 @@ export function launchTags(t: LaunchTags): { Key: string; Value: string }[] {
     { Key: TAG.seats, Value: formatSeatList(t.seats) },
     { Key: TAG.launchedBy, Value: t.launchedBy },
     { Key: TAG.launchedAt, Value: t.launchedAt.toISOString() },
+    ...(t.expiresAt !== undefined ? [{ Key: TAG.expiresAt, Value: expiryTag(t.expiresAt) }] : []),
     { Key: TAG.managedBy, Value: MANAGED_BY },
   ];
 }
@@ -163,6 +167,8 @@ export interface LaunchOptions {
   batch: string;
   launchedBy: string;
   launchedAt: Date;
+  /** When the machines end (the `ec2-workshop:expires-at` tag). */
+  expiresAt?: Expiry;
   template: LaunchTemplateInfo;
   /** For messages (quota advice). */
   region?: string;
@@ -211,7 +217,7 @@ export async function launchBatch(ec2: EC2Client, o: LaunchOptions): Promise<Lau
     }
     const remaining = o.seats.slice(instances.length);
     const callSeats = remaining.slice(0, seatsThatFit(remaining));
-    const tags: LaunchTags = { workshop: o.workshop, batch: o.batch, launchedBy: o.launchedBy, launchedAt: o.launchedAt, seats: callSeats, maximum: o.maximum };
+    const tags: LaunchTags = { workshop: o.workshop, batch: o.batch, launchedBy: o.launchedBy, launchedAt: o.launchedAt, seats: callSeats, maximum: o.maximum, ...(o.expiresAt !== undefined ? { expiresAt: o.expiresAt } : {}) };
     const input = runInstancesInput({ template: o.template, subnet, maxCount: callSeats.length, token: clientToken(o.batch, attempt++, subnet?.subnetId), tags });
     const where = subnet ? `${subnet.availabilityZone} (${subnet.subnetId})` : "the template's default placement";
     try {

@@ -68,3 +68,10 @@ export const CHECKS_ONLY: Readiness = { readyWhen: "checks", service: serviceTar
 export function resolveReadiness(flag: ReadyWhen | undefined, workshop: { readyWhen?: ReadyWhen; ports: readonly { from: number }[] }): Readiness {
   return { readyWhen: flag ?? workshop.readyWhen ?? DEFAULT_READY_WHEN, service: serviceTarget(workshop.ports) };
 }
+
+/** "to start and answer on SSH (port 22), or pass their status checks": what the wait is for. */
+export function waitingFor(r: Readiness | undefined): string {
+  if (!r || !probesService(r.readyWhen)) return "to start and pass status checks";
+  const service = describeService(r.service);
+  return r.readyWhen === "service" ? `to start and answer on ${service}` : `to start and answer on ${service} (or pass their status checks)`;
+}

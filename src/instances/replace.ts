@@ -7,6 +7,8 @@ import type { WorkshopSettings } from "../workshops/settings.js";
 import { createBatch, type CreateBatchEvents, type Preparation } from "./create-batch.js";
 import type { WorkshopInstance } from "./describe.js";
 import type { Readiness } from "./readiness.js";
+import { expiryOf, NEVER, type Expiry } from "./expiry.js";
+import type { ExpirySchedules } from "./schedules.js";
 import { seatHolders } from "./seat-assignment.js";
 import { terminateWorkshopInstances, isAlreadyGone } from "./terminate.js";
 
@@ -27,11 +29,27 @@ export function planReplacement(instances: readonly WorkshopInstance[], seats: r
   return { seats: [...seats], holders: seats.flatMap((s) => holders.get(s) ?? []) };
 }
 
+/**
+ * The expiry a replacement takes by default: its predecessors' (the latest of them, so no machine
+ * ends sooner than the one it replaces; never, if one of them never expires). Undefined when none
+ * of them had one.
+ */
+export function inheritedExpiry(holders: readonly WorkshopInstance[]): Expiry | undefined {
+  const expiries = holders.map(expiryOf).filter((e): e is Expiry => e !== undefined);
+  if (expiries.includes(NEVER)) return NEVER;
+  const dates = expiries.filter((e): e is Date => e instanceof Date);
+  return dates.length ? new Date(Math.max(...dates.map((d) => d.getTime()))) : undefined;
+}
+
 export interface ReplaceOptions {
   settings: WorkshopSettings;
   plan: ReplacementPlan;
   prep: Preparation;
   clock: Clock;
+  /** The new machines' expiry. */
+  expiresAt?: Expiry;
+  /** The old machines leave their batches' schedules; the new ones get their own. */
+  schedules?: ExpirySchedules;
   launchTimeoutMs?: number;
   checkTimeoutMs?: number;
   /** What counts as ready (readiness.ts resolveReadiness), as for `instances create`. */
@@ -55,12 +73,15 @@ export async function replaceSeats(ec2: EC2Client, o: ReplaceOptions): Promise<A
         `Not replaced: ${stuck.map((s) => `${s.instanceId} was not terminated (${s.reason})`).join("; ")}. Nothing was launched.`,
       );
     for (const t of result.terminated) o.events?.note?.(`Terminated ${t.instanceId} (${t.previousState ?? "?"} → ${t.currentState ?? "?"}).`);
+    await o.schedules?.resync(ec2, result.terminated.map((t) => t.batch), { gone: new Set(result.terminated.map((t) => t.instanceId)) });
   }
   return createBatch(ec2, {
     settings: o.settings,
     seats: o.plan.seats,
     prep: o.prep,
     clock: o.clock,
+    ...(o.expiresAt !== undefined ? { expiresAt: o.expiresAt } : {}),
+    ...(o.schedules ? { schedules: o.schedules } : {}),
     launchTimeoutMs: o.launchTimeoutMs,
     checkTimeoutMs: o.checkTimeoutMs,
     readiness: o.readiness,

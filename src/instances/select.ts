@@ -165,12 +165,15 @@ export function parseCommand(input: string, rowCount: number): PromptCommand {
   return selection.ok ? { kind: "select", rows: selection.rows } : { kind: "error", message: selection.error };
 }
 
-export const PROMPT_HELP = [
+/** The prompt's `?` answer, for an action ("terminate", "stop", ...). */
+export const promptHelp = (verb: string): string => [
   "Commands:",
-  "  1,2,4-6          select rows to terminate (you confirm before anything happens)",
+  `  1,2,4-6          select rows to ${verb} (you confirm before anything happens)`,
   "  seats 3,7-9      select by seat instead of by row",
   "  fr fs ft fp fa   show only running / stopped / terminated / pending instances; fa shows all",
   `  ${SORTS.map((s) => s.command).join(" ")}  sort by ${SORTS.map((s) => s.by).join(" / ")}`,
   "  r                reload from EC2 (resets filter and sort)",
-  "  q                quit without terminating anything (also Ctrl-C or Ctrl-D)",
+  `  q                quit without doing anything (also Ctrl-C or Ctrl-D)`,
 ].join("\n");
+
+export const PROMPT_HELP = promptHelp("terminate");

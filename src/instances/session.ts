@@ -10,6 +10,7 @@ import type { Env } from "../home.js";
 import type { WorkshopSettings } from "../workshops/settings.js";
 import { loadInstances } from "./list.js";
 import type { ListedInstance } from "./listing.js";
+import { expirySchedulesFor, type ExpirySchedules } from "./schedules.js";
 import { terminateWorkshopInstances, type TerminateResult } from "./terminate.js";
 
 export interface WorkshopSession {
@@ -17,7 +18,10 @@ export interface WorkshopSession {
   settings: WorkshopSettings;
   ec2: EC2Client;
   clock: Clock;
+  /** The expiry schedules of this workshop (schedules.ts), for the commands that move or end machines. */
+  expiry: ExpirySchedules;
   load(states?: readonly string[], signal?: AbortSignal): Promise<ListedInstance[]>;
+  /** Terminates (only this workshop's machines), then takes them out of their batches' expiry schedules. */
   terminate(instanceIds: readonly string[], signal?: AbortSignal): Promise<TerminateResult>;
   close(): void;
 }
@@ -30,6 +34,8 @@ export interface OpenOptions {
   env: Env;
   /** Only this batch's instances are listed (and so can be selected). */
   batch?: string;
+  /** Where to say, once, that expiry schedules cannot be made in this run. */
+  note?: (message: string) => void;
 }
 
 export function openWorkshop(o: OpenOptions): WorkshopSession {
@@ -37,13 +43,23 @@ export function openWorkshop(o: OpenOptions): WorkshopSession {
   const ec2 = createEc2Client(o.target, { retry: "caller" });
   const clock = clockFromEnv(o.env);
   const name = o.settings.name;
+  const expiry = expirySchedulesFor({ settings: o.settings, target: o.target, env: o.env, clock, ...(o.note ? { onUnavailable: o.note } : {}) });
   return {
     name,
     settings: o.settings,
     ec2,
     clock,
+    expiry,
     load: (states, signal) => loadInstances(ec2, name, { states, batch: o.batch, clock, signal }),
-    terminate: (ids, signal) => terminateWorkshopInstances(ec2, name, ids, { clock, signal }),
-    close: () => ec2.destroy(),
+    terminate: async (ids, signal) => {
+      const result = await terminateWorkshopInstances(ec2, name, ids, { clock, signal });
+      const gone = new Set(result.terminated.map((t) => t.instanceId));
+      if (gone.size) await expiry.resync(ec2, result.terminated.map((t) => t.batch), { gone });
+      return result;
+    },
+    close: () => {
+      expiry.close();
+      ec2.destroy();
+    },
   };
 }

@@ -12,6 +12,10 @@ export const TAG = {
   seat: "ec2-workshop:seat",
   /** When `seat` was set (ISO time): the claim's time when seats collide. */
   seatMovedAt: "ec2-workshop:seat-moved-at",
+  /** When the machine ends (ISO time), or `never` (expiry.ts); moved by `instances extend`. */
+  expiresAt: "ec2-workshop:expires-at",
+  /** Running hours of earlier periods, written by `instances stop` (usage.ts): a stop/start resets LaunchTime. */
+  runHours: "ec2-workshop:run-hours",
   managedBy: "ManagedBy",
 } as const;
 

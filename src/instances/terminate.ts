@@ -1,19 +1,16 @@
 // Terminating a workshop's instances, safely: whatever ids come in, only instances that EC2
-// says carry Workshop=<workshop> right now are terminated. Every other id is dropped and named.
-import { DescribeInstancesCommand, TerminateInstancesCommand, type EC2Client } from "@aws-sdk/client-ec2";
-import { scaledClock, type Clock } from "../clock.js";
+// says carry Workshop=<workshop> right now are terminated (workshop-action.ts). Every other id
+// is dropped and named.
+import { TerminateInstancesCommand, type EC2Client } from "@aws-sdk/client-ec2";
+import type { Clock } from "../clock.js";
 import { describeError, UserError } from "../errors.js";
-import { callRetry, withClientRetry } from "./backoff.js";
-import { describeWorkshopInstances, MAX_PAGE } from "./describe.js";
-import { INSTANCE_ID, withoutMissingIds } from "./instance-id.js";
-import { TAG, tagValue } from "./tags.js";
 import { commandToType } from "../invocation.js";
+import type { WorkshopInstance } from "./describe.js";
+import { changeWorkshopInstances, PartialActionError, type ActionOutcome, type StateChange } from "./workshop-action.js";
 
-export interface TerminateOutcome {
-  instanceId: string;
-  previousState?: string;
-  currentState?: string;
-}
+export { FILTER_CHUNK } from "./workshop-action.js";
+
+export type TerminateOutcome = ActionOutcome;
 
 export interface TerminateResult {
   terminated: TerminateOutcome[];
@@ -27,12 +24,6 @@ export interface TerminateResult {
  * Amazon EC2 API", https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html).
  */
 export const TERMINATE_CHUNK = 100;
-
-/**
- * Values per filter: more than 200 in one DescribeInstances filter fails with
- * FilterLimitExceeded (Amazon EC2 API Reference, DescribeInstances, Filters).
- */
-export const FILTER_CHUNK = 200;
 
 /**
  * TerminateInstances failed part-way (e.g. UnauthorizedOperation, or throttling past every
@@ -61,119 +52,36 @@ export function isAlreadyGone(reason: string): boolean {
   return reason === ALREADY_TERMINATED || reason === ALREADY_SHUTTING_DOWN;
 }
 
-/** One EC2 call with its path's single retry layer (the tool's callRetry, or the SDK's own). */
-function retried<T>(ec2: EC2Client, call: () => Promise<T>, clock: Clock, signal?: AbortSignal): Promise<T> {
-  return withClientRetry(ec2, call, callRetry(clock, signal));
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-/** Why an id that is not among the workshop's instances was dropped: looked up by id filter. */
-async function explainMissing(
-  ec2: EC2Client,
-  workshop: string,
-  ids: readonly string[],
-  clock: Clock,
-  signal?: AbortSignal,
-): Promise<Map<string, string>> {
-  const reasons = new Map<string, string>();
-  for (const chunk of chunks(ids, FILTER_CHUNK)) {
-    let token: string | undefined;
-    do {
-      const res = await retried(
-        ec2,
-        () =>
-          ec2.send(
-            new DescribeInstancesCommand({
-              Filters: [{ Name: "instance-id", Values: chunk }],
-              MaxResults: MAX_PAGE,
-              NextToken: token,
-            }),
-            { abortSignal: signal },
-          ),
-        clock,
-        signal,
-      );
-      for (const r of res.Reservations ?? []) {
-        for (const i of r.Instances ?? []) {
-          // An endpoint that ignores the filter answers with other instances too.
-          if (!i.InstanceId || !chunk.includes(i.InstanceId)) continue;
-          const owner = tagValue(i.Tags, TAG.workshop);
-          reasons.set(
-            i.InstanceId,
-            owner === undefined
-              ? `not tagged ${TAG.workshop}=${workshop} (it has no ${TAG.workshop} tag)`
-              : `not tagged ${TAG.workshop}=${workshop} (it belongs to workshop "${owner}")`,
-          );
-        }
-      }
-      token = res.NextToken;
-    } while (token);
-  }
-  for (const id of ids) if (!reasons.has(id)) reasons.set(id, "no such instance in EC2 (already gone, or another account or region)");
-  return reasons;
-}
+const TERMINATE: StateChange = {
+  past: "terminated",
+  skip: (i) => (i.state === "terminated" ? ALREADY_TERMINATED : i.state === "shutting-down" ? ALREADY_SHUTTING_DOWN : undefined),
+  chunk: TERMINATE_CHUNK,
+  bucket: { size: 1000, refillPerSecond: 20 },
+  call: async (ec2, ids, _current, signal) =>
+    (await ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }), { abortSignal: signal })).TerminatingInstances ?? [],
+};
 
 /**
- * Terminates those of `instanceIds` that belong to `workshop`, re-reading them from EC2 first
- * (by the workshop's tag filter, so no long id lists). Already terminated or shutting-down
- * instances, and anything that is not (or no longer) this workshop's, are skipped with a reason.
- * Throttling and 5xx are retried. Throws on anything else (e.g. UnauthorizedOperation): the
- * error itself when nothing was terminated yet, else a PartialTerminationError carrying what
+ * Terminates those of `instanceIds` that belong to `workshop`, re-reading them from EC2 first.
+ * Already terminated or shutting-down instances, anything that is not (or no longer) this
+ * workshop's, and those `keep` names a reason for (e.g. an expiry moved since), are skipped with
+ * a reason. Throttling and 5xx are retried. Throws on anything else (e.g. UnauthorizedOperation):
+ * the error itself when nothing was terminated yet, else a PartialTerminationError carrying what
  * earlier chunks did (TerminateInstances cannot be undone).
  */
 export async function terminateWorkshopInstances(
   ec2: EC2Client,
   workshop: string,
   instanceIds: readonly string[],
-  opts: { clock?: Clock; signal?: AbortSignal } = {},
+  opts: { clock?: Clock; signal?: AbortSignal; keep?: (i: WorkshopInstance) => string | undefined } = {},
 ): Promise<TerminateResult> {
-  const clock = opts.clock ?? scaledClock(1);
-  const signal = opts.signal;
-  const result: TerminateResult = { terminated: [], skipped: [] };
-  const wanted: string[] = [];
-  for (const id of new Set(instanceIds)) {
-    if (INSTANCE_ID.test(id)) wanted.push(id);
-    else result.skipped.push({ instanceId: id, reason: "not an EC2 instance id" });
+  const change: StateChange = opts.keep ? { ...TERMINATE, skip: (i) => TERMINATE.skip(i) ?? opts.keep!(i) } : TERMINATE;
+  try {
+    const { done, skipped } = await changeWorkshopInstances(ec2, workshop, instanceIds, change, opts);
+    return { terminated: done, skipped };
+  } catch (err) {
+    if (err instanceof PartialActionError)
+      throw new PartialTerminationError({ terminated: err.partial.done, skipped: err.partial.skipped }, err.requested, err.cause);
+    throw err;
   }
-  if (wanted.length === 0) return result;
-
-  const current = await retried(ec2, () => describeWorkshopInstances(ec2, { workshop, abortSignal: signal }), clock, signal);
-  const byId = new Map(current.map((i) => [i.instanceId, i]));
-  const missing = wanted.filter((id) => !byId.has(id));
-  const missingReasons = missing.length ? await explainMissing(ec2, workshop, missing, clock, signal) : new Map<string, string>();
-
-  const toTerminate: string[] = [];
-  for (const id of wanted) {
-    const instance = byId.get(id);
-    if (!instance) result.skipped.push({ instanceId: id, reason: missingReasons.get(id)! });
-    else if (instance.state === "terminated") result.skipped.push({ instanceId: id, reason: ALREADY_TERMINATED });
-    else if (instance.state === "shutting-down") result.skipped.push({ instanceId: id, reason: ALREADY_SHUTTING_DOWN });
-    else toTerminate.push(id);
-  }
-
-  for (const chunk of chunks(toTerminate, TERMINATE_CHUNK)) {
-    if (signal?.aborted) throw signal.reason ?? new Error("aborted");
-    let outcome;
-    try {
-      // An instance that vanished between the re-read and this call fails the whole call:
-      // the ids EC2 names are dropped and the rest terminated.
-      outcome = await withoutMissingIds(chunk, (ids) =>
-        retried(ec2, () => ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }), { abortSignal: signal }), clock, signal),
-      );
-    } catch (err) {
-      if (result.terminated.length > 0) throw new PartialTerminationError(result, toTerminate.length, err);
-      throw err;
-    }
-    for (const id of outcome.missing) result.skipped.push({ instanceId: id, reason: "no longer exists in EC2" });
-    for (const c of outcome.answer?.TerminatingInstances ?? []) {
-      if (!c.InstanceId || !chunk.includes(c.InstanceId)) continue;
-      result.terminated.push({ instanceId: c.InstanceId, previousState: c.PreviousState?.Name, currentState: c.CurrentState?.Name });
-    }
-  }
-  return result;
 }

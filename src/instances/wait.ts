@@ -114,7 +114,11 @@ export interface WaitEvents {
 
 export interface WaitOptions {
   workshop: string;
-  batch: string;
+  /**
+   * The batch waited for (its tag narrows each read). Undefined: exactly the instances added,
+   * read from the whole workshop (`instances start`, whose machines come from any batch).
+   */
+  batch?: string;
   clock: Clock;
   launchTimeoutMs: number;
   checkTimeoutMs: number;
@@ -212,7 +216,8 @@ export class BatchWaiter {
       });
   }
 
-  add(instances: readonly LaunchedInstance[]): void {
+  /** Instances to wait for (`instances start` adds machines of any batch, some from before seats). */
+  add(instances: readonly (Omit<LaunchedInstance, "seat"> & { seat?: number })[]): void {
     for (const i of instances) {
       if (!this.tracked.has(i.instanceId))
         this.tracked.set(i.instanceId, { instanceId: i.instanceId, seat: i.seat, phase: "pending", launchedAt: i.launchedAt });
@@ -446,6 +451,7 @@ export class BatchWaiter {
     for (const info of seen) {
       if (info.batch !== this.o.batch) continue;
       let t = this.tracked.get(info.instanceId);
+      if (!t && this.o.batch === undefined) continue;
       if (!t) {
         // A batch member this run did not see launched (a RunInstances answer lost to an
         // interruption): it is ours, so it is waited for and reported like the others.
@@ -592,7 +598,7 @@ export class BatchWaiter {
       this.ec2,
       async () => {
         this.stats.describeCalls++;
-        const seen = await describeWorkshopInstances(this.ec2, { workshop: this.o.workshop, ...(batchOnly ? { batch: this.o.batch } : {}), abortSignal: signal });
+        const seen = await describeWorkshopInstances(this.ec2, { workshop: this.o.workshop, ...(batchOnly && this.o.batch !== undefined ? { batch: this.o.batch } : {}), abortSignal: signal });
         this.heard();
         return seen;
       },
@@ -623,8 +629,8 @@ export class BatchWaiter {
   /** Takes in a fresh read (other batches' instances are ignored): addresses, seats, state reasons. */
   absorb(seen: readonly WorkshopInstance[]): void {
     for (const info of seen) {
-      if (info.batch !== this.o.batch) continue;
       const t = this.tracked.get(info.instanceId);
+      if (this.o.batch === undefined ? !t : info.batch !== this.o.batch) continue;
       if (!t) {
         // Launched but never tracked (e.g. interrupted mid-launch): report it as unfinished.
         this.tracked.set(info.instanceId, {

@@ -20,4 +20,9 @@ export class SimClock {
     if (!(ms >= 0)) throw new RangeError(`can only advance by a non-negative time, got ${ms}`);
     this.offset += ms;
   }
+
+  /** Sim time added by `advance` so far. */
+  get advanced(): number {
+    return this.offset;
+  }
 }

@@ -13,6 +13,8 @@ export function noFaults(): Faults {
     noServiceRate: 0,
     slowBootRate: 0,
     hungServiceRate: 0,
+    stopHangRate: 0,
+    schedulerUnavailable: false,
     errorRate: 0,
     dropRate: 0,
     vcpuLimit: undefined,
@@ -35,6 +37,7 @@ export function defaultTimings(): Timings {
     slowBootServiceMs: [150_000, 240_000],
     shuttingDownMs: [20_000, 40_000],
     stoppingMs: [20_000, 40_000],
+    forcedStopMs: [2_000, 8_000],
     faultStopAfterMs: [20_000, 90_000],
     faultLaunchFailAfterMs: [5_000, 20_000],
     terminatedRetentionMs: 60 * 60_000,
@@ -47,7 +50,7 @@ export function mergeFaults(base: Faults, patch: Partial<Faults>): Faults {
   for (const [k, v] of Object.entries(patch) as [keyof Faults, unknown][]) {
     (out as unknown as Record<string, unknown>)[k] = v;
   }
-  for (const rate of ["impairedRate", "stopRate", "launchFailRate", "stuckPendingRate", "noServiceRate", "slowBootRate", "hungServiceRate", "errorRate", "dropRate"] as const) {
+  for (const rate of ["impairedRate", "stopRate", "launchFailRate", "stuckPendingRate", "noServiceRate", "slowBootRate", "hungServiceRate", "stopHangRate", "errorRate", "dropRate"] as const) {
     const r = out[rate];
     if (!(r >= 0 && r <= 1)) throw new RangeError(`fault ${rate} must be between 0 and 1, got ${r}`);
   }
@@ -55,7 +58,8 @@ export function mergeFaults(base: Faults, patch: Partial<Faults>): Faults {
 }
 
 export const FAULT_SPEC_HELP = `Fault spec: comma-separated key=value pairs; lists use "+".
-  capacity=AZ[:N][+AZ[:N]]   no capacity in AZ (InsufficientInstanceCapacity), or room for only N live instances there
+  capacity=AZ[:N][+AZ[:N]]   no capacity in AZ (InsufficientInstanceCapacity), or room for only N live instances there;
+                             RunInstances and StartInstances (a stopped instance starts only in its own AZ)
   type-capacity=TYPE[+TYPE]  no capacity for an instance type in any AZ
   impaired=RATE              share of instances whose instance status ends impaired
   stop=RATE                  share that stop on their own after running (Client.InstanceInitiatedShutdown)
@@ -64,13 +68,15 @@ export const FAULT_SPEC_HELP = `Fault spec: comma-separated key=value pairs; lis
   noservice=RATE             share whose service never answers, while their status checks pass
   slowboot=RATE              share whose service answers only 150-240 s after running (after the checks)
   hung=RATE                  share whose service port accepts but never sends a banner
+  stophang=RATE              share of stops (StopInstances) that hang in stopping until stopped with Force
+  noscheduler=1              no EventBridge Scheduler on this endpoint (its paths answer 404)
   5xx=RATE                   share of requests answered with InternalError (500) / Unavailable (503)
   drop=RATE                  share of connections closed without a response
   vcpu=N                     vCPU quota over pending+running instances (VcpuLimitExceeded); Service
                              Quotas reports it as L-1216C47A
   instances=N                instance-count quota (InstanceLimitExceeded)
   unauthorized=ACTION[+ACTION]  actions answering UnauthorizedOperation (also to DryRun), or
-                             AccessDeniedException for GetServiceQuota / GetProducts
+                             AccessDeniedException for GetServiceQuota / GetProducts / CreateSchedule ...
   unoffered=AZ:TYPE[+AZ:TYPE]   instance type not offered in that AZ (DescribeInstanceTypeOfferings, RunInstances)
   deregistered=AMI[+AMI]     AMI deregistered: DescribeImages says so, RunInstances refuses it
 Example: capacity=us-east-1a,impaired=0.1,stop=0.05,5xx=0.05,drop=0.02,vcpu=64`;
@@ -130,6 +136,13 @@ export function parseFaultSpec(spec: string): Partial<Faults> {
       case "hung":
         out.hungServiceRate = rate();
         break;
+      case "stophang":
+        out.stopHangRate = rate();
+        break;
+      case "noscheduler":
+        if (value !== "1" && value !== "0") throw new RangeError(`fault noscheduler takes 1 or 0, got "${value}"`);
+        out.schedulerUnavailable = value === "1";
+        break;
       case "5xx":
         out.errorRate = rate();
         break;
@@ -155,7 +168,7 @@ export function parseFaultSpec(spec: string): Partial<Faults> {
         out.deregisteredImages = items;
         break;
       default:
-        throw new RangeError(`unknown fault "${key}" (known: capacity, type-capacity, impaired, stop, launchfail, stuck, noservice, slowboot, hung, 5xx, drop, vcpu, instances, unauthorized, unoffered, deregistered)`);
+        throw new RangeError(`unknown fault "${key}" (known: capacity, type-capacity, impaired, stop, launchfail, stuck, noservice, slowboot, hung, stophang, noscheduler, 5xx, drop, vcpu, instances, unauthorized, unoffered, deregistered)`);
     }
   }
   return out;

@@ -19,6 +19,14 @@ export { FAULT_SPEC_HELP, parseFaultSpec } from "./faults.js";
 export { AWS_BUCKETS } from "./throttle.js";
 export { WORKSHOP_AMI, AMAZON_LINUX_AMI } from "./seed.js";
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 export async function startSimulator(o: SimulatorOptions = {}): Promise<Simulator> {
   const clock = new SimClock(o.scale ?? 1);
   const seed = o.seed ?? 1;
@@ -31,7 +39,7 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<Simulato
     new Prng(seed),
     { ...defaultTimings(), ...o.timings },
     mergeFaults(noFaults(), o.faults ?? {}),
-    { reachable: o.reachable ?? false, bootRng: new Prng(seed ^ 0xb007) },
+    { reachable: o.reachable ?? false, bootRng: new Prng(seed ^ 0xb007), now: clock.now() },
   );
   const throttler = new Throttler(o.throttling ?? "aws");
   seedAccount(world, clock.now());
@@ -85,6 +93,13 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<Simulato
     };
   };
 
+  /** Sim time now, after the schedules due by then have fired: every look at the world goes through here. */
+  const settled = (): number => {
+    const now = clock.now();
+    world.scheduler.fireDue(world, now);
+    return now;
+  };
+
   const sim: Simulator = {
     endpoint: `http://127.0.0.1:${port}`,
     ...(serviceNet ? { servicePort: serviceNet.port } : {}),
@@ -92,8 +107,13 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<Simulato
     accountId,
     scale: clock.scale,
     now: () => clock.now(),
-    timeOrigin: clock.base,
-    advance: (ms) => clock.advance(ms),
+    get timeOrigin() {
+      return clock.scale > 1 ? Math.round(clock.base - clock.advanced / (clock.scale - 1)) : clock.base;
+    },
+    advance: (ms) => {
+      clock.advance(ms);
+      settled();
+    },
     get log() {
       return server.log;
     },
@@ -115,8 +135,36 @@ export async function startSimulator(o: SimulatorOptions = {}): Promise<Simulato
     },
     seedKeyPair: (name) => void addKeyPair(world, name, clock.now()),
     instances() {
-      const now = clock.now();
+      const now = settled();
       return world.liveInstances(now).map(view(now));
+    },
+    schedules() {
+      settled();
+      return [...world.scheduler.schedules.values()].map((s) => ({
+        groupName: s.groupName,
+        name: s.name,
+        expression: s.expression,
+        ...(s.fireAt !== undefined ? { fireAt: s.fireAt } : {}),
+        state: s.completed ? "COMPLETED" : s.state,
+        actionAfterCompletion: s.actionAfterCompletion,
+        targetArn: s.target.arn,
+        roleArn: s.target.roleArn,
+        ...(s.target.input !== undefined ? { input: parseJson(s.target.input) } : {}),
+      }));
+    },
+    scheduleRuns() {
+      settled();
+      return world.scheduler.runs.map((r) => ({ ...r, instanceIds: [...r.instanceIds] }));
+    },
+    seedVolume(o = {}) {
+      const id = world.newId("vol");
+      world.looseVolumes.set(id, { id, size: o.sizeGiB ?? 8, volumeType: "gp3", az: o.availabilityZone ?? world.azs[0]!.name, createdAt: clock.now(), tags: new Map(Object.entries(o.tags ?? {})) });
+      return id;
+    },
+    seedAddress(o = {}) {
+      const allocationId = world.newId("eipalloc");
+      world.addresses.set(allocationId, { allocationId, publicIp: world.newPublicIp(), tags: new Map(Object.entries(o.tags ?? {})) });
+      return allocationId;
     },
     setTag(instanceId, key, value) {
       const inst = world.instancesById.get(instanceId);

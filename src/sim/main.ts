@@ -10,7 +10,7 @@ import { writeSimWorkshopHome } from "./workshop-home.js";
 const USAGE = `Usage: ec2-workshop-sim [options]
 
 Runs an EC2-compatible simulator (EC2 Query API, STS GetCallerIdentity, Service Quotas
-GetServiceQuota and Price List GetProducts) on 127.0.0.1.
+GetServiceQuota, Price List GetProducts and EventBridge Scheduler) on 127.0.0.1.
 
 Options:
   --port N            port to listen on (default 4566; 0 = any free port)
@@ -19,9 +19,11 @@ Options:
   --seed N            seed for every random choice (default 1)
   --region R          region to simulate (default us-east-1)
   --workshop NAME     seed what a built workshop has (VPC, 3 subnets, security group,
-                      launch template ec2-workshop-NAME); may be repeated
+                      launch template ec2-workshop-NAME, schedule group and scheduler
+                      role for expiry); may be repeated
   --home DIR          with --workshop: also write DIR/stacks/Pulumi.NAME.yaml (kept if
-                      present), so EC2_WORKSHOP_HOME=DIR makes the workshop usable
+                      present) with the stack outputs, so EC2_WORKSHOP_HOME=DIR makes the
+                      workshop usable
   --throttling MODE   aws (AWS's token buckets, default) or off
   --reachable         instances get addresses in 127.0.0.0/8 and their service answers on a
                       real local TCP port (printed; an SSH banner once booted, 15-45 s after
@@ -92,7 +94,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     for (const w of workshops) {
       const ws = sim.seedWorkshop(w);
       out.write(`Seeded workshop ${w}: ${ws.launchTemplateName} (${ws.launchTemplateId}), subnets ${ws.subnetIds.join(", ")}\n`);
-      if (home) out.write(`Settings: ${await writeSimWorkshopHome(home, w, sim.region, { servicePort: sim.servicePort })}\n`);
+      if (home) out.write(`Settings: ${await writeSimWorkshopHome(home, w, sim.region, { servicePort: sim.servicePort, seeded: ws })}\n`);
     }
   } catch (e) {
     const message = e instanceof UsageError || e instanceof RangeError ? e.message : `could not start: ${(e as Error).message}`;

@@ -54,12 +54,20 @@ export function seedWorkshop(world: World, name: string, o: SeedWorkshopOptions,
     base(),
     now,
   );
+  // What the stack builds for expiry (src/workshops/program.ts): a schedule group, and a role
+  // EventBridge Scheduler assumes that may terminate only this workshop's instances.
+  const scheduleGroupName = `ec2-workshop-${name}`;
+  if (!world.scheduler.groups.has(scheduleGroupName)) world.scheduler.addGroup(scheduleGroupName, now);
+  const schedulerRoleArn = world.scheduler.addRole(`ec2-workshop-${name}-scheduler`, { key: "Workshop", value: name });
   return {
     vpcId: vpc.id,
     subnetIds: subnets.map((s) => s.id),
+    availabilityZones: subnets.map((s) => s.az.name),
     securityGroupId: sg.id,
     launchTemplateId: lt.id,
     launchTemplateName: lt.name,
+    schedulerRoleArn,
+    scheduleGroupName,
   };
 }
 

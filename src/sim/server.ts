@@ -1,10 +1,12 @@
 // The HTTP front: EC2 Query protocol (form-encoded POST, XML answers), STS GetCallerIdentity,
-// and the JSON-protocol services (Service Quotas, Price List; by their X-Amz-Target header) on
-// one port. Order per request: dropped/5xx faults, throttling (EC2 only),
+// the JSON-protocol services (Service Quotas, Price List; by their X-Amz-Target header) and
+// EventBridge Scheduler (REST JSON: by its paths, /schedules and /schedule-groups) on one port.
+// Order per request: due schedules fire, dropped/5xx faults, throttling (EC2 only),
 // UnauthorizedOperation, DryRun, the action. Every request lands in the request log.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { EC2_ACTIONS, isReadOnly, JSON_OPERATIONS } from "./actions/index.js";
+import { isSchedulerPath, routeScheduler } from "./actions/scheduler.js";
 import { getCallerIdentityXml, stsErrorXml } from "./actions/sts.js";
 import type { SimClock } from "./clock.js";
 import type { Params } from "./params.js";
@@ -90,9 +92,16 @@ export class SimServer {
       const body = Buffer.concat(chunks).toString("utf8");
       const target = req.headers["x-amz-target"];
       const simTime = this.deps.clock.now();
+      this.deps.world.scheduler.fireDue(this.deps.world, simTime);
+      const url = new URL(req.url ?? "/", "http://sim");
       let params: Params;
       let result: Outcome;
-      if (typeof target === "string") {
+      if (isSchedulerPath(url.pathname)) {
+        const input = parseJsonBody(body);
+        const route = routeScheduler(req.method ?? "GET", url.pathname);
+        params = { Action: route?.op.action ?? `${req.method} ${url.pathname}`, ...(route?.name ? { Name: route.name } : {}), ...Object.fromEntries(url.searchParams), ...flatInput(input) };
+        result = this.handleScheduler(req.method ?? "GET", url, input, simTime);
+      } else if (typeof target === "string") {
         const input = parseJsonBody(body);
         params = { Action: JSON_OPERATIONS[target]?.action ?? target, ...flatInput(input) };
         result = this.handleJson(target, input, simTime);
@@ -202,6 +211,45 @@ export class SimServer {
         result = { status: 200, body: JSON.stringify(out), outcome: "ok", throttled: false, requestId, json: true };
       } catch (e) {
         result = fail(e instanceof SimError ? e : new SimError("ServiceException", "An internal error has occurred", 500));
+      }
+    }
+    return drop ? { ...result, drop: true } : result;
+  }
+
+  /**
+   * One EventBridge Scheduler request: the same 5xx, dropped-connection and `unauthorized`
+   * faults as the JSON services; `noscheduler` answers 404 as an endpoint without the service
+   * does. Not throttled (its request-rate quotas are in the thousands per second).
+   */
+  handleScheduler(method: string, url: URL, input: Record<string, unknown>, now: number): Outcome {
+    const { world, requestRng } = this.deps;
+    const requestId = requestRng.uuid();
+    const fail = (e: SimError): Outcome => ({
+      status: e.status,
+      body: JSON.stringify({ Message: e.message }),
+      outcome: e.code,
+      throttled: false,
+      requestId,
+      json: true,
+      errorType: e.code,
+    });
+    if (world.faults.schedulerUnavailable)
+      return { status: 404, body: JSON.stringify({ message: "Not Found" }), outcome: "NotFound", throttled: false, requestId, json: true };
+    if (requestRng.chance(world.faults.errorRate)) return fail(new SimError("InternalServerException", "Unexpected server error.", 500));
+    const drop = requestRng.chance(world.faults.dropRate);
+    const route = routeScheduler(method, url.pathname);
+    let result: Outcome;
+    if (!route) result = fail(new SimError("UnknownOperationException", `No operation for ${method} ${url.pathname} in this simulator.`, 404));
+    else if (world.faults.unauthorizedActions.includes(route.op.action))
+      result = fail(
+        new SimError("AccessDeniedException", `User: arn:aws:iam::${world.accountId}:user/workshop is not authorized to perform: ${route.op.iamAction} on resource: ${world.scheduler.groupArn(url.searchParams.get("groupName") ?? String(input.GroupName ?? "default"))}`, 403),
+      );
+    else {
+      try {
+        const out = route.op.handle(world, { method, path: url.pathname, query: url.searchParams, body: input, now }, route.name);
+        result = { status: 200, body: JSON.stringify(out), outcome: "ok", throttled: false, requestId, json: true };
+      } catch (e) {
+        result = fail(e instanceof SimError ? e : new SimError("InternalServerException", "Unexpected server error.", 500));
       }
     }
     return drop ? { ...result, drop: true } : result;

@@ -15,6 +15,8 @@ export interface Timings {
   shuttingDownMs: [number, number];
   /** stopping -> stopped. */
   stoppingMs: [number, number];
+  /** stopping -> stopped for StopInstances with Force (no OS shutdown), also ending a hung stop. */
+  forcedStopMs: [number, number];
   /** How long after running a "stop" fault makes the instance stop on its own. */
   faultStopAfterMs: [number, number];
   /** How long after launch a "launchfail" fault makes the instance terminate (Server.InternalError). */
@@ -30,7 +32,10 @@ export interface Timings {
 
 /** Faults on demand. Rates are shares in [0, 1]; all randomness comes from the seeded PRNG. */
 export interface Faults {
-  /** AZs (e.g. "us-east-1a") with no capacity at all: InsufficientInstanceCapacity. */
+  /**
+   * AZs (e.g. "us-east-1a") with no capacity at all: InsufficientInstanceCapacity. The capacity
+   * faults apply to StartInstances too (a stopped instance starts only in its own AZ).
+   */
   capacityAzs: string[];
   /** Instance types with no capacity in any AZ. */
   capacityInstanceTypes: string[];
@@ -53,6 +58,10 @@ export interface Faults {
   slowBootRate: number;
   /** Share whose service port accepts connections but never speaks (a hung sshd: no banner). */
   hungServiceRate: number;
+  /** Share of user-requested stops that hang in `stopping` until StopInstances with Force. */
+  stopHangRate: number;
+  /** The endpoint has no EventBridge Scheduler: its paths answer 404 (an EC2-compatible cloud's). */
+  schedulerUnavailable: boolean;
   /** Share of requests answered with a 5xx (InternalError 500 or Unavailable 503). */
   errorRate: number;
   /** Share of requests whose connection is destroyed without any response. */
@@ -156,7 +165,7 @@ export interface SimInstanceView {
   readyAt?: number;
   /** Sim time of the first DescribeInstanceStatus answer that showed it ok/ok while running. */
   firstReportedReadyAt?: number;
-  fault?: "impaired" | "stop" | "stuck-pending" | "launch-fail";
+  fault?: "impaired" | "stop" | "stuck-pending" | "launch-fail" | "stop-hang";
   /** How its service boots, when not as usual. */
   bootFault?: BootFault;
   /** Sim time its service came up in the current (or last) running period; undefined if not (yet). */
@@ -195,9 +204,43 @@ export interface SeedImageOptions {
 export interface SeededWorkshop {
   vpcId: string;
   subnetIds: string[];
+  /** The AZ of each of `subnetIds`, in the same order. */
+  availabilityZones: string[];
   securityGroupId: string;
   launchTemplateId: string;
   launchTemplateName: string;
+  /** The role EventBridge Scheduler assumes: it may terminate only instances tagged Workshop=<name>. */
+  schedulerRoleArn: string;
+  /** The workshop's schedule group, `ec2-workshop-<name>`. */
+  scheduleGroupName: string;
+}
+
+/** A schedule as the simulator holds it (for assertions). */
+export interface SimScheduleView {
+  groupName: string;
+  name: string;
+  expression: string;
+  /** When it fires (sim ms), for `at(...)` schedules. */
+  fireAt?: number;
+  state: string;
+  actionAfterCompletion: string;
+  targetArn: string;
+  roleArn: string;
+  /** The target's Input, parsed when it is JSON. */
+  input?: unknown;
+}
+
+/** One run of a schedule's target (scheduler.ts). */
+export interface SimScheduleRun {
+  groupName: string;
+  name: string;
+  /** The schedule's time (sim ms): the target ran then. */
+  at: number;
+  targetArn: string;
+  instanceIds: string[];
+  /** "ok", or EC2's (or the simulator's) error code. */
+  outcome: string;
+  message?: string;
 }
 
 export interface SeedInstancesOptions {
@@ -217,9 +260,13 @@ export interface Simulator {
   readonly servicePort?: number;
   /** Sim time, ms since the epoch (sim clock). */
   now(): number;
-  /** Where the sim clock started (real ms since the epoch); give it to the CLI as EC2_WORKSHOP_TIME_ORIGIN. */
+  /**
+   * Give it to the CLI as EC2_WORKSHOP_TIME_ORIGIN: the tool's date and time then follow the sim
+   * clock (src/clock.ts). Where the sim clock started, moved back by what `advance` added (divided
+   * by scale - 1), so a CLI started after an advance sees the advanced time too (scale > 1 only).
+   */
   readonly timeOrigin: number;
-  /** Move the sim clock forward by `ms` sim milliseconds at once (tests that need "later"). */
+  /** Move the sim clock forward by `ms` sim milliseconds at once (tests that need "later"); due schedules fire. */
   advance(ms: number): void;
   readonly log: readonly RequestLogEntry[];
   /** Counts of all requests, including throttled and failed ones. */
@@ -236,6 +283,14 @@ export interface Simulator {
   seedKeyPair(name: string): void;
   /** The truth, for assertions (terminated instances that have vanished are not included). */
   instances(): SimInstanceView[];
+  /** EventBridge Scheduler's schedules now (due ones fire first). */
+  schedules(): SimScheduleView[];
+  /** Every run of a schedule's target so far, in time order. */
+  scheduleRuns(): SimScheduleRun[];
+  /** A detached volume (left behind, still billed), e.g. tagged with a workshop; returns its id. */
+  seedVolume(o?: { tags?: Record<string, string>; sizeGiB?: number; availabilityZone?: string }): string;
+  /** An Elastic IP (billed while it exists); returns its allocation id. */
+  seedAddress(o?: { tags?: Record<string, string> }): string;
   /** Set (or with undefined, remove) a tag behind the tool's back (race tests). */
   setTag(instanceId: string, key: string, value: string | undefined): void;
   close(): Promise<void>;

@@ -12,6 +12,7 @@ import {
   userInitiated,
 } from "./lifecycle.js";
 import { Prng } from "./prng.js";
+import { SchedulerState } from "./scheduler.js";
 import { SimError } from "./sim-error.js";
 
 export type Tags = Map<string, string>;
@@ -148,7 +149,7 @@ export interface SimInstance {
   securityGroups: { id: string; name: string }[];
   timeline: Transition[];
   httpTokens: string;
-  fault?: "impaired" | "stop" | "stuck-pending" | "launch-fail";
+  fault?: "impaired" | "stop" | "stuck-pending" | "launch-fail" | "stop-hang";
   /** Drawn at launch and kept across stop/start: the image boots this way every time. */
   bootFault?: BootFault;
   firstReportedReadyAt?: number;
@@ -160,6 +161,23 @@ export interface SimInstance {
   tagsVersion: number;
   /** The rendered XML for one (state, tags) combination: DescribeInstances of 1000s stays cheap. */
   xmlCache?: { key: string; xml: string };
+}
+
+/** A volume that is no instance's root: detached (status `available`), left behind, still billed. */
+export interface LooseVolume {
+  id: string;
+  size: number;
+  volumeType: string;
+  az: string;
+  createdAt: number;
+  tags: Tags;
+}
+
+/** An Elastic IP allocation (VPC domain), billed while it exists. */
+export interface ElasticAddress {
+  allocationId: string;
+  publicIp: string;
+  tags: Tags;
 }
 
 export interface Reservation {
@@ -196,6 +214,8 @@ export interface WorldOptions {
    * boot leaves every other draw of a seeded world as it was.
    */
   bootRng?: Prng;
+  /** Sim time the world starts at (the Scheduler's clock starts there too). */
+  now?: number;
 }
 
 const LIVE_FOR_CAPACITY: ReadonlySet<StateName> = new Set(["pending", "running", "stopping"]);
@@ -215,6 +235,10 @@ export class World {
   readonly reservations = new Map<string, Reservation>();
   /** ClientToken -> the request's fingerprint and the reservation it made. */
   readonly clientTokens = new Map<string, { fingerprint: string; reservationId: string }>();
+  readonly looseVolumes = new Map<string, LooseVolume>();
+  readonly addresses = new Map<string, ElasticAddress>();
+  /** EventBridge Scheduler: schedule groups, schedules, the roles they assume (scheduler.ts). */
+  readonly scheduler: SchedulerState;
   private seq = 0;
   private publicIps = new Set<string>();
   private lastPurge = 0;
@@ -232,6 +256,7 @@ export class World {
     this.azs = azsFor(region);
     this.reachable = o.reachable ?? false;
     this.bootRng = o.bootRng ?? new Prng(0xb007);
+    this.scheduler = new SchedulerState(region, accountId, o.now ?? Date.now());
   }
 
   // ----- ids and addresses -----
@@ -241,7 +266,7 @@ export class World {
   }
 
   /** An address like AWS's (54.x.y.z), or on this machine's loopback (127.x.y.z) when reachable; the same draws either way. */
-  private newPublicIp(): string {
+  newPublicIp(): string {
     const first = this.reachable ? 127 : 54;
     for (;;) {
       const ip = `${first}.${this.rng.between(80, 239)}.${this.rng.between(0, 255)}.${this.rng.between(1, 254)}`;
@@ -546,8 +571,18 @@ export class World {
     return { previous: cur.state, current: "shutting-down" };
   }
 
-  stop(inst: SimInstance, now: number): { previous: StateName; current: StateName } {
+  /**
+   * A user's stop. Under the `stophang` fault the instance stays in `stopping` until stopped with
+   * Force (EC2's answer to a stuck stop: no OS shutdown, as if the power were cut).
+   */
+  stop(inst: SimInstance, now: number, force = false): { previous: StateName; current: StateName } {
     const cur = currentTransition(inst.timeline, now);
+    if (cur.state === "stopping" && force && inst.fault === "stop-hang") {
+      cutFuture(inst.timeline, now);
+      inst.fault = undefined;
+      inst.timeline.push({ at: now + this.between(this.timings.forcedStopMs), state: "stopped", reason: cur.reason, transitionReason: cur.transitionReason });
+      return { previous: cur.state, current: cur.state };
+    }
     if (cur.state === "stopped" || cur.state === "stopping") return { previous: cur.state, current: cur.state };
     if (cur.state !== "running")
       throw new SimError("IncorrectInstanceState", `This instance '${inst.id}' is not in a state from which it can be stopped.`);
@@ -555,8 +590,37 @@ export class World {
     const reason = { code: "Client.UserInitiatedShutdown", message: "Client.UserInitiatedShutdown: User initiated shutdown" };
     const transitionReason = userInitiated(now);
     inst.timeline.push({ at: now, state: "stopping", reason, transitionReason });
-    inst.timeline.push({ at: now + this.between(this.timings.stoppingMs), state: "stopped", reason, transitionReason });
+    if (!force && this.faults.stopHangRate > 0 && this.rng.chance(this.faults.stopHangRate)) {
+      inst.fault = "stop-hang";
+      return { previous: cur.state, current: "stopping" };
+    }
+    inst.timeline.push({ at: now + this.between(force ? this.timings.forcedStopMs : this.timings.stoppingMs), state: "stopped", reason, transitionReason });
     return { previous: cur.state, current: "stopping" };
+  }
+
+  /**
+   * StartInstances' capacity check, all or nothing as the simulator models it: the stopped
+   * instances to start must fit the capacity faults of their AZs (a stopped instance starts only
+   * in its own AZ, where its volume is), else InsufficientInstanceCapacity names the AZ.
+   */
+  checkStartCapacity(instances: readonly SimInstance[], now: number): void {
+    const f = this.faults;
+    const starting = instances.filter((i) => currentTransition(i.timeline, now).state === "stopped");
+    const byAz = new Map<string, SimInstance[]>();
+    for (const i of starting) byAz.set(i.az, [...(byAz.get(i.az) ?? []), i]);
+    for (const [az, list] of byAz) {
+      const type = list[0]!.instanceType;
+      const limit = f.azCapacity[az];
+      const live = limit === undefined ? 0 : this.instanceList.filter((i) => i.az === az && LIVE_FOR_CAPACITY.has(currentTransition(i.timeline, now).state)).length;
+      const full = f.capacityAzs.includes(az) || list.some((i) => f.capacityInstanceTypes.includes(i.instanceType)) || (limit !== undefined && live + list.length > limit);
+      if (full)
+        throw new SimError(
+          "InsufficientInstanceCapacity",
+          `Insufficient capacity. We currently do not have sufficient ${type} capacity in the Availability Zone you requested (${az}). ` +
+            `Our system will be working on provisioning additional capacity. You can currently get ${type} capacity by not specifying an Availability Zone in your request or choosing ${this.azs.filter((a) => a.name !== az && !f.capacityAzs.includes(a.name)).map((a) => a.name).join(", ")}.`,
+          500,
+        );
+    }
   }
 
   start(inst: SimInstance, now: number): { previous: StateName; current: StateName } {

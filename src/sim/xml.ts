@@ -1,12 +1,14 @@
 // Hand-built XML, the way EC2 writes it. Every function returns already-rendered text; only
 // `el` takes raw values, and it escapes them, so nothing unescaped can reach the output.
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+// A carriage return as a character reference: a raw one would be read back as a line feed (XML
+// normalises line ends), and a tag value must come back as it was set.
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\r": "&#13;" };
 
-const NEEDS_ESCAPE = /[&<>"']/;
+const NEEDS_ESCAPE = /[&<>"'\r]/;
 
 export function escapeXml(s: string): string {
   // Most values (ids, states, addresses) need nothing: skip the replace for them.
-  return NEEDS_ESCAPE.test(s) ? s.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : s;
+  return NEEDS_ESCAPE.test(s) ? s.replace(/[&<>"'\r]/g, (c) => ESCAPES[c]!) : s;
 }
 
 /** `<name>value</name>`, or nothing when the value is undefined. */

@@ -10,6 +10,7 @@ import { formatSeatList } from "../instances/seats.js";
 import { renderHandoutTable, renderInstructions } from "./handout.js";
 import type { Style } from "./style.js";
 import { commandToType } from "../invocation.js";
+import { visible } from "./visible.js";
 
 /** How to get the machines a run is missing, as seat lists for the commands that do it. */
 export interface NextSteps {
@@ -69,14 +70,15 @@ export function renderBatchReport(r: BatchReport, instructions: string, s: Style
     ? `Stopped early: requested ${r.requested}, ${r.ready.length} ready so far`
     : `Requested ${r.requested}, ${r.ready.length} ready`;
   out.push("", `${ok ? s.green("✔") : s.yellow("!")} ${s.bold(headline)} ${s.dim(`(workshop ${r.workshop}, batch ${r.batch})`)}`);
-  for (const stop of r.launchStops) out.push(`${s.yellow("!")} ${stop.message}`);
+  for (const stop of r.launchStops) out.push(`${s.yellow("!")} ${visible(stop.message)}`);
   for (const m of r.seatMoves) out.push(`${s.yellow("!")} Seat ${m.from} was taken first by another run: ${m.instanceId} is seat ${m.to} instead.`);
   if (r.ready.length) out.push("", renderHandoutTable(r.ready, { style: s, width }));
   const text = renderInstructions(instructions, r.ready, s);
   if (text) out.push("", text);
   if (r.failed.length > 0) {
     out.push("", s.red(`Failed (${r.failed.length}):`));
-    for (const f of r.failed) out.push(`  Seat ${f.seat ?? "-"}  ${f.instanceId ?? "(none)"}  ${f.reason}`);
+    // The reason quotes EC2 (the state reason's message).
+    for (const f of r.failed) out.push(`  Seat ${f.seat ?? "-"}  ${visible(f.instanceId ?? "(none)")}  ${visible(f.reason)}`);
     const next = renderNextSteps(r.workshop, nextSteps(r));
     if (next.length) out.push("", ...next);
     const unknown = r.failed.filter((f) => f.unknown).length;
@@ -142,13 +144,14 @@ export function batchReportJson(r: BatchReport, instructions: string): unknown {
 export function readyLine(t: TrackedInstance, readiness: Readiness, s: Style): string {
   const address = t.info?.publicIp ?? (t.info?.privateIp ? `${t.info.privateIp} (private)` : "(no address yet)");
   const by = t.readyBy === "service" ? `${describeService(readiness.service)} answered` : "status checks ok";
-  return `${s.green("✔")} Seat ${t.seat ?? "-"} ready: ${address} ${s.dim(`(${by})`)}`;
+  return `${s.green("✔")} Seat ${t.seat ?? "-"} ready: ${visible(address)} ${s.dim(`(${by})`)}`;
 }
 
 /** A failure as it happens; one that had been handed out names its seat, so the room knows whose machine it is. */
 export function failedLine(t: TrackedInstance, s: Style): string {
   const who = t.readyBy ? `Seat ${t.seat ?? "-"} (${t.instanceId})` : t.instanceId;
-  return `${s.red("✗")} ${who}: ${t.failure ?? "failed"}${t.readyBy ? ": not usable after all" : ""}`;
+  // The reason is EC2's (or its error's) text: shown, never obeyed.
+  return `${s.red("✗")} ${visible(`${who}: ${t.failure ?? "failed"}`)}${t.readyBy ? ": not usable after all" : ""}`;
 }
 
 /** What `instances replace` is about to do, seat by seat. */
@@ -158,7 +161,7 @@ export function describeReplacement(plan: ReplacementPlan, workshop: string, s: 
     const here = plan.holders.filter((h) => h.seat === seat);
     lines.push(
       here.length
-        ? `  Seat ${seat}: terminate ${here.map(describeHolder).join(" and ")}, launch a new one`
+        ? `  Seat ${seat}: terminate ${visible(here.map(describeHolder).join(" and "))}, launch a new one`
         : `  Seat ${seat}: no machine now; launch one`,
     );
   }

@@ -3,7 +3,9 @@
 // and on US Letter alike: the cards fit the area both leave inside 12 mm margins (186 x 255 mm),
 // each page is one grid of cards that ends in a page break, and a card never splits across
 // pages. How many cards share a page follows the length of the instructions.
-import { addressOf, fillInstructions, type HandoutEntry } from "../instances/handout.js";
+import { addressOf, type HandoutEntry } from "../instances/handout.js";
+import { shownInstructions } from "./handout.js";
+import { visible } from "./visible.js";
 
 /** A card size: columns x rows per page, and what its instructions can hold without clipping. */
 export interface CardLayout {
@@ -41,8 +43,10 @@ export function cardsPerPage(layout: CardLayout): number {
   return layout.columns * layout.rows;
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+/** `s` as HTML text: control characters made visible (visible.ts; `shown` text already is), markup characters escaped. */
+function escapeHtml(s: string, shown = false): string {
+  const text = shown ? s : visible(s);
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
 function css(l: CardLayout): string {
@@ -83,7 +87,7 @@ export interface CardsOptions {
 
 /** The whole printable document. */
 export async function renderHandoutCards(entries: readonly HandoutEntry[], o: CardsOptions): Promise<string> {
-  const filled = entries.map((e) => fillInstructions(o.instructions.trimEnd(), e));
+  const filled = entries.map((e) => shownInstructions(o.instructions.trimEnd(), e));
   const layout = chooseLayout(filled);
   const perPage = cardsPerPage(layout);
   // Loaded only here: the QR encoder is needed by no other output.
@@ -95,7 +99,7 @@ export async function renderHandoutCards(entries: readonly HandoutEntry[], o: Ca
       `<article class="card" data-seat="${e.seat ?? ""}">` +
       `<div class="head"><div class="seat"><span class="label">Seat</span><span class="number">${e.seat ?? "-"}</span></div>${code}</div>` +
       `<div class="address">${escapeHtml(address || "(no address)")}</div>` +
-      `<pre class="instructions">${escapeHtml(filled[i]!)}</pre>` +
+      `<pre class="instructions">${escapeHtml(filled[i]!, true)}</pre>` +
       `<div class="foot">${escapeHtml(e.name)} · workshop ${escapeHtml(o.workshop)}</div>` +
       `</article>`
     );

@@ -1,5 +1,7 @@
 // The instance table of `instances list` and `instances destroy`, and its --json twin.
-import { checksLabel, type ListedInstance, type Row } from "../instances/listing.js";
+import { timeLeftLabel } from "../instances/expiry.js";
+import { checksLabel, isDone, type ListedInstance, type Row } from "../instances/listing.js";
+import { TAG } from "../instances/tags.js";
 import type { SortKey } from "../instances/select.js";
 import type { Style } from "./style.js";
 import { renderTable, type Column } from "./table.js";
@@ -24,20 +26,21 @@ function shortBatch(batch: string | undefined): string {
   return batch.length > BATCH_WIDTH ? `${batch.slice(0, BATCH_WIDTH - 1)}…` : batch;
 }
 
-function stateColor(style: Style, state: string): string {
+/** `cell` (the state as shown) in the colour of `state`; an unknown state stays plain. */
+function stateColor(style: Style, state: string, cell: string): string {
   switch (state) {
     case "running":
-      return style.green(state);
+      return style.green(cell);
     case "pending":
     case "stopping":
     case "shutting-down":
-      return style.yellow(state);
+      return style.yellow(cell);
     case "stopped":
-      return style.red(state);
+      return style.red(cell);
     case "terminated":
-      return style.dim(state);
+      return style.dim(cell);
     default:
-      return state;
+      return cell;
   }
 }
 
@@ -53,14 +56,21 @@ export function renderInstanceTable(rows: readonly Row[], o: InstanceTableOption
   const now = o.now ?? o.time.now();
   const columns: Column<Row>[] = [
     { header: "#", value: (r) => String(r.row), align: "right" },
-    { header: "Seat", value: (r) => (r.instance.seat === undefined ? o.style.dim("-") : String(r.instance.seat)), align: "right" },
+    {
+      header: "Seat",
+      value: (r) => (r.instance.seat === undefined ? "-" : String(r.instance.seat)),
+      paint: (cell, r) => (r.instance.seat === undefined ? o.style.dim(cell) : cell),
+      align: "right",
+    },
     { header: "Instance", value: (r) => r.instance.instanceId },
     { header: "Name", value: (r) => r.instance.name, minWidth: 6, dropOrder: 2 },
-    { header: "Public IP", value: (r) => r.instance.publicIp ?? o.style.dim("-") },
+    { header: "Public IP", value: (r) => r.instance.publicIp ?? "-", paint: (cell, r) => (r.instance.publicIp === undefined ? o.style.dim(cell) : cell) },
     { header: "Launched", value: (r) => o.time.format(r.instance.launchTime, now), dropOrder: 3 },
-    { header: "State", value: (r) => stateColor(o.style, r.instance.state) },
-    { header: "Checks", value: (r) => checksColor(o.style, checksLabel(r.instance)), minWidth: 8, dropOrder: 4 },
+    { header: "State", value: (r) => r.instance.state, paint: (cell, r) => stateColor(o.style, r.instance.state, cell) },
+    { header: "Checks", value: (r) => checksLabel(r.instance), paint: (cell) => checksColor(o.style, cell), minWidth: 8, dropOrder: 4 },
     { header: "Batch", value: (r) => shortBatch(r.instance.batch), minWidth: 8, dropOrder: 1 },
+    // Between the days the time left matters most: it goes last.
+    { header: "Expires", value: (r) => expiresCell(r.instance, now, o.style), dropOrder: 5 },
   ];
   return renderTable(rows, columns, {
     style: o.style,
@@ -79,6 +89,13 @@ export function tableHeading(workshop: string, shown: number, o: { style: Style;
     ? `${shown} ${o.states.join(" or ")}${o.total === undefined ? "" : ` of ${o.total}`}`
     : `${shown} instance${shown === 1 ? "" : "s"}`;
   return `${o.style.bold(`Workshop "${workshop}"`)}: ${what}`;
+}
+
+/** Time left until the machine's expiry ("in 3 h 5 min", "expired 2 min ago", "never"); empty once it is gone. */
+function expiresCell(i: ListedInstance, now: Date, s: Style): string {
+  if (isDone(i.state)) return "";
+  const label = timeLeftLabel(i, now);
+  return label.startsWith("expired") ? s.red(label) : label === "never" ? s.yellow(label) : label;
 }
 
 /** The lines under the table: the current time and zone (named once), and what to expect. */
@@ -104,6 +121,8 @@ export interface InstanceJson {
   statusChecks: { instance: string; system: string } | null;
   batch: string | null;
   availabilityZone: string | null;
+  /** `ec2-workshop:expires-at`: an ISO time, "never", or null (none). */
+  expiresAt: string | null;
 }
 
 export function instanceJson(r: Row): InstanceJson {
@@ -120,5 +139,6 @@ export function instanceJson(r: Row): InstanceJson {
     statusChecks: i.checks ? { instance: i.checks.instance, system: i.checks.system } : null,
     batch: i.batch ?? null,
     availabilityZone: i.availabilityZone ?? null,
+    expiresAt: i.tags[TAG.expiresAt] ?? null,
   };
 }

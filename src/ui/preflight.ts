@@ -4,6 +4,7 @@
 import { CHECK_TITLES, type CheckResult, type CheckStatus } from "../preflight/checks.js";
 import { costBreakdown, costJson, costPhrase, type CostEstimate } from "../preflight/cost.js";
 import type { Style } from "./style.js";
+import { visible } from "./visible.js";
 
 const TITLE_WIDTH = Math.max(...Object.values(CHECK_TITLES).map((t) => t.length));
 
@@ -16,8 +17,10 @@ function statusWord(status: CheckStatus, s: Style): string {
 export function renderChecks(checks: readonly CheckResult[], s: Style, indent = "  "): string {
   let out = "";
   for (const c of checks) {
-    out += `${indent}${statusWord(c.status, s)}  ${CHECK_TITLES[c.id].padEnd(TITLE_WIDTH)}  ${c.status === "skip" ? s.dim(c.message) : c.message}\n`;
-    if (c.fix && (c.status === "warn" || c.status === "fail")) out += `${indent}${" ".repeat(4 + 2 + TITLE_WIDTH + 2)}${s.dim("→")} ${c.fix}\n`;
+    // What was found quotes AWS (an AMI's name, an error): made visible.
+    const message = visible(c.message);
+    out += `${indent}${statusWord(c.status, s)}  ${CHECK_TITLES[c.id].padEnd(TITLE_WIDTH)}  ${c.status === "skip" ? s.dim(message) : message}\n`;
+    if (c.fix && (c.status === "warn" || c.status === "fail")) out += `${indent}${" ".repeat(4 + 2 + TITLE_WIDTH + 2)}${s.dim("→")} ${visible(c.fix)}\n`;
   }
   return out;
 }

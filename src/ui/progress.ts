@@ -8,6 +8,7 @@ import type { Clock } from "../clock.js";
 import type { WaitCounts } from "../instances/wait.js";
 import { truncateVisible, visibleWidth, type Style } from "./style.js";
 import { terminalColumns } from "./terminal.js";
+import { visible } from "./visible.js";
 import { wrapWords } from "./wrap.js";
 
 export interface ProgressView {
@@ -77,6 +78,11 @@ function bar(c: WaitCounts, style: Style): string {
   return style.green("━".repeat(ok)) + style.red("━".repeat(bad)) + style.dim("─".repeat(BAR_WIDTH - ok - bad));
 }
 
+
+/** A note during a run (it may quote EC2), made visible, in yellow: for `ProgressView.line`. */
+export function noteLine(message: string, style: Style): string {
+  return style.yellow(visible(message));
+}
 
 export function createProgressView(o: ProgressOptions): ProgressView {
   const start = o.clock.now();

@@ -5,6 +5,7 @@ import type { Writable } from "node:stream";
 import type { EngineEvent } from "@pulumi/pulumi/automation/index.js";
 import type { Diagnostic } from "../workshops/stacks.js";
 import type { Style } from "./style.js";
+import { visible } from "./visible.js";
 
 export interface PulumiProgress {
   onEvent(e: EngineEvent): void;
@@ -100,7 +101,8 @@ export function pulumiProgress(o: ProgressOptions): PulumiProgress {
       } else if (e.diagnosticEvent) {
         const d = e.diagnosticEvent;
         if (d.severity === "error") diagnostics.push({ urn: d.urn, message: d.message });
-        else if (d.severity === "warning") line(`${o.style.yellow("!")} ${d.message.trim().split("\n")[0]}`);
+        // A warning quotes AWS (through the provider): made visible.
+        else if (d.severity === "warning") line(`${o.style.yellow("!")} ${visible(d.message.trim().split("\n")[0]!)}`);
       }
     },
     finish(ok, summary) {

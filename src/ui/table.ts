@@ -1,12 +1,18 @@
 // A plain text table: aligned columns, header row, optional marked (sorted) column. Given a
 // width (the terminal's), it fits: the columns that may be shortened are cut (with "…") down to
 // their minimum, widest first; then the columns that may be left out go, in their order; only
-// a table that still does not fit is printed wider.
+// a table that still does not fit is printed wider. Every cell's text is made visible
+// (visible.ts) here, so no value can break a row or act on the terminal; colour is the
+// column's `paint`, put on after that.
 import { truncateVisible, visibleWidth, type Style } from "./style.js";
+import { visible } from "./visible.js";
 
 export interface Column<Row> {
   header: string;
+  /** The cell's text as it came (from AWS, a file): plain, never styled. */
   value: (row: Row, index: number) => string;
+  /** Colours the cell (already made visible and cut to fit). */
+  paint?: (cell: string, row: Row) => string;
   align?: "left" | "right";
   /** May be cut to this many characters when the table is too wide. */
   minWidth?: number;
@@ -62,14 +68,15 @@ export function fitColumns(
 export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<Row>[], options: TableOptions): string {
   const { style, markedColumn, indent = "" } = options;
   const headers = columns.map((c, i) => (i === markedColumn ? `${c.header} ▾` : c.header));
-  const cells = rows.map((row, r) => columns.map((c) => c.value(row, r)));
+  const cells = rows.map((row, r) => columns.map((c) => visible(c.value(row, r))));
   const natural = columns.map((_, i) => Math.max(visibleWidth(headers[i]!), ...cells.map((line) => visibleWidth(line[i]!))));
   const { shown, widths } = fitColumns(natural, columns, options.width, visibleWidth(indent));
-  const line = (values: string[], decorate?: (s: string, i: number) => string): string =>
+  const line = (values: string[], paint?: (s: string, i: number) => string, decorate?: (s: string, i: number) => string): string =>
     indent +
     shown
       .map((i, k) => {
-        const cell = truncateVisible(values[i]!, widths[i]!);
+        const cut = truncateVisible(values[i]!, widths[i]!);
+        const cell = paint ? paint(cut, i) : cut;
         // The last column is not padded on the right: no trailing blanks, even when styled.
         const last = k === shown.length - 1 && (columns[i]!.align ?? "left") === "left";
         const padded = last ? cell : pad(cell, widths[i]!, columns[i]!.align ?? "left");
@@ -77,6 +84,7 @@ export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<
       })
       .join(" ".repeat(GAP))
       .trimEnd();
-  const head = line(headers, (s, i) => (i === markedColumn ? style.bold(s) : style.dim(s)));
-  return [head, ...cells.map((c) => line(c))].join("\n");
+  const head = line(headers, undefined, (s, i) => (i === markedColumn ? style.bold(s) : style.dim(s)));
+  const body = cells.map((c, r) => line(c, (s, i) => columns[i]!.paint?.(s, rows[r]!) ?? s));
+  return [head, ...body].join("\n");
 }

@@ -97,6 +97,11 @@ function dedent(text: string): string {
   return lines.map((l) => l.slice(cut)).join("\n");
 }
 
+/** Text wrapped to `width` columns; as it is without a width (a pipe or file). */
+export function fitWidth(text: string, width: number | undefined): string {
+  return width === undefined ? text : wrapWords(text, width).join("\n");
+}
+
 /**
  * Text for a stream: wrapped to the terminal's width, less `margin` columns (taken by a frame
  * the caller draws around it), at a terminal; as it is in a pipe or file.

@@ -5,17 +5,21 @@
 // the status checks, so every figure can be read as a ratio. Then 5 runs of 1,000 at once (one
 // account: AWS lets it launch 1,000 instances at once, then 2 a second). Figures: calls, time to
 // the last attendee usable and on screen, lag from usable to on screen, memory. Then start-up:
-// `--help` and the first prompt of `instances create`, as ratios to a bare `node -e 0`.
-// `-- --json` prints only the JSON; `--sizes`, `--concurrent RxN`, `--scale` change the runs.
+// `--help` and the first prompt of `instances create`, as ratios to a bare `node -e 0`, and
+// `instances list` against the simulator as a ratio to a minimal boto3 script making the same
+// DescribeInstances (./describe-instances.py, Debian's python3-boto3; skipped, saying so, without
+// it), also without the compile cache and without the bundle (./unbundled.ts). `-- --json` prints
+// only the JSON; `--sizes 1000` runs only N = 1,000, `--sizes none` only start-up;
+// `--concurrent RxN` (or none), `--scale` and `--runs` (per start-up median) change the runs.
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { PACKAGE_ROOT } from "../../src/home.js";
 import { startSimulator, type Simulator } from "../../src/sim/index.js";
-import { BIN, LAUNCHER_NODE_ARGS, runBin, type RunResult } from "../helpers/cli.js";
+import { BIN, LAUNCHER_NODE_ARGS, isolatedEnv, runBin, type RunResult } from "../helpers/cli.js";
 import { simEnv } from "../helpers/sim.js";
 import { makeWorkshopHome } from "../helpers/workshop-home.js";
 import {
@@ -33,7 +37,7 @@ import {
 
 const WORKSHOP = "bench";
 const SEED = 2018;
-const RSS_RECORDER = pathToFileURL(join(PACKAGE_ROOT, "test", "fixtures", "record-rss.mjs")).href;
+const USAGE_RECORDER = pathToFileURL(join(PACKAGE_ROOT, "test", "fixtures", "record-usage.mjs")).href;
 
 /**
  * Simulated time runs this much faster (`--scale`); timings and timeouts are all in simulated time.
@@ -97,15 +101,19 @@ async function withSimulator<T>(workshops: string[], fn: (sim: Simulator, subnet
   }
 }
 
-function readRss(file: string): number {
+/** What a process wrote through record-usage.mjs (or describe-instances.py): peak memory in MiB, CPU time in ms. */
+function readUsage(file: string): { rssMb: number; cpuMs: number } {
   try {
-    return Number(readFileSync(file, "utf8")) / 1024;
+    const u = JSON.parse(readFileSync(file, "utf8")) as { maxRssKiB: number; cpuMs: number };
+    return { rssMb: u.maxRssKiB / 1024, cpuMs: u.cpuMs };
   } catch {
-    return NaN;
+    return { rssMb: NaN, cpuMs: NaN };
   } finally {
     rmSync(file, { force: true });
   }
 }
+
+const readRss = (file: string): number => readUsage(file).rssMb;
 
 /** Simulated time from a phase's first API call to its last: the time an instructor would wait on AWS. */
 function span(entries: Simulator["log"]): number {
@@ -187,8 +195,8 @@ async function createRun(sim: Simulator, env: Record<string, string>, workshop: 
   };
   let partial = "";
   const result = await runBin(["instances", "create", "--workshop", workshop, "--count", String(n), "--yes", "--json", ...extra], {
-    env: { ...env, RECORD_RSS_FILE: rssFile },
-    nodeArgs: ["--import", RSS_RECORDER],
+    env: { ...env, RECORD_USAGE_FILE: rssFile },
+    nodeArgs: ["--import", USAGE_RECORDER],
     onSpawn: (child) =>
       child.stderr!.on("data", (d: string) => {
         const now = sim.now();
@@ -223,8 +231,8 @@ async function benchTool(n: number, concurrent: number, quiet: boolean): Promise
       const destroyed = await Promise.all(
         workshops.map((w, k) =>
           runBin(["instances", "destroy", "--workshop", w, "--all", "--yes", "--json"], {
-            env: { ...env, RECORD_RSS_FILE: rssFile(k, "destroy") },
-            nodeArgs: ["--import", RSS_RECORDER],
+            env: { ...env, RECORD_USAGE_FILE: rssFile(k, "destroy") },
+            nodeArgs: ["--import", USAGE_RECORDER],
           }).then((r) => ({ r, rss: readRss(rssFile(k, "destroy")) })),
         ),
       );
@@ -270,8 +278,8 @@ function runOriginalModel(sim: Simulator, subnetId: string, n: number, rssFile: 
   const script = join(PACKAGE_ROOT, "dist", "test", "bench", "original.js");
   const args = JSON.stringify({ endpoint: sim.endpoint, region: sim.region, n, scale: SCALE, workshop: WORKSHOP, seed: SEED, subnetId });
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", RSS_RECORDER, script, args], {
-      env: { ...process.env, RECORD_RSS_FILE: rssFile },
+    const child = spawn(process.execPath, ["--import", USAGE_RECORDER, script, args], {
+      env: { ...process.env, RECORD_USAGE_FILE: rssFile },
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";
@@ -319,12 +327,12 @@ async function benchOriginal(n: number): Promise<Scenario> {
   });
 }
 
-function timeCommand(cmd: string, args: string[], runs: number): number {
+function timeCommand(cmd: string, args: string[], runs: number, env: Record<string, string>): number {
   const times: number[] = [];
-  spawnSync(cmd, args, { stdio: "ignore" }); // warm the file cache
+  spawnSync(cmd, args, { stdio: "ignore", env }); // warm the file cache (and Node's compile cache)
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    spawnSync(cmd, args, { stdio: "ignore", env: { ...process.env, NO_COLOR: "1" } });
+    spawnSync(cmd, args, { stdio: "ignore", env });
     times.push(performance.now() - t0);
   }
   return median(times);
@@ -355,9 +363,20 @@ function timeToOutput(args: string[], marker: string, env: Record<string, string
   });
 }
 
-async function startup(runs: number): Promise<{ nodeMs: number; helpMs: number; firstPromptMs: number; nodeInPtyMs: number; helpRatio: number; firstPromptRatio: number }> {
-  const nodeMs = timeCommand(process.execPath, ["-e", "0"], runs);
-  const helpMs = timeCommand(process.execPath, [...LAUNCHER_NODE_ARGS, BIN, "--help"], runs);
+interface HelpAndPrompt {
+  nodeMs: number;
+  helpMs: number;
+  firstPromptMs: number;
+  nodeInPtyMs: number;
+  helpRatio: number;
+  firstPromptRatio: number;
+}
+
+async function helpAndFirstPrompt(runs: number): Promise<HelpAndPrompt> {
+  // The tool's own environment: no AWS settings of this machine, a fresh compile cache (warmed below).
+  const env = isolatedEnv();
+  const nodeMs = timeCommand(process.execPath, ["-e", "0"], runs, env);
+  const helpMs = timeCommand(process.execPath, [...LAUNCHER_NODE_ARGS, BIN, "--help"], runs, env);
   const hasScript = spawnSync("script", ["--version"]).status === 0;
   if (!hasScript) return { nodeMs, helpMs, firstPromptMs: NaN, nodeInPtyMs: NaN, helpRatio: helpMs / nodeMs, firstPromptRatio: NaN };
   return withSimulator([WORKSHOP], async (sim) => {
@@ -366,6 +385,7 @@ async function startup(runs: number): Promise<{ nodeMs: number; helpMs: number; 
       const env = simEnv(sim, { EC2_WORKSHOP_HOME: home.dir, TERM: "xterm-256color" });
       const prompt: number[] = [];
       const bare: number[] = [];
+      await timeToOutput([process.execPath, ...LAUNCHER_NODE_ARGS, BIN, "instances", "create"], "Which workshop", env); // warm
       for (let i = 0; i < runs; i++) {
         bare.push(await timeToOutput([process.execPath, "-e", "process.stdout.write('ready')"], "ready", env));
         prompt.push(await timeToOutput([process.execPath, ...LAUNCHER_NODE_ARGS, BIN, "instances", "create"], "Which workshop", env));
@@ -379,11 +399,154 @@ async function startup(runs: number): Promise<{ nodeMs: number; helpMs: number; 
   });
 }
 
+/** A Python 3 with boto3: Debian's (python3-boto3), as the figure names it, else the first python3 on PATH. */
+function findBoto3(): { python: string; versions: string } | undefined {
+  for (const python of ["/usr/bin/python3", "python3"]) {
+    const r = spawnSync(python, ["-c", "import boto3, sys; print(boto3.__version__, sys.version.split()[0])"], { encoding: "utf8" });
+    if (r.status === 0) {
+      const [boto3, py] = r.stdout.trim().split(" ");
+      return { python, versions: `boto3 ${boto3}, Python ${py}` };
+    }
+  }
+  return undefined;
+}
+
+interface Run {
+  wallMs: number;
+  cpuMs: number;
+  rssMb: number;
+}
+
+/** One run to its end (the simulator answers from this process, so never spawnSync): wall time, and CPU and memory as it recorded them. */
+function timedRun(cmd: string, args: string[], env: Record<string, string>): Promise<Run> {
+  const usageFile = join(tmpdir(), `ec2ws-bench-usage-${process.pid}`);
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { env: { ...env, RECORD_USAGE_FILE: usageFile }, stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    child.stdout.resume();
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const wallMs = performance.now() - t0;
+      const usage = readUsage(usageFile);
+      if (code !== 0) reject(new Error(`${[cmd, ...args].join(" ")} exited ${code}: ${err.trim().split("\n").pop()}`));
+      else resolve({ wallMs, ...usage });
+    });
+  });
+}
+
+interface Medians {
+  wallMs: number;
+  cpuMs: number;
+  rssMb: number;
+}
+
+const medians = (runs: Run[]): Medians => ({
+  wallMs: median(runs.map((r) => r.wallMs)),
+  cpuMs: median(runs.map((r) => r.cpuMs)),
+  rssMb: median(runs.map((r) => r.rssMb)),
+});
+
+interface ListFigures {
+  instances: number;
+  /** As installed: Node's compile cache warm (every run after the first). */
+  list: Medians;
+  /** NODE_DISABLE_COMPILE_CACHE=1: what the compile cache saves. */
+  listNoCache: Medians;
+  /** From tsc's output (dist/src) instead of the bundle, compile cache warm: what the bundle saves. */
+  listUnbundled: Medians;
+  boto3?: Medians & { versions: string };
+  wallRatio: number;
+  cpuRatio: number;
+  skipped?: string;
+}
+
+const LIST_INSTANCES = 30;
+
+/**
+ * `instances list` of a workshop with 30 instances, against the simulator, and the boto3 script's
+ * one DescribeInstances of the same instances against the same endpoint, runs interleaved so
+ * that both see the same load.
+ */
+async function listVersusBoto3(runs: number, quiet: boolean): Promise<ListFigures> {
+  const sim = await startSimulator({ scale: 100, seed: SEED, throttling: "aws" });
+  sim.seedWorkshop(WORKSHOP);
+  const home = makeWorkshopHome([{ name: WORKSHOP, region: sim.region, maximum: LIST_INSTANCES }]);
+  try {
+    const env = simEnv(sim, { EC2_WORKSHOP_HOME: home.dir });
+    const created = await runBin(["instances", "create", "--workshop", WORKSHOP, "--count", String(LIST_INSTANCES), "--yes", "--json"], { env });
+    if (created.code !== 0) throw new Error(`instances create for the list scenario exited ${created.code}: ${created.stderr.trim().split("\n").pop()}`);
+    const list = [...LAUNCHER_NODE_ARGS, "--import", USAGE_RECORDER, BIN, "instances", "list", "--workshop", WORKSHOP];
+    const noCache = { ...env, NODE_DISABLE_COMPILE_CACHE: "1" };
+    const unbundled = [...LAUNCHER_NODE_ARGS, "--import", USAGE_RECORDER, join(PACKAGE_ROOT, "dist", "test", "bench", "unbundled.js"), ...list.slice(list.indexOf(BIN) + 1)];
+    const unbundledEnv = { ...env, NODE_COMPILE_CACHE: join(env.XDG_CACHE_HOME ?? tmpdir(), "ec2ws-bench-unbundled") };
+    const boto3 = findBoto3();
+    if (!boto3) log("  python3-boto3 is not installed (apt-get install -y python3-boto3): the boto3 comparison is skipped", quiet);
+    const script = join(PACKAGE_ROOT, "test", "bench", "describe-instances.py");
+    // Warm the file cache, and Node's compile cache for the cached runs.
+    await timedRun(process.execPath, list, env);
+    await timedRun(process.execPath, unbundled, unbundledEnv);
+    if (boto3) await timedRun(boto3.python, [script, WORKSHOP], env);
+    const runsOf: { list: Run[]; noCache: Run[]; unbundled: Run[]; boto3: Run[] } = { list: [], noCache: [], unbundled: [], boto3: [] };
+    for (let i = 0; i < runs; i++) {
+      runsOf.list.push(await timedRun(process.execPath, list, env));
+      runsOf.noCache.push(await timedRun(process.execPath, list, noCache));
+      runsOf.unbundled.push(await timedRun(process.execPath, unbundled, unbundledEnv));
+      if (boto3) runsOf.boto3.push(await timedRun(boto3.python, [script, WORKSHOP], env));
+    }
+    const listM = medians(runsOf.list);
+    const boto3M = boto3 ? { ...medians(runsOf.boto3), versions: `${boto3.python}: ${boto3.versions}` } : undefined;
+    return {
+      instances: LIST_INSTANCES,
+      list: listM,
+      listNoCache: medians(runsOf.noCache),
+      listUnbundled: medians(runsOf.unbundled),
+      ...(boto3M ? { boto3: boto3M } : { skipped: "python3-boto3 is not installed (apt-get install -y python3-boto3)" }),
+      wallRatio: boto3M ? listM.wallMs / boto3M.wallMs : NaN,
+      cpuRatio: boto3M ? listM.cpuMs / boto3M.cpuMs : NaN,
+    };
+  } finally {
+    home.remove();
+    await sim.close();
+  }
+}
+
+interface Startup extends HelpAndPrompt {
+  list: ListFigures;
+  runs: number;
+  /** The machine's load average (1 min) before and after: wall times on a shared machine vary with it. */
+  load: [number, number];
+}
+
+async function startup(runs: number, quiet: boolean): Promise<Startup> {
+  const before = loadavg()[0]!;
+  const hp = await helpAndFirstPrompt(runs);
+  const list = await listVersusBoto3(runs, quiet);
+  return { ...hp, list, runs, load: [before, loadavg()[0]!] };
+}
+
 const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+function startupLines(s: Startup): string[] {
+  const ms = (x: number): string => `${x.toFixed(0)} ms`;
+  const m = (x: Medians): string => `${ms(x.wallMs)} (CPU ${ms(x.cpuMs)}, ${x.rssMb.toFixed(0)} MiB)`;
+  const l = s.list;
+  return [
+    `Start-up (median of ${s.runs} runs; load average ${s.load[0].toFixed(1)} before, ${s.load[1].toFixed(1)} after; Node.js ${process.versions.node}):`,
+    `  node -e 0 ${ms(s.nodeMs)}; --help ${ms(s.helpMs)} (${round2(s.helpRatio)}x); ` +
+      `first prompt of instances create ${ms(s.firstPromptMs)} (${round2(s.firstPromptRatio)}x; in a pseudo-terminal, where node's first output takes ${ms(s.nodeInPtyMs)})`,
+    `  instances list (${l.instances} instances, simulator): ${m(l.list)}; without the compile cache ${m(l.listNoCache)}; ` +
+      `without the bundle (dist/src, compile cache) ${m(l.listUnbundled)}`,
+    l.boto3
+      ? `  boto3 script, one DescribeInstances (${l.boto3.versions}): ${m(l.boto3)}; instances list / boto3: ${round2(l.wallRatio)}x wall, ${round2(l.cpuRatio)}x CPU`
+      : `  boto3 comparison skipped: ${l.skipped}`,
+  ];
+}
 
 const secs = (ms: number, digits = 1): string => (Number.isFinite(ms) ? (ms / 1000).toFixed(digits) : "-");
 
-function printTable(scenarios: Scenario[], s: Awaited<ReturnType<typeof startup>>): void {
+function printTable(scenarios: Scenario[], s: Startup): void {
   const rows = scenarios.map((x) => [
     x.tool,
     x.concurrent > 1 ? `${x.concurrent} x ${x.n}` : String(x.n),
@@ -419,10 +582,10 @@ function printTable(scenarios: Scenario[], s: Awaited<ReturnType<typeof startup>
   out.push("", "Targets:", ...targets(scenarios).map((t) => `  ${t.ok ? "ok  " : "MISS"} ${t.text}`));
   out.push(
     "",
-    `Start-up (median): node -e 0 ${s.nodeMs.toFixed(0)} ms; --help ${s.helpMs.toFixed(0)} ms (${round2(s.helpRatio)}x); ` +
-      `first prompt of instances create ${s.firstPromptMs.toFixed(0)} ms (${round2(s.firstPromptRatio)}x; in a pseudo-terminal, where node's first output takes ${s.nodeInPtyMs.toFixed(0)} ms)`,
     `Times are simulated time (what an instructor would wait against AWS), measured at ${SCALE}x. "all usable": from the command's first call to the`,
     `last attendee's line on screen (the original: its hand-out). EC2 calls: the create's, without STS, Service Quotas, Price List and (in brackets: with) the background seat Names.`,
+    "",
+    ...startupLines(s),
   );
   process.stdout.write(`${out.join("\n")}\n`);
 }
@@ -462,7 +625,13 @@ async function main(): Promise<void> {
   });
   const quiet = values.json ?? false;
   SCALE = Number(values.scale);
-  const sizes = values.sizes!.split(",").filter(Boolean).map(Number);
+  const sizes = values.sizes === "none" ? [] : values.sizes!.split(",").filter(Boolean).map(Number);
+  const runs = Number(values.runs);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(runs) || runs < 1 || !(SCALE > 0)) {
+    process.stderr.write("bench: --sizes takes N,N,... (whole numbers) or none; --runs a whole number; --scale a positive number\n");
+    process.exitCode = 2;
+    return;
+  }
   const scenarios: Scenario[] = [];
   for (const n of sizes) {
     log(`N=${n}: ec2-workshop…`, quiet);
@@ -470,14 +639,34 @@ async function main(): Promise<void> {
     log(`N=${n}: original model…`, quiet);
     scenarios.push(await benchOriginal(n));
   }
-  const conc = /^(\d+)x(\d+)$/.exec(values.concurrent ?? "");
+  // `--sizes none`: start-up only, no concurrent runs either.
+  const conc = values.sizes === "none" ? null : /^(\d+)x(\d+)$/.exec(values.concurrent ?? "");
   if (conc) {
     log(`${conc[1]} concurrent runs of N=${conc[2]}: ec2-workshop…`, quiet);
     scenarios.push(await benchTool(Number(conc[2]), Number(conc[1]), quiet));
   }
   log("start-up…", quiet);
-  const s = await startup(Number(values.runs));
-  const startupFigures = { helpRatio: round2(s.helpRatio), firstPromptRatio: round2(s.firstPromptRatio), nodeMs: Math.round(s.nodeMs), helpMs: Math.round(s.helpMs), firstPromptMs: Math.round(s.firstPromptMs) };
+  const s = await startup(runs, quiet);
+  const r = (m: Medians): Medians => ({ wallMs: Math.round(m.wallMs), cpuMs: Math.round(m.cpuMs), rssMb: Math.round(m.rssMb) });
+  const startupFigures = {
+    node: process.versions.node,
+    runs: s.runs,
+    loadAverage: s.load.map(round2),
+    helpRatio: round2(s.helpRatio),
+    firstPromptRatio: round2(s.firstPromptRatio),
+    nodeMs: Math.round(s.nodeMs),
+    helpMs: Math.round(s.helpMs),
+    firstPromptMs: Math.round(s.firstPromptMs),
+    instancesList: {
+      instances: s.list.instances,
+      ...r(s.list.list),
+      withoutCompileCache: r(s.list.listNoCache),
+      withoutBundle: r(s.list.listUnbundled),
+      boto3: s.list.boto3 ? { ...r(s.list.boto3), versions: s.list.boto3.versions } : { skipped: s.list.skipped },
+      wallRatio: round2(s.list.wallRatio),
+      cpuRatio: round2(s.list.cpuRatio),
+    },
+  };
   if (values.json) process.stdout.write(`${JSON.stringify({ scale: SCALE, scenarios, targets: targets(scenarios), startup: startupFigures }, null, 2)}\n`);
   else printTable(scenarios, s);
 }

@@ -4,8 +4,10 @@ import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../../src/home.js";
+import { ensureFreshBundle } from "./bundle.js";
 
 export const BIN = join(PACKAGE_ROOT, "bin", "ec2-workshop.js");
+ensureFreshBundle();
 
 /** The Node.js flags in a launcher's `#!/usr/bin/env -S node <flags>` line (none for a plain `node`). */
 export function shebangNodeArgs(source: string): string[] {

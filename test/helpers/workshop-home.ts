@@ -11,11 +11,16 @@ export interface WorkshopFixture {
   region?: string;
   maximum?: number;
   instructions?: string;
+  /** The `lifetime` setting (e.g. "36h"). */
+  lifetime?: string;
   ami?: string;
   instanceType?: string;
   launchTemplate?: string;
-  /** The stack outputs its settings cache, as `workshop create` leaves them (e.g. a seeded simulator workshop's). */
-  outputs?: { vpcId: string; subnetIds: string[] };
+  /**
+   * The stack outputs its settings cache, as `workshop create` leaves them (e.g. a seeded simulator
+   * workshop's); with the scheduler role and schedule group, expiry is enforced by EventBridge Scheduler.
+   */
+  outputs?: { vpcId: string; subnetIds: string[]; schedulerRoleArn?: string; scheduleGroupName?: string };
   /**
    * A reachable simulator's service port (Simulator.servicePort): written as the workshop's first
    * port, and the tool's own readiness default applies. Without it the fixture says
@@ -47,11 +52,13 @@ export function makeWorkshopHome(workshops: WorkshopFixture[] = []): WorkshopHom
         "ec2-workshop:instanceType": w.instanceType ?? "t3.micro",
       };
       if (w.launchTemplate) config["ec2-workshop:launchTemplate"] = w.launchTemplate;
+      if (w.lifetime) config["ec2-workshop:lifetime"] = w.lifetime;
       if (w.outputs) {
         // The simulator seeds subnets in the region's AZs a, b, c, in that order.
         const region = w.region ?? "us-east-1";
         const subnetIds = Object.fromEntries(w.outputs.subnetIds.map((id, i) => [`${region}${"abc"[i]}`, id]));
-        config["ec2-workshop:outputs"] = { vpcId: w.outputs.vpcId, subnetIds };
+        const { schedulerRoleArn, scheduleGroupName } = w.outputs;
+        config["ec2-workshop:outputs"] = { vpcId: w.outputs.vpcId, subnetIds, ...(schedulerRoleArn ? { schedulerRoleArn } : {}), ...(scheduleGroupName ? { scheduleGroupName } : {}) };
       }
       if (w.servicePort !== undefined) config["ec2-workshop:ports"] = [w.servicePort];
       const readyWhen = w.readyWhen ?? (w.servicePort === undefined ? "checks" : "default");

@@ -87,7 +87,7 @@ describe("instances create (CLI against the simulator)", function () {
     const r = await s.run(["--workshop", "demo", "--count", "25", "--yes", "--json"]);
     expect(r.code, r.stderr).to.equal(0);
     const doc = JSON.parse(r.stdout) as JsonReport;
-    expect(Object.keys(doc)).to.deep.equal(["workshop", "batch", "requested", "ready", "failed", "instructions", "next"]);
+    expect(Object.keys(doc)).to.deep.equal(["workshop", "batch", "requested", "ready", "failed", "instructions", "next", "expiresAt"]);
     expect(doc.next).to.deep.equal({ replace: [], launch: [], terminate: [] });
     expect(doc).to.include({ workshop: "demo", requested: 25 });
     expect(doc.ready).to.have.length(25);

@@ -45,6 +45,10 @@ export interface ScenarioOptions {
   readyWhen?: "service-or-checks" | "service" | "checks";
   /** With reachable: the workshop's first port, when not the one the simulator answers on. */
   servicePort?: number;
+  /** The workshop's settings carry its stack's outputs, scheduler role and schedule group included: expiry schedules are made. */
+  expiry?: boolean;
+  /** The workshop's instructions (default: an ssh line and a password note). */
+  instructions?: string;
 }
 
 /** What a foreign instance looked like before the scenario: it must look the same after. */
@@ -110,13 +114,15 @@ export class Scenario {
       throttling: o.throttling ?? "aws",
       reachable: o.reachable ?? false,
     });
-    sim.seedWorkshop(WORKSHOP);
+    const seeded = sim.seedWorkshop(WORKSHOP);
     sim.seedWorkshop(OTHER);
+    const outputs = { vpcId: seeded.vpcId, subnetIds: seeded.subnetIds, schedulerRoleArn: seeded.schedulerRoleArn, scheduleGroupName: seeded.scheduleGroupName };
     const home = makeWorkshopHome([
       {
         name: WORKSHOP,
         maximum: o.maximum ?? 40,
-        instructions: "ssh student@<address>\nPassword: on the whiteboard",
+        instructions: o.instructions ?? "ssh student@<address>\nPassword: on the whiteboard",
+        ...(o.expiry ? { outputs } : {}),
         ...(o.reachable ? { servicePort: o.servicePort ?? sim.servicePort } : {}),
         ...(o.readyWhen ? { readyWhen: o.readyWhen } : {}),
       },

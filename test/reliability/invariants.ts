@@ -1,6 +1,6 @@
 // The invariants every fault scenario must keep, whatever went wrong on the way:
-// (1) every instance the tool launched carries the workshop, batch, seats, launched-by and
-//     launched-at tags, and so does its volume; it has a seat, and no seat is held twice;
+// (1) every instance the tool launched carries the workshop, batch, seats, launched-by,
+//     launched-at and expires-at tags, and so does its volume; it has a seat, and no seat is held twice;
 // (2) `instances list --json` (the real CLI) returns exactly those instances;
 // (3) each run's report is honest: ready and failed are disjoint and are exactly its batch in the
 //     simulator, each with the seat EC2 gives it, ready ones really are ready by the signal they
@@ -128,8 +128,9 @@ function expectLaunchTags(i: SimInstanceView, volume: Record<string, string> | u
   expect(t[TAG.name], `${where}: Name tag`).to.be.oneOf([`${WORKSHOP}-${t[TAG.batch]}`, `${WORKSHOP}-${seatLabel(seat, 40)}`, `${WORKSHOP}-${seatLabel(seat, 9)}`]);
   expect(t[TAG.launchedBy], `${where}: launched-by tag`).to.match(/^arn:aws:/);
   expect(new Date(t[TAG.launchedAt] ?? "").toISOString(), `${where}: launched-at tag`).to.equal(t[TAG.launchedAt]);
+  expect(t[TAG.expiresAt], `${where}: expires-at tag`).to.match(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z|never)$/);
   expect(volume, `${where}: volume tags`).to.not.equal(undefined);
-  for (const key of [TAG.workshop, TAG.batch, TAG.seats, TAG.launchedBy, TAG.launchedAt])
+  for (const key of [TAG.workshop, TAG.batch, TAG.seats, TAG.launchedBy, TAG.launchedAt, TAG.expiresAt])
     expect(volume![key], `${where}: volume tag ${key}`).to.equal(t[key]);
 }
 

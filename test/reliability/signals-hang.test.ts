@@ -58,6 +58,10 @@ describe("fault suite: a black-hole endpoint and signals", function () {
       { args: ["instances", "destroy", "--workshop", "lab", "--all", "--yes"], signal: "SIGTERM", code: 143, says: /^Stopped by SIGTERM\.$/m },
       { args: ["setup", "--region", "us-east-1"], signal: "SIGTERM", code: 143, says: /^Stopped by SIGTERM\.$/m },
       { args: ["workshop", "show", "lab"], signal: "SIGINT", code: 130 },
+      { args: ["instances", "stop", "--workshop", "lab", "--all", "--yes"], signal: "SIGINT", code: 130, says: /^Stopped by Ctrl-C\.$/m },
+      { args: ["instances", "start", "--workshop", "lab", "--all", "--yes"], signal: "SIGTERM", code: 143, says: /^Stopped by SIGTERM\.$/m },
+      { args: ["instances", "extend", "--workshop", "lab", "--all", "--hours", "2", "--yes"], signal: "SIGHUP", code: 143, says: /^Stopped by SIGTERM\.$/m },
+      { args: ["sweep", "--region", "us-east-1", "--yes"], signal: "SIGINT", code: 130, says: /^Stopped by Ctrl-C\.$/m },
     ];
     for (const c of cases) {
       it(`${c.args.slice(0, 2).join(" ")}, ${c.signal} while a request hangs: exit ${c.code}`, async () => {

@@ -98,6 +98,10 @@ describe("options: the CLI frame's parsing", () => {
       [["instances", "create", "--count", "2.5"], "Error: --count must be a whole number (got 2.5).", "Run `ec2-workshop instances create --help` for its options."],
       [["instances", "list", "surplus"], 'Error: instances list takes no argument "surplus".', "Run `ec2-workshop instances list --help` for its options."],
       [["workshop", "show"], "Error: workshop show needs <name>.", "Run `ec2-workshop workshop show --help` for its options."],
+      [["instances", "extend", "--all"], "Error: instances extend needs --hours <hours>.", "Run `ec2-workshop instances extend --help` for its options."],
+      [["instances", "replace", "--workshop", "w"], "Error: instances replace needs --seats <seats>.", "Run `ec2-workshop instances replace --help` for its options."],
+      [["instances", "stop", "--lifetime", "3"], "Error: instances stop has no option --lifetime.", "Run `ec2-workshop instances stop --help` for its options."],
+      [["instances", "stop", "--timeout"], "Error: --timeout needs a value: --timeout <duration>.", "Run `ec2-workshop instances stop --help` for its options."],
     ];
     for (const [argv, first, second] of cases) {
       const r = await run(argv);

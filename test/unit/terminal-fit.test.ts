@@ -83,7 +83,7 @@ describe("terminal: tables and widths", () => {
     { header: "#", value: (_r: unknown, i: number) => String(i + 1), align: "right" as const },
     { header: "Instance", value: (r: (typeof rows)[number]) => r.id },
     { header: "Name", value: (r: (typeof rows)[number]) => r.name, minWidth: 8 },
-    { header: "Public IP", value: (r: (typeof rows)[number]) => colour.green(r.ip) },
+    { header: "Public IP", value: (r: (typeof rows)[number]) => r.ip, paint: (cell: string) => colour.green(cell) },
     { header: "State", value: (r: (typeof rows)[number]) => r.state },
     { header: "Batch", value: (r: (typeof rows)[number]) => r.batch, dropOrder: 1 },
   ];

@@ -8,7 +8,9 @@ import { MAX_SEATS } from "../../instances/seats.js";
 import { ANY_SEATS, parseSelection } from "../../instances/select.js";
 import { tableWidth } from "../../ui/terminal.js";
 import { READY_WHEN } from "../../instances/readiness.js";
+import { jsonText, visible } from "../../ui/visible.js";
 import { CATALOG } from "../catalog.js";
+import { chooseExpiry, confirmNoExpiry, expirySource, lifetimeOption, noExpiryOption } from "./expiry-options.js";
 import { chooseWorkshopWithClients } from "./workshop-instances.js";
 
 export class InstancesCreateCommand extends BaseCommand {
@@ -40,6 +42,11 @@ export class InstancesCreateCommand extends BaseCommand {
       the failed machine's seat. If a concurrent run took the same seats, the earlier
       launch keeps them and this run's machines move to free seats before the hand-out is printed.
 
+      Every machine ends at its expiry (tag \`ec2-workshop:expires-at\`): \`--lifetime\` from now (default:
+      the workshop's \`lifetime\` setting, else 12 h), terminated by AWS itself (an EventBridge Scheduler
+      schedule per batch, made with the workshop stack's role), so a closed laptop changes nothing.
+      \`ec2-workshop instances extend\` moves it; \`--no-expiry\` (asked to confirm; \`--yes\` in scripts) has none.
+
       Before it asks to confirm, it checks (in parallel, in well under a second) that the vCPU quota has
       room, that the type is offered in the workshop's AZs, that the AMI is available and fits, and that
       the subnets have free addresses: a failed check stops the run with nothing launched
@@ -58,6 +65,7 @@ export class InstancesCreateCommand extends BaseCommand {
       ["Unattended, as JSON", "$0 instances create --workshop intro-linux --count 25 --yes --json"],
       ["Shorter timeouts, replacing instances that fail", "$0 instances create -w intro-linux -n 10 --launch-timeout 3m --check-timeout 4m --replace-failed"],
       ["Hand out only machines whose service answers (not on status checks alone)", "$0 instances create -w intro-linux -n 25 --ready-when service"],
+      ["A two-day workshop: machines that live 36 hours", "$0 instances create --workshop intro-linux --count 25 --lifetime 36h"],
     ],
   });
 
@@ -81,12 +89,14 @@ export class InstancesCreateCommand extends BaseCommand {
   skipChecks = Option.Boolean("--skip-checks", false, {
     description: "Launch without the pre-launch checks (vCPU quota, AZ offerings, AMI, free addresses)",
   });
+  lifetime = lifetimeOption();
+  noExpiry = noExpiryOption();
 
   protected async run(): Promise<number> {
-    const { requireDuration } = await import("../../instances/durations.js");
-    const launchTimeoutMs = requireDuration("--launch-timeout", this.launchTimeout);
-    const checkTimeoutMs = requireDuration("--check-timeout", this.checkTimeout);
+    const { phaseTimeouts } = await import("../../instances/durations.js");
+    const { launchTimeoutMs, checkTimeoutMs } = phaseTimeouts(this.launchTimeout, this.checkTimeout);
     if (this.seats !== undefined && this.count !== undefined) throw new UsageError(`Give --count or --seats, not both.`);
+    if (this.noExpiry && this.lifetime !== undefined) throw new UsageError("Give --lifetime or --no-expiry, not both.");
     const wantedSeats = this.seats === undefined ? undefined : parseSelection(this.seats, MAX_SEATS, ANY_SEATS);
     if (wantedSeats && !wantedSeats.ok) throw new UsageError(`--seats: ${wantedSeats.error}.`);
 
@@ -109,6 +119,8 @@ export class InstancesCreateCommand extends BaseCommand {
       targetFor: (region) => this.awsTarget(region),
     });
     const settings = choice.settings;
+    // A bad --lifetime (or lifetime setting) is said before anything else is asked.
+    chooseExpiry({ lifetime: this.lifetime, noExpiry: this.noExpiry, settings, now: clock.wallNow() });
     const count = wantedSeats?.ok ? wantedSeats.rows.length : await this.resolveCount(settings.maximum, settings.name, interactive, ui);
 
     const { resolveReadiness } = await import("../../instances/readiness.js");
@@ -134,6 +146,10 @@ export class InstancesCreateCommand extends BaseCommand {
         ec2, target, env: this.env, settings, prep, count, clock, skipChecks: this.skipChecks,
         confirming: interactive && !this.yes, output: ui, style: this.json ? this.errStyle : this.style,
       });
+      if (this.noExpiry && !(await confirmNoExpiry({ yes: this.yes, interactive, stdin: this.context.stdin, output: ui, count }))) {
+        ui.write("Nothing launched.\n");
+        return EXIT.error;
+      }
       if (interactive && !this.yes) {
         const p = await import("@clack/prompts");
         const ok = await p.confirm({
@@ -148,12 +164,20 @@ export class InstancesCreateCommand extends BaseCommand {
         }
       }
 
-      const { createProgressView } = await import("../../ui/progress.js");
+      const { createProgressView, noteLine } = await import("../../ui/progress.js");
       const { askStopWaiting, guardInterrupts } = await import("../../ui/interrupt-guard.js");
       const { newBatchId } = await import("../../instances/launch.js");
       const { readyLine, failedLine } = await import("../../ui/batch-report.js");
       const style = this.json ? this.errStyle : this.style;
+      // The expiry counts from the launch, not from when the command started.
+      const expiry = chooseExpiry({ lifetime: this.lifetime, noExpiry: this.noExpiry, settings, now: clock.wallNow() });
+      const { expirySchedulesFor } = await import("../../instances/schedules.js");
+      // Why expiry is not enforced by AWS, said once: as a line of the progress view once there is one.
+      const say = { line: (m: string): void => void ui.write(`${style.yellow("!")} ${m}\n`) };
+      const schedules = expirySchedulesFor({ settings, target, env: this.env, clock, onUnavailable: (m) => say.line(m) });
+      if (expiry.expiry !== "never") schedules.announceIfUnavailable();
       const view = createProgressView({ output: ui, live: interactive, style, clock });
+      say.line = (m) => view.line(style.yellow(m));
       const control = this.runControl;
       const guard = guardInterrupts({
         control,
@@ -181,6 +205,8 @@ export class InstancesCreateCommand extends BaseCommand {
           checkTimeoutMs,
           readiness,
           replaceRounds: this.replaceFailed ? REPLACE_ROUNDS : 0,
+          expiresAt: expiry.expiry,
+          schedules,
           signal: control.signal,
           events: {
             phase: (name, detail) => {
@@ -190,9 +216,9 @@ export class InstancesCreateCommand extends BaseCommand {
             launched: (got, subnet) => {
               launchedIds = [...launchedIds, ...got.map((g) => g.instanceId)];
               const where = subnet ? ` in ${subnet.availabilityZone}` : "";
-              view.line(`Launched ${got.length}${where}: ${got.map((g) => g.instanceId).join(", ")}`);
+              view.line(`Launched ${got.length}${where}: ${visible(got.map((g) => g.instanceId).join(", "))}`);
             },
-            note: (m) => view.line(style.yellow(m)),
+            note: (m) => view.line(noteLine(m, style)),
             ready: (i) => view.line(readyLine(i, readiness, style)),
             failed: (i) => view.line(failedLine(i, style)),
             update: (c) => view.counts(c),
@@ -213,14 +239,24 @@ export class InstancesCreateCommand extends BaseCommand {
       } finally {
         view.stop();
         guard.dispose();
+        schedules.close();
       }
       const report = result.report;
       const { renderBatchReport, batchReportJson } = await import("../../ui/batch-report.js");
+      const { expiryTag } = await import("../../instances/expiry.js");
       if (this.json) {
-        this.context.stdout.write(`${JSON.stringify(batchReportJson(report, settings.instructions), null, 2)}\n`);
+        this.context.stdout.write(jsonText({ ...(batchReportJson(report, settings.instructions) as object), expiresAt: expiryTag(expiry.expiry) }));
         // The JSON's keys are fixed; why a launch stopped short (quota, capacity) goes to stderr.
-        for (const stop of report.launchStops) this.context.stderr.write(`${this.errStyle.yellow("!")} ${stop.message}\n`);
-      } else this.context.stdout.write(`${renderBatchReport(report, settings.instructions, this.style, tableWidth(this.context.stdout))}\n`);
+        for (const stop of report.launchStops) this.context.stderr.write(`${this.errStyle.yellow("!")} ${visible(stop.message)}\n`);
+      } else {
+        this.context.stdout.write(`${renderBatchReport(report, settings.instructions, this.style, tableWidth(this.context.stdout))}\n`);
+        if (report.ready.length + report.failed.length > 0) {
+          const { expiryLines } = await import("../../ui/expiry.js");
+          const { timeFormatter } = await import("../../ui/time.js");
+          const line = expiryLines({ expiry: expiry.expiry, source: expirySource(expiry), workshop: settings.name, time: timeFormatter(this.env), style: this.style, enforcedByAws: schedules.available, width: tableWidth(this.context.stdout) });
+          this.context.stdout.write(`\n${line}\n`);
+        }
+      }
       const stoppedBy = guard.stoppedBy();
       unsayLastWords();
       if (stoppedBy) {

@@ -7,8 +7,9 @@ import { isDone, parseStatesOption, type Row } from "../../instances/listing.js"
 import { MAX_SEATS } from "../../instances/seats.js";
 import { ANY_SEATS, parseSelection, selectionFormError, SORT_KEYS, type SortKey } from "../../instances/select.js";
 import { CATALOG } from "../catalog.js";
-import { WorkshopInstancesCommand } from "./workshop-instances.js";
+import { stoppedWhile, WorkshopInstancesCommand } from "./workshop-instances.js";
 import { commandToType } from "../../invocation.js";
+import { jsonText, visible } from "../../ui/visible.js";
 
 type Selection = "seats" | "rows" | "ids" | "all" | "failed" | "state";
 
@@ -203,7 +204,7 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
           : picked.length
             ? "the selected instances are already terminated or shutting down"
             : `it has no instances${inStates}`;
-      if (this.json) out.write(`${JSON.stringify({ workshop: session.name, terminated: [], skipped: [] }, null, 2)}\n`);
+      if (this.json) out.write(jsonText({ workshop: session.name, terminated: [], skipped: [] }));
       else out.write(`Nothing to terminate in workshop "${session.name}": ${what}.\n`);
       return EXIT.ok;
     }
@@ -227,21 +228,11 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
     }
 
     // Stopped part-way (Ctrl-C, or a forced exit): what was asked may or may not have happened.
-    const control = this.runControl;
-    const unsay = control.addLastWords(() =>
-      this.context.stderr.write(
-        `Stopped while terminating ${live.length} instance${live.length === 1 ? "" : "s"}: some may still be running. Check with \`${commandToType(`instances list --workshop ${session.name}`)}\`.\n`,
-      ),
+    const result = await this.sayingIfStopped(stoppedWhile("terminating", live.length, "some may still be running", session.name), () =>
+      session.terminate(live.map((r) => r.instance.instanceId)),
     );
-    const result = await session
-      .terminate(live.map((r) => r.instance.instanceId))
-      .catch((err: unknown) => {
-        if (control.stoppedBy) control.sayLastWords();
-        throw err;
-      })
-      .finally(unsay);
     if (this.json) {
-      out.write(`${JSON.stringify({ workshop: session.name, ...result }, null, 2)}\n`);
+      out.write(jsonText({ workshop: session.name, ...result }));
     } else {
       out.write(`${renderOutcome(result, new Map(listed.map((i) => [i.instanceId, i])), style)}\n`);
       let reloaded;
@@ -262,7 +253,7 @@ export class InstancesDestroyCommand extends WorkshopInstancesCommand {
     const { isAlreadyGone } = await import("../../instances/terminate.js");
     for (const s of result.skipped) {
       if (!isAlreadyGone(s.reason))
-        this.context.stderr.write(`${this.errStyle.yellow("Warning:")} ${s.instanceId} was not terminated: ${s.reason}.\n`);
+        this.context.stderr.write(`${this.errStyle.yellow("Warning:")} ${visible(`${s.instanceId} was not terminated: ${s.reason}`)}.\n`);
     }
     return EXIT.ok;
   }

@@ -5,6 +5,7 @@ import { UserError } from "../../errors.js";
 import { CATALOG } from "../catalog.js";
 import { WorkshopInstancesCommand } from "./workshop-instances.js";
 import { commandToType } from "../../invocation.js";
+import { jsonText, visible } from "../../ui/visible.js";
 import { tableWidth } from "../../ui/terminal.js";
 
 const FORMATS = ["text", "csv", "json", "html"] as const;
@@ -69,7 +70,7 @@ export class InstancesHandoutCommand extends WorkshopInstancesCommand {
     const err = this.context.stderr;
     if (notReady.length)
       err.write(
-        `${this.errStyle.yellow("!")} Not ready (left out): ${notReady.map((n) => `seat ${n.seat} (${n.instanceId}, ${n.state}${n.checks ? `, checks ${n.checks}` : ""})`).join("; ")}.\n`,
+        `${this.errStyle.yellow("!")} ${visible(`Not ready (left out): ${notReady.map((n) => `seat ${n.seat} (${n.instanceId}, ${n.state}${n.checks ? `, checks ${n.checks}` : ""})`).join("; ")}.`)}\n`,
       );
     if (entries.length === 0)
       throw new UserError(
@@ -93,7 +94,7 @@ export class InstancesHandoutCommand extends WorkshopInstancesCommand {
         seats: entries.map((e) => handoutSeatJson(e, instructions)),
         notReady: notReady.map((n) => ({ seat: n.seat, instanceId: n.instanceId, state: n.state })),
       };
-      text = `${JSON.stringify(doc, null, 2)}\n`;
+      text = jsonText(doc);
     } else {
       const { renderHandoutTable, renderInstructions } = await import("../../ui/handout.js");
       const head = `${style.bold(`Workshop "${session.name}"`)}${this.batch ? ` (batch ${this.batch})` : ""}: ${entries.length} seat${entries.length === 1 ? "" : "s"} ready`;

@@ -6,8 +6,10 @@ import { MAX_SEATS } from "../../instances/seats.js";
 import { ANY_SEATS, parseSelection } from "../../instances/select.js";
 import { READY_WHEN } from "../../instances/readiness.js";
 import { CATALOG } from "../catalog.js";
+import { chooseExpiry, confirmNoExpiry, expirySource, lifetimeOption, noExpiryOption } from "./expiry-options.js";
 import { WorkshopCommand } from "./workshop-instances.js";
 import { tableWidth } from "../../ui/terminal.js";
+import { jsonText } from "../../ui/visible.js";
 
 export class InstancesReplaceCommand extends WorkshopCommand {
   static override paths = CATALOG.instancesReplace.paths.map((p) => [...p]);
@@ -20,6 +22,11 @@ export class InstancesReplaceCommand extends WorkshopCommand {
       first), launches a new one into the same seat, waits for it as \`instances create\` does (until usable,
       by \`--ready-when\` or the workshop's \`readyWhen\` setting), and prints that seat's hand-out line, so the
       attendee keeps their number. A seat with no machine gets one.
+
+      The new machines end when the ones they replace would have (the latest of them), unless
+      \`--lifetime\` (from now) or \`--no-expiry\` says otherwise; a seat with no machine (or one already
+      past its expiry) gets the workshop's lifetime. The old machines leave their batches' expiry schedules
+      and the new ones get their own.
 
       Exit codes: 0 every seat has a ready machine, 3 fewer, 1 error, 2 bad input.
     `,
@@ -36,6 +43,8 @@ export class InstancesReplaceCommand extends WorkshopCommand {
     description: "What makes a machine ready: service-or-checks (default), service, or checks (default: the workshop's readyWhen setting)",
     validator: t.isEnum(READY_WHEN),
   });
+  lifetime = lifetimeOption();
+  noExpiry = noExpiryOption();
 
   protected writesData(): boolean {
     return this.json;
@@ -44,6 +53,7 @@ export class InstancesReplaceCommand extends WorkshopCommand {
   protected async run(): Promise<number> {
     const parsed = parseSelection(this.seats, MAX_SEATS, ANY_SEATS);
     if (!parsed.ok) throw new UsageError(`--seats: ${parsed.error}.`);
+    if (this.noExpiry && this.lifetime !== undefined) throw new UsageError("Give --lifetime or --no-expiry, not both.");
     const ui = this.json ? this.context.stderr : this.context.stdout;
     const style = this.json ? this.errStyle : this.style;
     const session = await this.openWorkshopSession({ requireTemplate: true, menuOutput: ui });
@@ -54,8 +64,17 @@ export class InstancesReplaceCommand extends WorkshopCommand {
       const { planReplacement, replaceSeats } = await import("../../instances/replace.js");
       const prep = await prepareBatch(session.ec2, sts, session.settings, session.clock);
       const plan = planReplacement(prep.holders, parsed.rows, session.settings);
+      const { inheritedExpiry } = await import("../../instances/replace.js");
+      const inherited = inheritedExpiry(plan.holders);
+      const expiryFor = () =>
+        chooseExpiry({ lifetime: this.lifetime, noExpiry: this.noExpiry, settings: session.settings, now: session.clock.wallNow(), ...(inherited !== undefined ? { inherited } : {}) });
+      const chosen = expiryFor();
       const { describeReplacement } = await import("../../ui/batch-report.js");
       ui.write(`${describeReplacement(plan, session.name, style)}\n`);
+      if (this.noExpiry && !(await confirmNoExpiry({ yes: this.yes, interactive: this.interactive && !this.json, stdin: this.context.stdin, output: ui, count: plan.seats.length }))) {
+        ui.write("Nothing was changed.\n");
+        return EXIT.error;
+      }
       if (!this.yes) {
         if (!this.interactive || this.json)
           throw new UserError(`Refusing to replace without confirmation: there is no terminal to ask in. Add --yes to confirm. Nothing was changed.`);
@@ -66,10 +85,13 @@ export class InstancesReplaceCommand extends WorkshopCommand {
           return EXIT.error;
         }
       }
-      const { createProgressView } = await import("../../ui/progress.js");
+      const { createProgressView, noteLine } = await import("../../ui/progress.js");
       const { readyLine, failedLine } = await import("../../ui/batch-report.js");
       const { resolveReadiness } = await import("../../instances/readiness.js");
       const readiness = resolveReadiness(this.readyWhen, session.settings);
+      // A lifetime counts from the launch, not from the question.
+      const expiry = chosen.source === "inherited" ? chosen : expiryFor();
+      if (expiry.expiry !== "never") session.expiry.announceIfUnavailable();
       const view = createProgressView({ output: ui, live: this.interactive, style, clock: session.clock });
       let result;
       try {
@@ -78,13 +100,15 @@ export class InstancesReplaceCommand extends WorkshopCommand {
           plan,
           prep,
           clock: session.clock,
+          expiresAt: expiry.expiry,
+          schedules: session.expiry,
           // Ctrl-C / SIGTERM: the report so far (which seat has which machine), then the signal's exit code.
           signal: this.abortSignal,
           readiness,
           events: {
             phase: (_name, detail) => view.phase(detail),
             launched: (got) => view.line(`Launched ${got.map((g) => `${g.instanceId} (seat ${g.seat})`).join(", ")}`),
-            note: (m) => view.line(style.yellow(m)),
+            note: (m) => view.line(noteLine(m, style)),
             ready: (i) => view.line(readyLine(i, readiness, style)),
             failed: (i) => view.line(failedLine(i, style)),
             update: (c) => view.counts(c),
@@ -94,8 +118,16 @@ export class InstancesReplaceCommand extends WorkshopCommand {
         view.stop();
       }
       const { renderBatchReport, batchReportJson } = await import("../../ui/batch-report.js");
-      if (this.json) this.context.stdout.write(`${JSON.stringify(batchReportJson(result.report, session.settings.instructions), null, 2)}\n`);
-      else this.context.stdout.write(`${renderBatchReport(result.report, session.settings.instructions, this.style, tableWidth(this.context.stdout))}\n`);
+      const { expiryTag } = await import("../../instances/expiry.js");
+      if (this.json)
+        this.context.stdout.write(jsonText({ ...(batchReportJson(result.report, session.settings.instructions) as object), expiresAt: expiryTag(expiry.expiry) }));
+      else {
+        this.context.stdout.write(`${renderBatchReport(result.report, session.settings.instructions, this.style, tableWidth(this.context.stdout))}\n`);
+        const { expiryLines } = await import("../../ui/expiry.js");
+        const { timeFormatter } = await import("../../ui/time.js");
+        const line = expiryLines({ expiry: expiry.expiry, source: expirySource(expiry), workshop: session.name, time: timeFormatter(this.env), style: this.style, enforcedByAws: session.expiry.available, width: tableWidth(this.context.stdout) });
+        this.context.stdout.write(`\n${line}\n`);
+      }
       await result.names.finish();
       return result.report.ready.length === plan.seats.length ? EXIT.ok : EXIT.partial;
     } finally {

@@ -7,6 +7,7 @@ import type { AwsTarget } from "../../aws/target.js";
 import type { WorkshopSession } from "../../instances/session.js";
 import type { ChooseWorkshopOptions, WorkshopChoice } from "../../ui/choose-workshop.js";
 import { BaseCommand } from "../base.js";
+import { commandToType } from "../../invocation.js";
 
 /**
  * `--workshop`, or the workshop menu at a terminal. The menu's launch-template checks get EC2
@@ -30,6 +31,14 @@ export async function chooseWorkshopWithClients(
     // An unfinished check just ends: its socket is freed here.
     for (const c of clients) c.destroy();
   }
+}
+
+/**
+ * The last words of a run stopped while changing machines: "Stopped while stopping 30 instances:
+ * some may still be running. Check with `ec2-workshop instances list --workshop intro`."
+ */
+export function stoppedWhile(verbing: string, count: number, mayBe: string, workshop: string): string {
+  return `Stopped while ${verbing} ${count} instance${count === 1 ? "" : "s"}: ${mayBe}. Check with \`${commandToType(`instances list --workshop ${workshop}`)}\`.`;
 }
 
 /** `--workshop`, and opening it: every command that works on one workshop's instances. */
@@ -61,6 +70,7 @@ export abstract class WorkshopCommand extends BaseCommand {
       target: this.workshopTarget(choice.settings),
       env: this.env,
       ...(o.batch ? { batch: o.batch } : {}),
+      note: (m) => this.context.stderr.write(`${this.errStyle.yellow("!")} ${m}\n`),
     });
   }
 }

@@ -6,6 +6,7 @@ import { checkWorkshopName, isHours, readSettings } from "../../workshops/settin
 import { BaseCommand, EXIT } from "../base.js";
 import { CATALOG } from "../catalog.js";
 import { commandToType } from "../../invocation.js";
+import { jsonText } from "../../ui/visible.js";
 
 export class WorkshopCheckCommand extends BaseCommand {
   static override paths = CATALOG.workshopCheck.paths.map((p) => [...p]);
@@ -68,7 +69,7 @@ export class WorkshopCheckCommand extends BaseCommand {
     const ui = await import("../../ui/preflight.js");
     const out = this.context.stdout;
     if (this.json) {
-      out.write(`${JSON.stringify(ui.checkReportJson(report), null, 2)}\n`);
+      out.write(jsonText(ui.checkReportJson(report)));
       return failed ? EXIT.error : EXIT.ok;
     }
     const s = this.style;

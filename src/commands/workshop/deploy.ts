@@ -13,6 +13,7 @@ import { cacheableOutputs, writeSettings, type WorkshopSettings } from "../../wo
 import type { WorkshopStacks } from "../../workshops/stacks.js";
 import { fitToTerminal } from "../../ui/wrap.js";
 import { EXIT_ON_SIGNAL, type RunControl, type StopSignal } from "../../interrupts.js";
+import { visible } from "../../ui/visible.js";
 
 export interface Io {
   stdin: Readable;
@@ -179,7 +180,7 @@ const LISTED = 10;
 
 /** A workshop's live instances as lines for a refusal: id, state, address. */
 export function liveInstanceLines(live: readonly WorkshopInstance[]): string[] {
-  const shown = live.slice(0, LISTED).map((i) => `  ${i.instanceId}  ${i.state}${i.publicIp ? `  ${i.publicIp}` : ""}`);
+  const shown = live.slice(0, LISTED).map((i) => `  ${visible(`${i.instanceId}  ${i.state}${i.publicIp ? `  ${i.publicIp}` : ""}`)}`);
   if (live.length > LISTED) shown.push(`  … and ${live.length - LISTED} more`);
   return shown;
 }

@@ -7,6 +7,7 @@ import { BaseCommand, EXIT } from "../base.js";
 import { CATALOG } from "../catalog.js";
 import { commandToType } from "../../invocation.js";
 import { fitToTerminal } from "../../ui/wrap.js";
+import { jsonText, visible } from "../../ui/visible.js";
 
 export class WorkshopListCommand extends BaseCommand {
   static override paths = CATALOG.workshopList.paths.map((p) => [...p]);
@@ -55,7 +56,7 @@ export class WorkshopListCommand extends BaseCommand {
         liveByState: r.live ?? null,
         problem: r.settingsError ?? null,
       }));
-      out.write(`${JSON.stringify(data, null, 2)}\n`);
+      out.write(jsonText(data));
       return EXIT.ok;
     }
     if (rows.length === 0) {
@@ -75,13 +76,13 @@ export class WorkshopListCommand extends BaseCommand {
             { header: "MAX", value: (r) => (r.settings ? String(r.settings.maximum) : ""), align: "right" },
             { header: "LAST UPDATE", value: (r) => formatTime(r.lastUpdate) || (r.inBackend === false ? "not built" : "") },
             { header: "LIVE", value: (r) => (r.settings ? liveTotal(r.live) : ""), align: "right" },
-            { header: "", value: (r) => (r.settingsError ? this.style.yellow(r.settingsError) : ""), minWidth: 20 },
+            { header: "", value: (r) => r.settingsError ?? "", paint: (cell) => (cell ? this.style.yellow(cell) : cell), minWidth: 20 },
           ],
           { style: this.style, width: tableWidth(out) },
         )}\n`,
       );
     }
-    for (const n of notes) out.write(`${this.style.dim(fitToTerminal(out, n))}\n`);
+    for (const n of notes) out.write(`${this.style.dim(fitToTerminal(out, visible(n)))}\n`);
     return EXIT.ok;
   }
 }

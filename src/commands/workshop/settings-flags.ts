@@ -8,6 +8,7 @@ import { InputError } from "../../errors.js";
 import { MAX_SEATS } from "../../instances/seats.js";
 import { BaseCommand } from "../base.js";
 import { PROJECT, settingsFromConfig, type WorkshopSettings } from "../../workshops/settings.js";
+import { visible } from "../../ui/visible.js";
 
 /** Setting key -> the flag that sets it (for error lines). */
 export const FLAG_OF: Record<string, string> = {
@@ -131,7 +132,7 @@ export abstract class WorkshopSettingsCommand extends BaseCommand {
         file,
         now: clockFromEnv(this.env).wallNow(),
       });
-      for (const warning of result.warnings) this.context.stderr.write(`${this.errStyle.yellow("Warning:")} ${warning}\n`);
+      for (const warning of result.warnings) this.context.stderr.write(`${this.errStyle.yellow("Warning:")} ${visible(warning)}\n`);
       return result.azs ? { ...settings, azs: result.azs } : settings;
     } finally {
       ec2.destroy();

@@ -10,6 +10,7 @@ import { createSecurityGroup, createSubnet, createVpc, describeSecurityGroups, d
 import { runInstances } from "./run.js";
 import { describeInstanceStatus } from "./status.js";
 import { describeKeyPairs } from "./keypairs.js";
+import { describeAddresses, describeVolumes } from "./volumes.js";
 import { createTags, deleteTags, describeTags } from "./tags.js";
 import {
   createLaunchTemplate,
@@ -44,6 +45,8 @@ export const EC2_ACTIONS: Record<string, ActionHandler> = {
   DescribeInstanceTypeOfferings: describeInstanceTypeOfferings,
   DescribeInstanceTypes: describeInstanceTypes,
   DescribeKeyPairs: describeKeyPairs,
+  DescribeVolumes: describeVolumes,
+  DescribeAddresses: describeAddresses,
 };
 
 /** The JSON-protocol operations, by X-Amz-Target. */

@@ -135,11 +135,12 @@ export function terminateInstances(ctx: ActionContext): string {
 export function stopInstances(ctx: ActionContext): string {
   // Check every instance first: one that cannot be stopped fails the request, changing nothing.
   const instances = resolveIds(ctx.world, list(ctx.params, "InstanceId"), ctx.now);
+  const force = ctx.params.Force === "true";
   for (const inst of instances) {
     const s = ctx.world.state(inst, ctx.now).state;
     if (s !== "running" && s !== "stopping" && s !== "stopped") ctx.world.stop(inst, ctx.now);
   }
-  return stateChanges(ctx, (w, i, now) => w.stop(i, now));
+  return stateChanges(ctx, (w, i, now) => w.stop(i, now, force));
 }
 
 export function startInstances(ctx: ActionContext): string {
@@ -148,5 +149,6 @@ export function startInstances(ctx: ActionContext): string {
     const s = ctx.world.state(inst, ctx.now).state;
     if (s !== "stopped" && s !== "running" && s !== "pending") ctx.world.start(inst, ctx.now);
   }
+  if (ctx.params.DryRun !== "true") ctx.world.checkStartCapacity(instances, ctx.now);
   return stateChanges(ctx, (w, i, now) => w.start(i, now));
 }

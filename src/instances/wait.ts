@@ -449,7 +449,8 @@ export class BatchWaiter {
   private applyDescribe(seen: readonly WorkshopInstance[], readAt: number): void {
     const now = this.o.clock.now();
     for (const info of seen) {
-      if (info.batch !== this.o.batch) continue;
+      // A batch run takes its batch's instances; a run without one (instances start) only those it tracks.
+      if (this.o.batch !== undefined && info.batch !== this.o.batch) continue;
       let t = this.tracked.get(info.instanceId);
       if (!t && this.o.batch === undefined) continue;
       if (!t) {

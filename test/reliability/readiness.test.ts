@@ -73,11 +73,13 @@ describe("fault suite: readiness by the service port", function () {
     const ssh = { port: sc.sim.servicePort!, kind: "ssh" as const };
     try {
       const prep = await prepareBatch(ec2, sts, settings, clock);
-      const either = await createBatch(ec2, { settings, seats: [1, 2, 3], prep, clock, nameSeats: false, readiness: { readyWhen: "service-or-checks", service: ssh } });
+      // Tagged with an expiry as the command tags them (the invariants check every launch's tags).
+      const expiresAt = new Date(clock.wallNow().getTime() + 3_600_000);
+      const either = await createBatch(ec2, { settings, seats: [1, 2, 3], prep, clock, nameSeats: false, expiresAt, readiness: { readyWhen: "service-or-checks", service: ssh } });
       expect(either.report.ready.map((x) => x.readyBy)).to.deep.equal(["checks", "checks", "checks"]);
       expect(either.waiter.stats.probes, "the machines were looked at, each look timing out").to.be.greaterThan(3);
       const only = await createBatch(ec2, {
-        settings, seats: [4, 5], prep, clock, nameSeats: false, checkTimeoutMs: 45_000, readiness: { readyWhen: "service", service: ssh },
+        settings, seats: [4, 5], prep, clock, nameSeats: false, expiresAt, checkTimeoutMs: 45_000, readiness: { readyWhen: "service", service: ssh },
       });
       expect(only.report.failed.map((f) => f.reason)).to.deep.equal(Array(2).fill(`timed out in the check phase after 45 s (SSH (port ${ssh.port}): no answer within 1.5 s; instance ok, system ok)`));
       const runs = [either, only].map((x) => ({ label: "createBatch", requested: x.report.requested, batch: x.report.batch, report: { ...x.report, ready: x.report.ready.map((y) => ({ ...y, seat: y.seat ?? null })), failed: x.report.failed.map((f) => ({ seat: f.seat ?? null, instanceId: f.instanceId ?? null, reason: f.reason })) } }));

@@ -239,9 +239,13 @@ async function benchTool(n: number, concurrent: number, quiet: boolean): Promise
       const t2 = performance.now();
       const destroyLog = [...sim.log];
       const ids = new Set<string>();
-      for (const [k, c] of created.entries())
-        if (c.result.code !== 0 || surfaced(c.result) > 0)
-          log(`  ${workshops[k]}: create exited ${c.result.code}: ${c.result.stderr.split("\n").filter((l) => /RequestLimitExceeded|Error:/.test(l) || c.result.code !== 0).slice(-6).join(" | ")}`, quiet);
+      // What counted as an error surfaced, named (creates and destroys alike).
+      const saySurfaced = (what: string, k: number, r: RunResult): void => {
+        if (r.code !== 0 || surfaced(r) > 0)
+          log(`  ${workshops[k]}: ${what} exited ${r.code}: ${r.stderr.split("\n").filter((l) => /RequestLimitExceeded|Error:/.test(l) || r.code !== 0).slice(-6).join(" | ")}`, quiet);
+      };
+      for (const [k, c] of created.entries()) saySurfaced("create", k, c.result);
+      for (const [k, d] of destroyed.entries()) saySurfaced("destroy", k, d.r);
       for (const c of created) {
         try {
           const doc = JSON.parse(c.result.stdout) as { ready: { instanceId: string }[]; failed: { instanceId: string }[] };

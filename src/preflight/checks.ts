@@ -80,7 +80,7 @@ export function judgeQuota(f: QuotaFacts): CheckResult {
   const quota = f.quotaValue.value;
   // The command goes last on the line, so it can be copied as it is.
   const ask = (desired: number, most?: number): string =>
-    `${most === undefined ? "Launch fewer, or" : `Launch at most ${most}, or`} ask AWS for ${desired} (approval can take hours): ${quotaIncreaseCommand(q, desired, f.region)}`;
+    `${most === undefined ? "Launch fewer, or" : `Launch at most ${most}, or`} ask AWS for ${desired} (approval can take hours): \`${quotaIncreaseCommand(q, desired, f.region)}\`.`;
   if (used === undefined) {
     if (need > quota)
       return { id, status: "fail", message: `${needText}, more than the whole ${q.code} quota of ${quota}`, fix: ask(Math.ceil(need)) };

@@ -5,6 +5,7 @@ import { UserError } from "../errors.js";
 import { checkBeforeLaunch, type LaunchCheckInput } from "../preflight/workshop.js";
 import { launchSummary, renderChecks } from "./preflight.js";
 import type { Style } from "./style.js";
+import { tableWidth } from "./terminal.js";
 import { commandToType } from "../invocation.js";
 
 export interface PreLaunchOptions extends LaunchCheckInput {
@@ -22,7 +23,7 @@ export interface PreLaunchOptions extends LaunchCheckInput {
 export async function preLaunchChecks(o: PreLaunchOptions): Promise<string> {
   const report = await checkBeforeLaunch(o);
   const notable = report.checks.filter((c) => c.status === "warn" || c.status === "fail");
-  if (notable.length) o.output.write(renderChecks(notable, o.style));
+  if (notable.length) o.output.write(renderChecks(notable, o.style, "  ", tableWidth(o.output)));
   const failed = notable.filter((c) => c.status === "fail").length;
   if (failed)
     throw new UserError(

@@ -59,7 +59,7 @@ describe("workshop check (CLI against the simulator)", function () {
     expect(statusOf(r.stdout, "vCPU quota")).to.equal("fail");
     expect(r.stdout).to.contain("20 × t3.micro need 40 vCPUs, only 32 of 32 free (L-1216C47A Standard, 0 in use): short by 8");
     expect(r.stdout).to.contain(
-      "Launch at most 16, or ask AWS for 40 (approval can take hours): aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 40 --region us-east-1\n",
+      "Launch at most 16, or ask AWS for 40 (approval can take hours): `aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 40 --region us-east-1`.\n",
     );
     expect(r.stdout).to.contain("about $0.33/h, $0.98 for 3 h");
     expect(r.stdout).to.contain("1 check failed");

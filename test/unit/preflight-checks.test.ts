@@ -62,7 +62,7 @@ describe("preflight checks", () => {
       expect(r.status).to.equal("fail");
       expect(r.message).to.equal("40 × t3.micro need 80 vCPUs, only 22 of 32 free (L-1216C47A Standard, 10 in use): short by 58");
       expect(r.fix).to.equal(
-        "Launch at most 11, or ask AWS for 90 (approval can take hours): aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 90 --region eu-west-1",
+        "Launch at most 11, or ask AWS for 90 (approval can take hours): `aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 90 --region eu-west-1`.",
       );
     });
 
@@ -177,6 +177,23 @@ describe("preflight checks", () => {
     const lines = renderChecks(checks, plain).split("\n");
     expect(lines[0]).to.equal("  ok    Instance type    t3.micro is offered in us-east-1a");
     expect(lines[1]).to.equal("  fail  vCPU quota       4 × t3.micro need 8 vCPUs, only 4 of 4 free (L-1216C47A Standard, 0 in use): short by 4");
-    expect(lines[2]).to.match(/^ {25}→ Launch at most 2, or ask AWS for 8 \(approval can take hours\): aws service-quotas /);
+    expect(lines[2]).to.match(/^ {25}→ Launch at most 2, or ask AWS for 8 \(approval can take hours\): `aws service-quotas /);
+  });
+
+  it("at a terminal, wraps each message under itself and keeps a command in backticks on one line", () => {
+    const checks = [
+      judgeQuota({ instanceType: "t3.micro", count: 4, region: "us-east-1", quota: onDemandQuotaFor("t3.micro"), vcpusPerInstance: ok(2), inUse: ok(0), quotaValue: ok(4) }),
+    ];
+    const lines = renderChecks(checks, plain, "  ", 80).trimEnd().split("\n");
+    expect(lines[0]).to.equal("  fail  vCPU quota       4 × t3.micro need 8 vCPUs, only 4 of 4 free (L-1216C47A");
+    expect(lines[1]).to.equal(`${" ".repeat(25)}Standard, 0 in use): short by 4`);
+    expect(lines[2]).to.equal(`${" ".repeat(25)}→ Launch at most 2, or ask AWS for 8 (approval can take`);
+    expect(lines[3]).to.equal(`${" ".repeat(27)}hours):`);
+    expect(lines[4]).to.equal(
+      `${" ".repeat(27)}\`aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-1216C47A --desired-value 8 --region us-east-1\`.`,
+    );
+    expect(lines).to.have.length(5);
+    // Every line but the command's fits.
+    for (const l of lines.slice(0, 4)) expect(l.length).to.be.at.most(80);
   });
 });

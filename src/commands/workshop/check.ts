@@ -74,11 +74,17 @@ export class WorkshopCheckCommand extends BaseCommand {
     }
     const s = this.style;
     out.write(`${s.bold(`Workshop ${report.workshop}`)}: ${ui.launchWhat(report)}\n`);
-    out.write(ui.renderChecks(report.checks, s));
-    out.write(ui.renderCost(report.cost, s));
+    const { tableWidth } = await import("../../ui/terminal.js");
+    const { fitToTerminal } = await import("../../ui/wrap.js");
+    const width = tableWidth(out);
+    out.write(ui.renderChecks(report.checks, s, "  ", width));
+    out.write(ui.renderCost(report.cost, s, "  ", width));
     const warned = report.checks.filter((c) => c.status === "warn").length;
-    if (failed) out.write(`\n${s.red("✗")} ${failed} check${failed === 1 ? "" : "s"} failed: fix ${failed === 1 ? "it" : "them"} before the workshop, then check again.\n`);
-    else out.write(`\n${s.green("✔")} Ready to launch ${count}${warned ? ` (${warned} warning${warned === 1 ? "" : "s"})` : ""}: \`${commandToType(`instances create --workshop ${report.workshop} --count ${count}`)}\`\n`);
+    if (failed) out.write(`\n${fitToTerminal(out, `${s.red("✗")} ${failed} check${failed === 1 ? "" : "s"} failed: fix ${failed === 1 ? "it" : "them"} before the workshop, then check again.`)}\n`);
+    else
+      out.write(
+        `\n${fitToTerminal(out, `${s.green("✔")} Ready to launch ${count}${warned ? ` (${warned} warning${warned === 1 ? "" : "s"})` : ""}:`)}\n  ${commandToType(`instances create --workshop ${report.workshop} --count ${count}`)}\n`,
+      );
     return failed ? EXIT.error : EXIT.ok;
   }
 }

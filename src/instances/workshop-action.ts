@@ -6,7 +6,7 @@
 import { DescribeInstancesCommand, type EC2Client } from "@aws-sdk/client-ec2";
 import { scaledClock, type Clock } from "../clock.js";
 import { describeError, UserError } from "../errors.js";
-import { callRetry, withClientRetry } from "./backoff.js";
+import { CALL_BUDGET_MS, callRetry, PACED_CALL_BUDGET_MS, withClientRetry } from "./backoff.js";
 import { describeWorkshopInstances, MAX_PAGE, type WorkshopInstance } from "./describe.js";
 import { INSTANCE_ID, withoutMissingIds } from "./instance-id.js";
 import { TAG, tagValue } from "./tags.js";
@@ -106,9 +106,12 @@ export class PartialActionError extends UserError {
   }
 }
 
-/** One EC2 call with its path's single retry layer (the tool's callRetry, or the SDK's own). */
-function retried<T>(ec2: EC2Client, call: () => Promise<T>, clock: Clock, signal?: AbortSignal): Promise<T> {
-  return withClientRetry(ec2, call, callRetry(clock, signal));
+/**
+ * One EC2 call with its path's single retry layer (the tool's callRetry, or the SDK's own); a
+ * call drawing on a resource bucket (`paced`) waits out throttling for longer.
+ */
+function retried<T>(ec2: EC2Client, call: () => Promise<T>, clock: Clock, signal?: AbortSignal, paced = false): Promise<T> {
+  return withClientRetry(ec2, call, callRetry(clock, signal, paced ? PACED_CALL_BUDGET_MS : CALL_BUDGET_MS));
 }
 
 export function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -214,7 +217,7 @@ export async function changeWorkshopInstances(
     try {
       // An instance that vanished between the re-read and this call fails the whole call:
       // the ids EC2 names are dropped and the rest changed.
-      outcome = await withoutMissingIds(chunk, (ids) => retried(ec2, () => change.call(ec2, ids, current, signal), clock, signal));
+      outcome = await withoutMissingIds(chunk, (ids) => retried(ec2, () => change.call(ec2, ids, current, signal), clock, signal, change.bucket !== undefined));
     } catch (err) {
       if (result.done.length > 0) throw new PartialActionError(result, toChange.length, err, change.past);
       throw err;

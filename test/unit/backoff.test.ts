@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { Clock } from "../../src/clock.js";
-import { AbortedError, backoffDelay, CALL_ATTEMPTS, CALL_BUDGET_MS, callRetry, isCapacityError, isRetryable, isThrottle, withRetry } from "../../src/instances/backoff.js";
+import { AbortedError, backoffDelay, CALL_ATTEMPTS, CALL_BUDGET_MS, callRetry, PACED_CALL_BUDGET_MS, isCapacityError, isRetryable, isThrottle, withRetry } from "../../src/instances/backoff.js";
 
 /** A clock whose sleeps pass instantly but advance its time: retries can be checked without waiting. */
 function virtualClock(): Clock & { slept: number[] } {
@@ -144,6 +144,13 @@ describe("backoff", () => {
     }, callRetry(throttled)).catch(() => undefined);
     expect(calls).to.be.greaterThan(CALL_ATTEMPTS);
     expect(throttled.now()).to.equal(CALL_BUDGET_MS);
+
+    // A state change drawing on the account's resource bucket waits its turn for longer.
+    const paced = virtualClock();
+    await withRetry(async () => {
+      throw awsError("RequestLimitExceeded", 503);
+    }, callRetry(paced, undefined, PACED_CALL_BUDGET_MS)).catch(() => undefined);
+    expect(paced.now()).to.equal(PACED_CALL_BUDGET_MS);
 
     // Throttling first does not use up the attempts other failures get.
     const mixed = virtualClock();

@@ -2,7 +2,7 @@
 // instructions), what went wrong with which seat, and the next command; or the same as JSON.
 import type { BatchReport, FailedInstance } from "../instances/create-batch.js";
 import { describeService, type Readiness } from "../instances/readiness.js";
-import type { TrackedInstance } from "../instances/wait.js";
+import type { TrackedInstance, WaitEvents } from "../instances/wait.js";
 import { fillInstructions } from "../instances/handout.js";
 import type { ReplacementPlan } from "../instances/replace.js";
 import { describeHolder } from "../instances/seat-assignment.js";
@@ -11,6 +11,7 @@ import { renderHandoutTable, renderInstructions } from "./handout.js";
 import type { Style } from "./style.js";
 import { commandToType } from "../invocation.js";
 import { visible } from "./visible.js";
+import { noteLine, type ProgressView } from "./progress.js";
 
 /** How to get the machines a run is missing, as seat lists for the commands that do it. */
 export interface NextSteps {
@@ -152,6 +153,16 @@ export function failedLine(t: TrackedInstance, s: Style): string {
   const who = t.readyBy ? `Seat ${t.seat ?? "-"} (${t.instanceId})` : t.instanceId;
   // The reason is EC2's (or its error's) text: shown, never obeyed.
   return `${s.red("✗")} ${visible(`${who}: ${t.failure ?? "failed"}`)}${t.readyBy ? ": not usable after all" : ""}`;
+}
+
+/** A wait's events on a progress view (create, replace and start alike): a line per note, ready seat and failure, and the live counts. */
+export function waitLines(view: Pick<ProgressView, "line" | "counts">, readiness: Readiness, s: Style): Required<Pick<WaitEvents, "note" | "ready" | "failed" | "update">> {
+  return {
+    note: (m) => view.line(noteLine(m, s)),
+    ready: (i) => view.line(readyLine(i, readiness, s)),
+    failed: (i) => view.line(failedLine(i, s)),
+    update: (c) => view.counts(c),
+  };
 }
 
 /** What `instances replace` is about to do, seat by seat. */

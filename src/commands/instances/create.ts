@@ -164,10 +164,10 @@ export class InstancesCreateCommand extends BaseCommand {
         }
       }
 
-      const { createProgressView, noteLine } = await import("../../ui/progress.js");
+      const { createProgressView } = await import("../../ui/progress.js");
       const { askStopWaiting, guardInterrupts } = await import("../../ui/interrupt-guard.js");
       const { newBatchId } = await import("../../instances/launch.js");
-      const { readyLine, failedLine } = await import("../../ui/batch-report.js");
+      const { waitLines } = await import("../../ui/batch-report.js");
       const style = this.json ? this.errStyle : this.style;
       // The expiry counts from the launch, not from when the command started.
       const expiry = chooseExpiry({ lifetime: this.lifetime, noExpiry: this.noExpiry, settings, now: clock.wallNow() });
@@ -218,10 +218,7 @@ export class InstancesCreateCommand extends BaseCommand {
               const where = subnet ? ` in ${subnet.availabilityZone}` : "";
               view.line(`Launched ${got.length}${where}: ${visible(got.map((g) => g.instanceId).join(", "))}`);
             },
-            note: (m) => view.line(noteLine(m, style)),
-            ready: (i) => view.line(readyLine(i, readiness, style)),
-            failed: (i) => view.line(failedLine(i, style)),
-            update: (c) => view.counts(c),
+            ...waitLines(view, readiness, style),
           },
         });
         // A question still open is answered before anything is reported.

@@ -85,8 +85,8 @@ export class InstancesReplaceCommand extends WorkshopCommand {
           return EXIT.error;
         }
       }
-      const { createProgressView, noteLine } = await import("../../ui/progress.js");
-      const { readyLine, failedLine } = await import("../../ui/batch-report.js");
+      const { createProgressView } = await import("../../ui/progress.js");
+      const { waitLines } = await import("../../ui/batch-report.js");
       const { resolveReadiness } = await import("../../instances/readiness.js");
       const readiness = resolveReadiness(this.readyWhen, session.settings);
       // A lifetime counts from the launch, not from the question.
@@ -108,10 +108,7 @@ export class InstancesReplaceCommand extends WorkshopCommand {
           events: {
             phase: (_name, detail) => view.phase(detail),
             launched: (got) => view.line(`Launched ${got.map((g) => `${g.instanceId} (seat ${g.seat})`).join(", ")}`),
-            note: (m) => view.line(noteLine(m, style)),
-            ready: (i) => view.line(readyLine(i, readiness, style)),
-            failed: (i) => view.line(failedLine(i, style)),
-            update: (c) => view.counts(c),
+            ...waitLines(view, readiness, style),
           },
         });
       } finally {

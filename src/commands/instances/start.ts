@@ -55,8 +55,8 @@ export class InstancesStartCommand extends SelectingCommand {
 
       // The same waiter as `instances create`: running, then usable (the same readiness).
       const { BatchWaiter } = await import("../../instances/wait.js");
-      const { createProgressView, noteLine } = await import("../../ui/progress.js");
-      const { readyLine, failedLine } = await import("../../ui/batch-report.js");
+      const { createProgressView } = await import("../../ui/progress.js");
+      const { waitLines } = await import("../../ui/batch-report.js");
       const { resolveReadiness, waitingFor } = await import("../../instances/readiness.js");
       const readiness = resolveReadiness(undefined, session.settings);
       const view = createProgressView({ output: ui, live: this.interactive, style, clock: session.clock });
@@ -67,12 +67,7 @@ export class InstancesStartCommand extends SelectingCommand {
         checkTimeoutMs,
         readiness,
         signal,
-        events: {
-          note: (m) => view.line(noteLine(m, style)),
-          ready: (i) => view.line(readyLine(i, readiness, style)),
-          failed: (i) => view.line(failedLine(i, style)),
-          update: (c) => view.counts(c),
-        },
+        events: waitLines(view, readiness, style),
       });
       const startedAt = session.clock.now();
       waiter.add(result.done.map((d) => ({ instanceId: d.instanceId, ...(d.seat !== undefined ? { seat: d.seat } : {}), launchedAt: startedAt })));

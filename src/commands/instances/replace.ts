@@ -9,7 +9,7 @@ import { CATALOG } from "../catalog.js";
 import { chooseExpiry, confirmNoExpiry, expirySource, lifetimeOption, noExpiryOption } from "./expiry-options.js";
 import { WorkshopCommand } from "./workshop-instances.js";
 import { tableWidth } from "../../ui/terminal.js";
-import { jsonText } from "../../ui/visible.js";
+import { jsonText, visible } from "../../ui/visible.js";
 
 export class InstancesReplaceCommand extends WorkshopCommand {
   static override paths = CATALOG.instancesReplace.paths.map((p) => [...p]);
@@ -107,7 +107,7 @@ export class InstancesReplaceCommand extends WorkshopCommand {
           readiness,
           events: {
             phase: (_name, detail) => view.phase(detail),
-            launched: (got) => view.line(`Launched ${got.map((g) => `${g.instanceId} (seat ${g.seat})`).join(", ")}`),
+            launched: (got) => view.line(`Launched ${visible(got.map((g) => `${g.instanceId} (seat ${g.seat})`).join(", "))}`),
             ...waitLines(view, readiness, style),
           },
         });
